@@ -1,0 +1,416 @@
+"""complete()/acomplete() end to end through the embedded fake provider."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal, Optional, Union
+
+import pytest
+from pydantic import BaseModel, Field, TypeAdapter
+from typing_extensions import TypedDict
+
+import typedllm as tl
+from typedllm.testing import FakeProvider, FakeReply
+
+
+def client(fake: FakeProvider, model: Any = "gpt-4o-mini", **opts: Any) -> tl.Client:
+    builder: Any = tl.openai().model(model).api_key("sk-test").transport(fake)
+    for name, value in opts.items():
+        builder = getattr(builder, name)(value)
+    built: tl.Client = builder.build()
+    return built
+
+
+# -- the types users write ------------------------------------------------------------------
+
+
+class Color(str, enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Priority(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Address(BaseModel):
+    street: str
+    city: str
+    zip_code: str | None = None
+
+
+class Person(BaseModel):
+    name: str
+    age: int = Field(ge=0, le=150)
+    address: Address
+    tags: list[str] = []
+    color: Color
+    priority: Priority
+    kind: Literal["customer", "supplier"]
+    nickname: Optional[str] = None
+    born: date | None = None
+
+
+class Node(BaseModel):
+    value: int
+    children: list[Node] = []
+
+
+class Cat(BaseModel):
+    pet_type: Literal["cat"]
+    meows: int
+
+
+class Dog(BaseModel):
+    pet_type: Literal["dog"]
+    barks: float
+
+
+class Owner(BaseModel):
+    pet: Annotated[Union[Cat, Dog], Field(discriminator="pet_type")]
+
+
+class Movie(TypedDict):
+    title: str
+    year: int
+
+
+@dataclasses.dataclass
+class Point:
+    x: float
+    y: float
+
+
+ROUND_TRIP_TYPES: list[Any] = [
+    Person,
+    Node,
+    Owner,
+    list[Address],
+    Optional[Address],
+    Address | None,
+    Movie,
+    Point,
+    bool,
+    int,
+    str,
+    Literal["yes", "no"],
+    Color,
+    list[Person],
+]
+
+
+@pytest.mark.parametrize("tp", ROUND_TRIP_TYPES, ids=repr)
+def test_round_trip_through_the_fake(tp: Any) -> None:
+    fake = FakeProvider()
+    llm = client(fake)
+    result = llm.complete("extract it", schema=tp)
+    # The answer is a validated instance of the requested type ...
+    assert TypeAdapter(tp).validate_python(result, strict=False) == result
+    # ... requested with OpenAI strict structured output.
+    fmt = fake.requests[0].json["response_format"]
+    assert fmt["type"] == "json_schema"
+    assert fmt["json_schema"]["strict"] is True
+    assert fmt["json_schema"]["schema"]["type"] == "object"
+
+
+def test_recursive_model_keeps_refs_in_the_request() -> None:
+    fake = FakeProvider()
+    node = client(fake).complete("tree", schema=Node)
+    assert isinstance(node, Node)
+    schema = fake.requests[0].json["response_format"]["json_schema"]["schema"]
+    assert "$ref" in str(schema)
+
+
+@pytest.mark.parametrize("tp", ROUND_TRIP_TYPES, ids=repr)
+async def test_async_round_trip(tp: Any) -> None:
+    fake = FakeProvider()
+    async with client(fake) as llm:
+        result = await llm.acomplete("extract it", schema=tp)
+    assert TypeAdapter(tp).validate_python(result, strict=False) == result
+
+
+def test_plain_text_completion() -> None:
+    fake = FakeProvider(["Paris"])
+    llm = client(fake)
+    assert llm.complete("Capital of France?") == "Paris"
+    body = fake.requests[0].json
+    assert body["messages"] == [{"role": "user", "content": "Capital of France?"}]
+    assert "response_format" not in body
+
+
+def test_non_object_roots_are_wrapped_and_unwrapped() -> None:
+    fake = FakeProvider([{"result": [{"street": "a", "city": "b", "zip_code": None}]}])
+    out = client(fake).complete("x", schema=list[Address])
+    assert out == [Address(street="a", city="b")]
+    schema = fake.requests[0].json["response_format"]["json_schema"]["schema"]
+    assert schema["required"] == ["result"]
+
+
+def test_optional_root_accepts_null() -> None:
+    fake = FakeProvider([{"result": None}])
+    assert client(fake).complete("x", schema=Address | None) is None
+
+
+def test_completion_record_has_everything() -> None:
+    fake = FakeProvider(
+        [
+            FakeReply(
+                text='{"street": "s", "city": "c", "zip_code": "1"}',
+                input_tokens=11,
+                output_tokens=7,
+            )
+        ]
+    )
+    rec = client(fake).completion("x", schema=Address)
+    assert rec.output == Address(street="s", city="c", zip_code="1")
+    assert rec.usage == tl.Usage(input_tokens=11, output_tokens=7)
+    assert rec.finish_reason == "stop"
+    assert rec.model == "gpt-4o-mini"
+    assert rec.request_id == "req_fake_000000"
+    assert rec.raw["object"] == "chat.completion"
+    assert rec.raw_text == '{"street": "s", "city": "c", "zip_code": "1"}'
+    assert len(rec.attempts) == 1
+
+
+def test_messages_prompt_and_default_system_prompt() -> None:
+    fake = FakeProvider(["ok"])
+    llm = client(fake, system="You are terse.")
+    prompt = [tl.user("hi"), tl.assistant("hello"), tl.user("bye")]
+    assert llm.complete(prompt) == "ok"
+    assert fake.requests[0].json["messages"] == [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello"},
+        {"role": "user", "content": "bye"},
+    ]
+
+
+def test_reasoning_models_receive_system_as_developer_and_effort() -> None:
+    fake = FakeProvider(["ok"])
+    llm = tl.openai().model("o4-mini").reasoning_effort("high").max_tokens(500).api_key("k")
+    llm.transport(fake).build().complete([tl.system("rules"), tl.user("q")])
+    body = fake.requests[0].json
+    assert body["messages"][0] == {"role": "developer", "content": "rules"}
+    assert body["reasoning_effort"] == "high"
+    assert body["max_completion_tokens"] == 500
+    assert "temperature" not in body
+
+
+def test_sampling_options_are_sent() -> None:
+    fake = FakeProvider(["ok"])
+    tl.openai().model("gpt-4o").temperature(0.25).top_p(0.5).seed(7).api_key("k").transport(
+        fake
+    ).build().complete("x")
+    body = fake.requests[0].json
+    assert (body["temperature"], body["top_p"], body["seed"]) == (0.25, 0.5, 7)
+
+
+def test_authorization_header_is_sent_and_redacted_in_records() -> None:
+    fake = FakeProvider(["ok"], api_key="sk-test")
+    assert client(fake).complete("x") == "ok"
+    assert fake.requests[0].headers["authorization"] == "***"
+    wrong = FakeProvider(["ok"], api_key="sk-other")
+    with pytest.raises(tl.AuthenticationError) as info:
+        client(wrong).complete("x")
+    assert info.value.status_code == 401
+    assert "sk-test" not in str(info.value) and "sk-test" not in repr(info.value)
+
+
+# -- output errors ----------------------------------------------------------------------------
+
+
+def test_refusal_is_a_typed_error() -> None:
+    fake = FakeProvider([FakeReply.refusal("I can't help with that.")])
+    with pytest.raises(tl.RefusalError) as info:
+        client(fake).complete("x", schema=Address)
+    assert info.value.refusal == "I can't help with that."
+    assert fake.calls == 1  # refusals are never re-asked
+
+
+def test_truncation_is_a_typed_error_not_a_reask() -> None:
+    fake = FakeProvider([FakeReply.truncated('{"street": "Main')])
+    with pytest.raises(tl.TruncatedOutputError) as info:
+        client(fake).complete("x", schema=Address)
+    assert info.value.raw_text == '{"street": "Main'
+    assert fake.calls == 1
+
+
+def test_truncated_text_completion_is_also_an_error() -> None:
+    fake = FakeProvider([FakeReply.of_text("Once upon a", finish_reason="length")])
+    with pytest.raises(tl.TruncatedOutputError):
+        client(fake).complete("story")
+
+
+def test_content_filter_is_a_refusal() -> None:
+    fake = FakeProvider([FakeReply.of_text("", finish_reason="content_filter")])
+    with pytest.raises(tl.RefusalError):
+        client(fake).complete("x")
+
+
+def test_invalid_answer_is_reasked_with_the_errors() -> None:
+    fake = FakeProvider(['{"street": 5}', '{"street": "s", "city": "c", "zip_code": null}'])
+    prompt = [tl.user("extract")]
+    rec = client(fake).completion(prompt, schema=Address)
+    assert rec.output == Address(street="s", city="c")
+    assert len(rec.attempts) == 2 and rec.attempts[0].errors and not rec.attempts[1].errors
+    second = fake.requests[1].json["messages"]
+    assert second[1] == {"role": "assistant", "content": '{"street": 5}'}
+    assert second[2]["role"] == "user" and "city" in second[2]["content"]
+    assert prompt == [tl.user("extract")]  # the caller's list is untouched
+
+
+def test_validation_error_after_reasks_carries_everything() -> None:
+    fake = FakeProvider([FakeReply(text="not json", input_tokens=3, output_tokens=2)] * 3)
+    with pytest.raises(tl.OutputValidationError) as info:
+        client(fake, max_reasks=2).complete("x", schema=Address)
+    err = info.value
+    assert fake.calls == 3
+    assert err.raw_text == "not json"
+    assert len(err.attempts) == 3
+    assert err.usage == tl.Usage(input_tokens=9, output_tokens=6)
+    assert err.errors and err.schema is not None
+
+
+def test_zero_reasks_fails_on_first_invalid_answer() -> None:
+    fake = FakeProvider(['{"street": 1}'])
+    with pytest.raises(tl.OutputValidationError):
+        client(fake, max_reasks=0).complete("x", schema=Address)
+    assert fake.calls == 1
+
+
+def test_json_object_mode_puts_schema_in_instructions_and_extracts_leniently() -> None:
+    fake = FakeProvider(['Sure! ```json\n{"street": "s", "city": "c"}\n``` hope it helps'])
+    llm = client(fake, model="gpt-3.5-turbo")
+    assert llm.complete("x", schema=Address) == Address(street="s", city="c")
+    body = fake.requests[0].json
+    assert body["response_format"] == {"type": "json_object"}
+    assert body["messages"][0]["role"] == "system" and "JSON" in body["messages"][0]["content"]
+
+
+def test_prompt_mode_sends_no_response_format() -> None:
+    fake = FakeProvider()
+    llm = (
+        tl.openai_compatible(base_url="http://fake.local/v1").model("m").structured_output("prompt")
+    )
+    out = llm.transport(fake).build().complete("x", schema=Address)
+    assert isinstance(out, Address)
+    assert "response_format" not in fake.requests[0].json
+
+
+def test_openai_compatible_uses_non_strict_json_schema_and_max_tokens() -> None:
+    fake = FakeProvider()
+    llm = tl.openai_compatible(base_url="http://fake.local/v1").model("qwen").max_tokens(64)
+    llm.transport(fake).build().complete("x", schema=Person)
+    body = fake.requests[0].json
+    assert body["response_format"]["json_schema"]["strict"] is False
+    assert body["max_tokens"] == 64
+    assert "authorization" not in fake.requests[0].headers
+    assert fake.requests[0].path == "/v1/chat/completions"
+
+
+# -- transport errors and retries ---------------------------------------------------------------
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    slept: list[float] = []
+    monkeypatch.setattr("typedllm._transport.time.sleep", slept.append)
+    return slept
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, tl.BadRequestError),
+        (401, tl.AuthenticationError),
+        (403, tl.PermissionDeniedError),
+        (404, tl.NotFoundError),
+        (409, tl.ConflictError),
+        (422, tl.UnprocessableEntityError),
+        (429, tl.RateLimitError),
+        (500, tl.InternalServerError),
+        (503, tl.InternalServerError),
+    ],
+)
+def test_status_errors_are_mapped(
+    status: int, cls: type[tl.APIStatusError], no_sleep: list[float]
+) -> None:
+    fake = FakeProvider([FakeReply.error(status, "boom", headers={"x-request-id": "req_9"})])
+    with pytest.raises(cls) as info:
+        client(fake, max_retries=0).complete("x")
+    err = info.value
+    assert (err.provider, err.status_code, err.request_id) == ("openai", status, "req_9")
+    assert err.body["error"]["message"] == "boom"
+    assert "boom" in str(err)
+
+
+def test_rate_limits_are_retried_honouring_retry_after(no_sleep: list[float]) -> None:
+    fake = FakeProvider([FakeReply.error(429, "slow down", retry_after=1.5), "ok"])
+    assert client(fake).complete("x") == "ok"
+    assert no_sleep == [1.5]
+    assert fake.calls == 2
+
+
+def test_server_errors_are_retried_with_backoff_then_raised(no_sleep: list[float]) -> None:
+    fake = FakeProvider([FakeReply.error(500, "oops")] * 3)
+    with pytest.raises(tl.InternalServerError):
+        client(fake, max_retries=2).complete("x")
+    assert fake.calls == 3
+    assert len(no_sleep) == 2 and 0 < no_sleep[0] <= 0.5 < no_sleep[1] <= 1.0
+
+
+def test_client_errors_are_not_retried(no_sleep: list[float]) -> None:
+    fake = FakeProvider([FakeReply.error(400, "bad")])
+    with pytest.raises(tl.BadRequestError):
+        client(fake).complete("x")
+    assert fake.calls == 1 and no_sleep == []
+
+
+def test_error_body_inside_http_200_is_an_error(no_sleep: list[float]) -> None:
+    body = {"error": {"code": 429, "message": "Provider returned error"}}
+    fake = FakeProvider([FakeReply.raw(200, body)])
+    with pytest.raises(tl.RateLimitError):
+        client(fake, max_retries=0).complete("x")
+
+
+class _Failing:
+    """A transport whose first ``n`` requests fail at the connection level."""
+
+    def __init__(self, n: int, exc: Callable[[], Exception], then: FakeProvider) -> None:
+        self.n, self.exc, self.then = n, exc, then
+
+    def handle_request(self, request: Any) -> Any:
+        if self.n:
+            self.n -= 1
+            raise self.exc()
+        return self.then.handle_request(request)
+
+
+def test_connection_errors_are_retried_then_typed(no_sleep: list[float]) -> None:
+    import httpx
+
+    fake = FakeProvider(["ok"])
+    flaky = _Failing(1, lambda: httpx.ConnectError("refused"), fake)
+    assert client(fake).config.max_retries == 2
+    llm = tl.openai().model("gpt-4o").api_key("k").transport(flaky).build()
+    assert llm.complete("x") == "ok"
+    dead = _Failing(10, lambda: httpx.ReadTimeout("slow"), fake)
+    llm2 = tl.openai().model("gpt-4o").api_key("k").max_retries(1).transport(dead).build()
+    with pytest.raises(tl.APITimeoutError):
+        llm2.complete("x")
+    down = _Failing(10, lambda: httpx.ConnectError("refused"), fake)
+    llm3 = tl.openai().model("gpt-4o").api_key("k").max_retries(0).transport(down).build()
+    with pytest.raises(tl.APIConnectionError):
+        llm3.complete("x")
+
+
+def test_invalid_prompt_is_a_configuration_error() -> None:
+    llm = client(FakeProvider())
+    with pytest.raises(tl.ConfigurationError):
+        llm.complete([{"role": "user", "content": "x"}])  # type: ignore[list-item]
+    with pytest.raises(tl.ConfigurationError):
+        llm.complete([])

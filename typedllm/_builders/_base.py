@@ -1,0 +1,172 @@
+"""What every builder shares: immutable settings and the provider-independent options."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from typing_extensions import Self
+
+from .._catalog import ModelInfo
+from .._errors import ConfigurationError
+from .._wire import Secret
+
+__all__ = ["BaseBuilder", "BuilderSettings"]
+
+
+@dataclass(frozen=True, slots=True)
+class BuilderSettings:
+    """The values collected so far; every builder method returns a copy with one change."""
+
+    model: str | None = None
+    model_info: ModelInfo | None = None
+    api_key: Secret | None = None
+    base_url: str | None = None
+    timeout: float = 60.0
+    max_retries: int = 2
+    max_reasks: int = 1
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    reasoning_effort: str | None = None
+    system_prompt: str | None = None
+    structured_output: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    transport: Any = field(default=None, compare=False)
+    http_client: Any = field(default=None, compare=False)
+    async_http_client: Any = field(default=None, compare=False)
+
+
+def _non_negative_int(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"{name} must be a non-negative int, got {value!r}")
+    return value
+
+
+class BaseBuilder:
+    """Options every provider accepts. Builders are immutable values: each call returns a copy,
+    so one partially configured builder can branch into several clients."""
+
+    __slots__ = ("_settings",)
+
+    def __init__(self, settings: BuilderSettings | None = None) -> None:
+        self._settings = settings or BuilderSettings()
+
+    def _with(self, **changes: Any) -> Self:
+        return type(self)(replace(self._settings, **changes))
+
+    def __repr__(self) -> str:
+        s = self._settings
+        return f"{type(self).__name__}(model={s.model!r}, base_url={s.base_url!r})"
+
+    def api_key(self, key: str) -> Self:
+        """Use this API key instead of the provider's environment variable."""
+        if not isinstance(key, str) or not key:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("api_key must be a non-empty string")
+        return self._with(api_key=Secret(key))
+
+    def base_url(self, url: str) -> Self:
+        """Send requests to this base URL (e.g. a proxy or a regional endpoint)."""
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
+        return self._with(base_url=url.rstrip("/"))
+
+    def timeout(self, seconds: float) -> Self:
+        """Per-request timeout in seconds (default 60)."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(
+                f"timeout must be a positive number of seconds, got {seconds!r}"
+            )
+        return self._with(timeout=float(seconds))
+
+    def max_retries(self, retries: int) -> Self:
+        """Transport retries on 408/409/429/5xx and connection errors (default 2)."""
+        return self._with(max_retries=_non_negative_int("max_retries", retries))
+
+    def max_reasks(self, reasks: int) -> Self:
+        """How many times an answer that fails validation is sent back with the errors
+        (default 1)."""
+        return self._with(max_reasks=_non_negative_int("max_reasks", reasks))
+
+    def max_tokens(self, tokens: int) -> Self:
+        """Upper bound on output tokens per call."""
+        if _non_negative_int("max_tokens", tokens) == 0:
+            raise ConfigurationError("max_tokens must be at least 1")
+        info = self._settings.model_info
+        if (
+            info is not None
+            and info.max_output_tokens is not None
+            and tokens > info.max_output_tokens
+        ):
+            raise ConfigurationError(
+                f"max_tokens={tokens} exceeds {self._settings.model}'s limit of "
+                f"{info.max_output_tokens} output tokens"
+            )
+        return self._with(max_tokens=tokens)
+
+    def seed(self, seed: int) -> Self:
+        """Ask the provider for deterministic sampling where it supports it."""
+        if isinstance(seed, bool) or not isinstance(seed, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"seed must be an int, got {seed!r}")
+        return self._with(seed=seed)
+
+    def system(self, prompt: str) -> Self:
+        """A default system prompt, sent before the messages of every call."""
+        if not isinstance(prompt, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("system prompt must be a string")
+        return self._with(system_prompt=prompt)
+
+    def header(self, name: str, value: str) -> Self:
+        """An extra HTTP header sent with every request."""
+        return self._with(headers=(*self._settings.headers, (name, value)))
+
+    def transport(self, transport: Any) -> Self:
+        """Use this httpx transport (``httpx.BaseTransport`` and/or ``AsyncBaseTransport``) for
+        the lazily created HTTP clients, e.g. ``typedllm.testing.FakeProvider()``."""
+        return self._with(transport=transport)
+
+    def http_client(self, client: Any) -> Self:
+        """Use this ``httpx.Client`` for synchronous calls (proxies, mTLS, event hooks)."""
+        return self._with(http_client=client)
+
+    def async_http_client(self, client: Any) -> Self:
+        """Use this ``httpx.AsyncClient`` for asynchronous calls."""
+        return self._with(async_http_client=client)
+
+    # -- helpers for subclasses -------------------------------------------------------------
+
+    def _check_temperature(self, value: float, *, upper: float = 2.0) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"temperature must be a number, got {value!r}")
+        if not 0.0 <= value <= upper:
+            raise ConfigurationError(f"temperature must be between 0 and {upper}, got {value!r}")
+        return float(value)
+
+    def _check_top_p(self, value: float) -> float:
+        bad_type = isinstance(value, bool) or not isinstance(value, (int, float))  # pyright: ignore[reportUnnecessaryIsInstance]
+        if bad_type or not 0.0 <= value <= 1.0:
+            raise ConfigurationError(f"top_p must be between 0 and 1, got {value!r}")
+        return float(value)
+
+    def _resolve_key(self, env_vars: tuple[str, ...], *, required: bool) -> Secret | None:
+        if self._settings.api_key is not None:
+            return self._settings.api_key
+        for var in env_vars:
+            value = os.environ.get(var)
+            if value:
+                return Secret(value)
+        if required:
+            names = " or ".join(env_vars)
+            raise ConfigurationError(
+                f"no API key: set the {names} environment variable or call .api_key(...)"
+            )
+        return None
+
+    def _require_model(self, method: str) -> tuple[str, ModelInfo]:
+        s = self._settings
+        if s.model is None or s.model_info is None:
+            raise ConfigurationError(f"choose a model with .model(...) before .{method}()")
+        return s.model, s.model_info

@@ -1,0 +1,306 @@
+"""Type-state builders for OpenAI and OpenAI-compatible servers.
+
+``OpenAIBuilder[M]`` carries the chosen model's capability family in ``M``:
+
+* ``NoModel``: only common options; no ``build()``.
+* ``ChatModel``: ``temperature()``/``top_p()``; no ``reasoning_effort()``.
+* ``ReasoningModel``: ``reasoning_effort()``; no ``temperature()``/``top_p()``.
+
+``.model()`` is overloaded once per family on the catalog's ``Literal`` of names (generated from
+``_catalog/data/openai.json``), so a typo or another provider's model is a type error. Unlisted
+names go through ``.model(name, like="<listed model>")``, which borrows that model's
+capabilities. Every gate is mirrored at run time with a ``ConfigurationError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+
+from .._catalog import OPENAI_MODELS, ModelInfo, OpenAIChatModelName, OpenAIReasoningModelName
+from .._config import ClientConfig, StructuredOutputMode
+from .._errors import ConfigurationError
+from ._base import BaseBuilder, BuilderSettings
+from ._states import ChatModel, CompatibleModel, NoModel, ReasoningModel
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+__all__ = [
+    "OPENAI_BASE_URL",
+    "OpenAIBuilder",
+    "OpenAICompatibleBuilder",
+    "ReasoningEffort",
+    "openai",
+    "openai_compatible",
+]
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+M = TypeVar("M", covariant=True)
+
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
+"""Reasoning effort levels; which ones a model accepts is in the catalog (checked at run time)."""
+
+_MODES: tuple[str, ...] = ("strict", "json_schema", "json_object", "prompt")
+
+
+def _mode_for(info: ModelInfo) -> StructuredOutputMode:
+    if info.structured_output == "json_schema":
+        return "strict"
+    if info.structured_output == "json_object":
+        return "json_object"
+    return "prompt"
+
+
+def _check_mode(mode: str) -> StructuredOutputMode:
+    if mode not in _MODES:
+        raise ConfigurationError(f"structured_output mode must be one of {_MODES}, got {mode!r}")
+    return mode  # type: ignore[return-value]  # narrowed by the membership test above
+
+
+def _check_effort(settings: BuilderSettings, effort: str) -> str:
+    info = settings.model_info
+    assert info is not None
+    if effort not in info.reasoning_efforts:
+        raise ConfigurationError(
+            f"{settings.model} does not accept reasoning_effort={effort!r}; "
+            f"it accepts {list(info.reasoning_efforts)}"
+        )
+    return effort
+
+
+class OpenAIBuilder(BaseBuilder, Generic[M]):
+    """Builder for the OpenAI API (Chat Completions). Start with :func:`typedllm.openai`.
+
+    >>> import typedllm as tl
+    >>> llm = tl.openai().model("gpt-4o-mini").temperature(0).api_key("sk-test").build()
+    """
+
+    __slots__ = ()
+
+    # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
+    @overload
+    def model(self, name: OpenAIChatModelName) -> OpenAIBuilder[ChatModel]: ...
+    @overload
+    def model(self, name: OpenAIReasoningModelName) -> OpenAIBuilder[ReasoningModel]: ...
+    @overload
+    def model(self, name: str, *, like: OpenAIChatModelName) -> OpenAIBuilder[ChatModel]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningModelName
+    ) -> OpenAIBuilder[ReasoningModel]: ...
+    # END GENERATED: model overloads
+    def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
+        """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
+        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("model name must be a non-empty string")
+        if like is None:
+            info = OPENAI_MODELS.get(name)
+            if info is None:
+                raise ConfigurationError(
+                    f"unknown OpenAI model {name!r}: use a listed name "
+                    f"(e.g. 'gpt-4o-mini', 'o4-mini'), or .model({name!r}, like='<listed model>') "
+                    "for fine-tuned or newer models"
+                )
+        else:
+            base = OPENAI_MODELS.get(like)
+            if base is None:
+                raise ConfigurationError(f"like={like!r} is not a listed OpenAI model")
+            info = replace(base, name=name)
+        # A new model resets the options that depend on its family.
+        return OpenAIBuilder(
+            replace(
+                self._settings,
+                model=name,
+                model_info=info,
+                temperature=None,
+                top_p=None,
+                reasoning_effort=None,
+            )
+        )
+
+    def temperature(self: OpenAIBuilder[ChatModel], value: float) -> OpenAIBuilder[ChatModel]:
+        """Sampling temperature, 0 to 2 (chat models only: reasoning models reject it)."""
+        _model, info = self._require_model("temperature")
+        if not info.temperature:
+            raise ConfigurationError(f"{self._settings.model} does not accept a temperature")
+        return self._with(temperature=self._check_temperature(value))
+
+    def top_p(self: OpenAIBuilder[ChatModel], value: float) -> OpenAIBuilder[ChatModel]:
+        """Nucleus sampling probability mass, 0 to 1 (chat models only)."""
+        _model, info = self._require_model("top_p")
+        if not info.temperature:
+            raise ConfigurationError(f"{self._settings.model} does not accept top_p")
+        return self._with(top_p=self._check_top_p(value))
+
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningModel], effort: ReasoningEffort
+    ) -> OpenAIBuilder[ReasoningModel]:
+        """How much the reasoning model thinks before answering (reasoning models only)."""
+        _model, info = self._require_model("reasoning_effort")
+        if not info.reasoning:
+            raise ConfigurationError(f"{self._settings.model} is not a reasoning model")
+        return self._with(reasoning_effort=_check_effort(self._settings, effort))
+
+    def structured_output(self, mode: StructuredOutputMode) -> OpenAIBuilder[M]:
+        """Override how schemas are requested (default: ``strict`` where the model supports
+        Structured Outputs, else ``json_object``)."""
+        return self._with(structured_output=_check_mode(mode))
+
+    def build(self: OpenAIBuilder[ChatModel] | OpenAIBuilder[ReasoningModel]) -> Client:
+        """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``."""
+        from .._client import Client
+
+        model, info = self._require_model("build")
+        s = self._settings
+        key = self._resolve_key(("OPENAI_API_KEY",), required=True)
+        mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
+        return Client(
+            _config_from(
+                s,
+                provider="openai",
+                model=model,
+                info=info,
+                key=key,
+                base_url=s.base_url or OPENAI_BASE_URL,
+                mode=mode,
+                max_tokens_field="max_completion_tokens",
+            )
+        )
+
+
+class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
+    """Builder for OpenAI-compatible servers (vLLM, llama.cpp, LM Studio, LiteLLM, Groq, ...).
+
+    Any model name is accepted; the API key is optional. Schemas are requested as non-strict
+    ``json_schema`` by default; choose ``json_object`` or ``prompt`` for hosts without it.
+    """
+
+    __slots__ = ("_key_env",)
+
+    def __init__(self, settings: BuilderSettings | None = None, key_env: str | None = None) -> None:
+        super().__init__(settings)
+        self._key_env = key_env
+
+    def _with(self, **changes: Any) -> Any:
+        return type(self)(replace(self._settings, **changes), self._key_env)
+
+    def model(self, name: str) -> OpenAICompatibleBuilder[CompatibleModel]:
+        """Choose the model by the name the server knows it by."""
+        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("model name must be a non-empty string")
+        info = ModelInfo(
+            name=name,
+            provider="openai_compatible",
+            family="compatible",
+            reasoning_efforts=("none", "minimal", "low", "medium", "high", "xhigh"),
+        )
+        return self._with(model=name, model_info=info)  # type: ignore[no-any-return]
+
+    def temperature(
+        self: OpenAICompatibleBuilder[CompatibleModel], value: float
+    ) -> OpenAICompatibleBuilder[CompatibleModel]:
+        """Sampling temperature (0 to 2)."""
+        self._require_model("temperature")
+        return self._with(temperature=self._check_temperature(value))  # type: ignore[no-any-return]
+
+    def top_p(
+        self: OpenAICompatibleBuilder[CompatibleModel], value: float
+    ) -> OpenAICompatibleBuilder[CompatibleModel]:
+        """Nucleus sampling probability mass (0 to 1)."""
+        self._require_model("top_p")
+        return self._with(top_p=self._check_top_p(value))  # type: ignore[no-any-return]
+
+    def reasoning_effort(
+        self: OpenAICompatibleBuilder[CompatibleModel], effort: ReasoningEffort
+    ) -> OpenAICompatibleBuilder[CompatibleModel]:
+        """Reasoning effort, for servers and models that accept ``reasoning_effort``."""
+        self._require_model("reasoning_effort")
+        return self._with(reasoning_effort=_check_effort(self._settings, effort))  # type: ignore[no-any-return]
+
+    def structured_output(self, mode: StructuredOutputMode) -> OpenAICompatibleBuilder[M]:
+        """How schemas are requested: ``strict``, ``json_schema`` (default), ``json_object`` or
+        ``prompt`` (schema in the instructions only)."""
+        return self._with(structured_output=_check_mode(mode))  # type: ignore[no-any-return]
+
+    def build(self: OpenAICompatibleBuilder[CompatibleModel]) -> Client:
+        """The client. The key is optional (from ``.api_key()`` or ``api_key_env``)."""
+        from .._client import Client
+
+        model, info = self._require_model("build")
+        s = self._settings
+        env = (self._key_env,) if self._key_env else ()
+        key = self._resolve_key(env, required=False)
+        mode = _check_mode(s.structured_output) if s.structured_output else "json_schema"
+        assert s.base_url is not None
+        return Client(
+            _config_from(
+                s,
+                provider="openai_compatible",
+                model=model,
+                info=info,
+                key=key,
+                base_url=s.base_url,
+                mode=mode,
+                max_tokens_field="max_tokens",
+            )
+        )
+
+
+def _config_from(
+    s: BuilderSettings,
+    *,
+    provider: str,
+    model: str,
+    info: ModelInfo,
+    key: Any,
+    base_url: str,
+    mode: StructuredOutputMode,
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"],
+) -> ClientConfig:
+    return ClientConfig(
+        provider=provider,
+        model=model,
+        model_info=info,
+        base_url=base_url,
+        api_key=key,
+        timeout=s.timeout,
+        max_retries=s.max_retries,
+        max_reasks=s.max_reasks,
+        max_tokens=s.max_tokens,
+        temperature=s.temperature,
+        top_p=s.top_p,
+        seed=s.seed,
+        reasoning_effort=s.reasoning_effort,
+        system_prompt=s.system_prompt,
+        structured_output=mode,
+        max_tokens_field=max_tokens_field,
+        headers=s.headers,
+        transport=s.transport,
+        http_client=s.http_client,
+        async_http_client=s.async_http_client,
+    )
+
+
+def openai() -> OpenAIBuilder[NoModel]:
+    """Start configuring an OpenAI client.
+
+    >>> import typedllm as tl
+    >>> builder = tl.openai().model("o4-mini").reasoning_effort("high")
+    """
+    return OpenAIBuilder()
+
+
+def openai_compatible(
+    base_url: str, *, api_key_env: str | None = None
+) -> OpenAICompatibleBuilder[NoModel]:
+    """Start configuring a client for an OpenAI-compatible server at ``base_url``.
+
+    ``api_key_env`` names an environment variable to read the (optional) key from.
+
+    >>> import typedllm as tl
+    >>> b = tl.openai_compatible(base_url="http://127.0.0.1:8000/v1").model("Qwen/Qwen2.5-7B")
+    """
+    builder: OpenAICompatibleBuilder[NoModel] = OpenAICompatibleBuilder(None, api_key_env)
+    return builder.base_url(base_url)

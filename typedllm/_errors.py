@@ -1,0 +1,238 @@
+"""Every error typedllm raises, in one hierarchy.
+
+```
+TypedLLMError
+├── ConfigurationError            invalid builder/client configuration (caught before any request)
+├── SchemaError                   a type cannot be expressed in a provider's schema dialect
+├── TransportError                the request did not produce a usable HTTP answer
+│   ├── APIConnectionError        connection refused/reset, DNS, TLS ...
+│   │   └── APITimeoutError       the request timed out
+│   └── APIStatusError            the provider answered with an error status (or an error body)
+│       ├── BadRequestError              400
+│       ├── AuthenticationError          401
+│       ├── PermissionDeniedError        403
+│       ├── NotFoundError                404
+│       ├── ConflictError                409
+│       ├── UnprocessableEntityError     422
+│       ├── RateLimitError               429
+│       └── InternalServerError          5xx (500, 502, 503, 504, 529 ...)
+└── OutputError                   the provider answered, but the answer is not a usable ``T``
+    ├── RefusalError              the model refused (OpenAI ``message.refusal``, safety stops)
+    ├── TruncatedOutputError      the answer was cut off (finish reason ``length``)
+    └── OutputValidationError     the answer did not validate, after every re-ask
+```
+
+Transport errors carry provider, status, request id and body; output errors carry the raw
+text, usage and the attempt history. No error ever contains an API key: the request headers are
+not kept on errors, and bodies are the provider's answers, not our requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._messages import Attempt, Usage
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "OutputError",
+    "OutputValidationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RefusalError",
+    "SchemaError",
+    "TransportError",
+    "TruncatedOutputError",
+    "TypedLLMError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+class TypedLLMError(Exception):
+    """Base class of every error raised by typedllm."""
+
+
+class ConfigurationError(TypedLLMError, ValueError):
+    """The builder or client configuration is invalid (missing model, missing API key, ...)."""
+
+
+class SchemaError(TypedLLMError, ValueError):
+    """A type cannot be turned into the schema dialect a provider accepts without losing meaning."""
+
+
+class TransportError(TypedLLMError):
+    """The request did not produce a usable answer from the provider."""
+
+    def __init__(self, message: str, *, provider: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+
+
+class APIConnectionError(TransportError):
+    """The provider could not be reached (connection refused, reset, DNS or TLS failure)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class APIStatusError(TransportError):
+    """The provider answered with an error status.
+
+    Attributes:
+        provider: provider name, e.g. ``"openai"``.
+        status_code: the HTTP status.
+        request_id: the provider's request id header (``x-request-id``/``request-id``), if any.
+        body: the parsed error body (or the raw text when it is not JSON).
+        code: the provider's error code (``error.code`` or ``error.type``), if any.
+    """
+
+    status: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int,
+        request_id: str | None = None,
+        body: Any = None,
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.code = code
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        rid = f", request_id={self.request_id}" if self.request_id else ""
+        return f"{self.provider} returned HTTP {self.status_code}{rid}: {self.message}"
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the provider rejected the request as malformed or unsupported."""
+
+    status = 400
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the API key is missing, wrong or revoked."""
+
+    status = 401
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the key is valid but may not use this resource."""
+
+    status = 403
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: unknown model, deployment or endpoint."""
+
+    status = 404
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: a conflicting request is in progress (retried automatically)."""
+
+    status = 409
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the request was well-formed but could not be processed."""
+
+    status = 422
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: rate limit or quota exceeded (retried automatically, honouring Retry-After)."""
+
+    status = 429
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx (and 529 overloaded): the provider failed (retried automatically)."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The error class for an HTTP status code (``APIStatusError`` for unmapped 4xx codes)."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status_code, APIStatusError)
+
+
+class OutputError(TypedLLMError):
+    """The provider answered, but the answer cannot become the requested type.
+
+    Attributes:
+        raw_text: the model's text (or tool-call arguments) of the last attempt.
+        usage: token usage summed over every attempt.
+        attempts: one record per attempt (first try plus re-asks), oldest first.
+        schema: the JSON schema that was sent, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str | None = None,
+        usage: Usage | None = None,
+        attempts: Sequence[Attempt] = (),
+        schema: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw_text = raw_text
+        self.usage = usage
+        self.attempts = tuple(attempts)
+        self.schema = schema
+
+
+class RefusalError(OutputError):
+    """The model refused to answer; ``refusal`` holds its explanation."""
+
+    def __init__(self, refusal: str, **kwargs: Any) -> None:
+        super().__init__(f"the model refused: {refusal}", **kwargs)
+        self.refusal = refusal
+
+
+class TruncatedOutputError(OutputError):
+    """The answer was cut off by the output token limit before it was complete."""
+
+
+class OutputValidationError(OutputError):
+    """The answer did not validate against the requested type, after every allowed re-ask.
+
+    ``errors`` holds pydantic's error list for the last attempt (or a JSON parse error).
+    """
+
+    def __init__(self, message: str, *, errors: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.errors = list(errors)

@@ -1,0 +1,112 @@
+"""Turn a model's answer text into the requested type (pure).
+
+* Strict paths (the provider enforced the schema): the text must be exactly one JSON value.
+* Lenient paths (JSON mode, prompt-only hosts): markdown fences and surrounding prose are
+  stripped and the first complete JSON value is taken. Values are never "fixed".
+
+Validation uses a cached ``pydantic.TypeAdapter`` and pydantic's JSON mode (``validate_json``),
+so JSON-specific semantics hold (``Decimal`` keeps its digits, strings become dates ...). A
+wrapped root (``{"result": ...}``) is validated through a cached wrapper model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pydantic
+from pydantic import TypeAdapter
+
+from .schema import WRAP_KEY, CompiledSchema
+
+__all__ = ["ValidationFailure", "adapter_for", "extract_json_text", "format_errors", "parse_output"]
+
+_adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+_decoder = json.JSONDecoder()
+
+
+class ValidationFailure(Exception):
+    """The answer is not a valid instance: ``errors`` is pydantic's error list (JSON-safe)."""
+
+    def __init__(self, message: str, errors: tuple[dict[str, Any], ...]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+def adapter_for(tp: Any, *, wrapped: bool = False) -> TypeAdapter[Any]:
+    """A cached ``TypeAdapter`` for ``tp`` (for ``{"result": tp}`` when ``wrapped``)."""
+    key = (tp, wrapped)
+    try:
+        cached = _adapters.get(key)
+    except TypeError:  # unhashable type expressions: build without caching
+        return _build_adapter(tp, wrapped)
+    if cached is None:
+        cached = _build_adapter(tp, wrapped)
+        _adapters[key] = cached
+    return cached
+
+
+def _build_adapter(tp: Any, wrapped: bool) -> TypeAdapter[Any]:
+    if not wrapped:
+        return TypeAdapter(tp)
+    fields: dict[str, Any] = {WRAP_KEY: (tp, ...)}
+    wrapper: type[pydantic.BaseModel] = pydantic.create_model("Wrapped", **fields)
+    return TypeAdapter(wrapper)
+
+
+def extract_json_text(text: str) -> str:
+    """The first complete JSON value in ``text`` (fences and surrounding prose removed).
+
+    Returns ``text`` stripped when no JSON value can be found, so that validation reports
+    the real problem.
+    """
+    fence = _FENCE.search(text)
+    candidate = fence.group(1) if fence else text
+    stripped = candidate.strip()
+    for i, ch in enumerate(stripped):
+        if ch in "{[":
+            try:
+                _value, end = _decoder.raw_decode(stripped, i)
+            except json.JSONDecodeError:
+                continue
+            return stripped[i:end]
+    return stripped
+
+
+def format_errors(errors: tuple[dict[str, Any], ...]) -> str:
+    """Human/model readable lines, one per error: ``location: message``."""
+    lines: list[str] = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "(root)"
+        lines.append(f"- {loc}: {err.get('msg', 'invalid')}")
+    return "\n".join(lines)
+
+
+def _user_loc(loc: tuple[int | str, ...], wrapped: bool) -> tuple[int | str, ...]:
+    # Report locations relative to the user's type, not our wrapper model.
+    return loc[1:] if wrapped and loc[:1] == (WRAP_KEY,) else loc
+
+
+def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient: bool) -> Any:
+    """Validate the answer text into ``tp``; raise :class:`ValidationFailure` when it is not."""
+    if text is None or not text.strip():
+        raise ValidationFailure(
+            "the model returned no content",
+            ({"loc": (), "msg": "expected a JSON value, got an empty answer", "type": "empty"},),
+        )
+    payload = extract_json_text(text) if lenient else text
+    adapter = adapter_for(tp, wrapped=compiled.wrapped)
+    try:
+        value = adapter.validate_json(payload)
+    except pydantic.ValidationError as exc:
+        errors: tuple[dict[str, Any], ...] = tuple(
+            {"loc": _user_loc(e["loc"], compiled.wrapped), "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        )
+        raise ValidationFailure(
+            f"{len(errors)} validation error(s):\n{format_errors(errors)}", errors
+        ) from exc
+    return getattr(value, WRAP_KEY) if compiled.wrapped else value

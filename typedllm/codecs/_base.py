@@ -1,0 +1,151 @@
+"""The provider-neutral request and response records codecs translate to and from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import orjson
+
+from .._config import StructuredOutputMode
+from .._errors import APIStatusError, status_error_class
+from .._messages import FinishReason, Message, ToolCall, Usage
+from .._wire import WireResponse
+from ..schema import CompiledSchema
+
+__all__ = [
+    "ChatRequest",
+    "DecodedCompletion",
+    "OutputSpec",
+    "as_dict",
+    "as_list",
+    "error_from_body",
+    "parse_json_body",
+    "request_id_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSpec:
+    """What a call asks the model to produce: a compiled schema and how to request it."""
+
+    compiled: CompiledSchema
+    mode: StructuredOutputMode
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """One call, provider-neutral: the full message list and the optional output schema."""
+
+    messages: tuple[Message, ...]
+    output: OutputSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedCompletion:
+    """One provider answer, provider-neutral."""
+
+    text: str | None
+    finish_reason: FinishReason | None
+    usage: Usage
+    model: str | None = None
+    response_id: str | None = None
+    request_id: str | None = None
+    refusal: str | None = None
+    raw_finish_reason: str | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    reasoning: str | None = None
+    raw: Any = field(default=None, repr=False)
+
+
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The provider's request id from response headers, if any."""
+    for name in ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray"):
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def parse_json_body(body: bytes) -> Any:
+    """The body as JSON, or the decoded text when it is not JSON."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body.decode("utf-8", errors="replace")
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return max(0.0, float(value) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        import datetime as _dt
+
+        return max(0.0, (when - _dt.datetime.now(_dt.timezone.utc)).total_seconds())
+
+
+def error_from_body(
+    provider: str, response: WireResponse, status: int | None = None
+) -> APIStatusError:
+    """Map an error response to the typed error for its status.
+
+    Understands the ``{"error": {"message", "type", "code"}}`` shape (OpenAI and most
+    compatible hosts), ``{"error": "text"}``, ``{"message": ...}`` and plain text bodies.
+    """
+    status_code = status if status is not None else response.status
+    body = parse_json_body(response.body)
+    message: str | None = None
+    code: str | None = None
+    if isinstance(body, dict):
+        err: Any = body.get("error", body)  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+        if isinstance(err, dict):
+            msg: Any = err.get("message") or err.get("detail")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+            message = msg if isinstance(msg, str) else None
+            raw_code: Any = err.get("code") or err.get("type") or err.get("status")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+            code = str(raw_code) if raw_code is not None else None  # pyright: ignore[reportUnknownArgumentType]
+            metadata: Any = err.get("metadata")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+            if isinstance(metadata, dict) and isinstance(metadata.get("raw"), str):  # pyright: ignore[reportUnknownMemberType]
+                message = f"{message or 'error'}: {metadata['raw']}"
+        elif isinstance(err, str):
+            message = err
+    elif isinstance(body, str) and body.strip():
+        message = body.strip()[:500]
+    cls = status_error_class(status_code)
+    return cls(
+        message or f"HTTP {status_code}",
+        provider=provider,
+        status_code=status_code,
+        request_id=request_id_of(response.headers),
+        body=body,
+        code=code,
+        retry_after=_retry_after(response.headers),
+    )
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty list (decoders tolerate odd shapes)."""
+    if isinstance(value, list):
+        items: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return items
+    return []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty dict."""
+    return cast(dict[str, Any], value) if isinstance(value, dict) else {}

@@ -1,0 +1,26 @@
+"""Test doubles for code that uses typedllm: no network, no API key, deterministic.
+
+* :class:`FakeProvider`: an httpx transport (sync and async) that speaks the OpenAI wire
+  protocol; auto mode answers structured requests with schema-valid data, scripted mode answers
+  what the test says. Plug it in with ``builder.transport(fake)``.
+* :func:`serve`: the same fake on a loopback HTTP server (``127.0.0.1``, random port), for code
+  that must talk to a real socket; also ``typedllm-fake-server`` on the command line.
+* :func:`generate_instance`: deterministic schema-valid data from a JSON schema.
+"""
+
+from __future__ import annotations
+
+from ._fake import FakeProvider, FakeProviderExhausted, RecordedRequest
+from ._instances import generate_instance
+from ._replies import FakeReply
+from ._server import FakeServer, serve
+
+__all__ = [
+    "FakeProvider",
+    "FakeProviderExhausted",
+    "FakeReply",
+    "FakeServer",
+    "RecordedRequest",
+    "generate_instance",
+    "serve",
+]

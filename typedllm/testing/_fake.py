@@ -1,0 +1,189 @@
+"""The embedded fake provider: an httpx transport that speaks the providers' wire protocols.
+
+It answers like the real service would, with no network:
+
+* **auto mode** (default): structured requests get deterministic data generated from the
+  request's own JSON schema (valid by construction); plain requests get an echo of the prompt;
+* **scripted mode**: ``FakeProvider([...])`` answers with the given replies in order (strings,
+  JSON-able values or :class:`FakeReply` for refusals, truncation, HTTP errors, raw bodies),
+  or a callable ``(request_json) -> reply`` for anything dynamic.
+
+Every request is recorded (``provider.requests``) with its parsed JSON body, for assertions.
+The same object is a sync and an async httpx transport, and it is picklable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from .._wire import redact_headers
+from . import _openai_wire
+from ._replies import FakeReply
+
+__all__ = ["FakeProvider", "FakeProviderExhausted", "RecordedRequest"]
+
+Reply = FakeReply | str | Any
+Responder = Callable[[dict[str, Any]], Reply]
+
+
+class FakeProviderExhausted(AssertionError):
+    """A scripted fake received more requests than it has replies for."""
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request the fake received (credential headers redacted)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any = field(repr=False)
+
+
+def _as_reply(value: Reply) -> FakeReply:
+    if isinstance(value, FakeReply):
+        return value
+    if isinstance(value, str):
+        return FakeReply.of_text(value)
+    return FakeReply.of_json(value)
+
+
+class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """An offline LLM provider for tests, examples and CI.
+
+    >>> import typedllm as tl
+    >>> from typedllm.testing import FakeProvider
+    >>> fake = FakeProvider(["Paris"])
+    >>> llm = tl.openai().model("gpt-4o-mini").api_key("test").transport(fake).build()
+    >>> llm.complete("Capital of France?")
+    'Paris'
+    >>> fake.requests[0].json["model"]
+    'gpt-4o-mini'
+
+    Args:
+        replies: scripted replies, answered in order; ``None`` for auto mode.
+        responder: a callable computing the reply from the request JSON (overrides auto mode).
+        api_key: when set, requests with another key get the provider's 401 error.
+    """
+
+    def __init__(
+        self,
+        replies: Iterable[Reply] | None = None,
+        *,
+        responder: Responder | None = None,
+        api_key: str | None = None,
+    ) -> None:
+        self._script: list[FakeReply] | None = (
+            [_as_reply(r) for r in replies] if replies is not None else None
+        )
+        self._responder = responder
+        self._api_key = api_key
+        self._lock = threading.Lock()
+        self.requests: list[RecordedRequest] = []
+
+    # -- pickling (locks are not picklable) ---------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def calls(self) -> int:
+        """How many requests were received."""
+        return len(self.requests)
+
+    @property
+    def remaining(self) -> int | None:
+        """Scripted replies not used yet (``None`` in auto mode)."""
+        return None if self._script is None else len(self._script)
+
+    # -- protocol-independent core -----------------------------------------------------------
+
+    def respond(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Answer one HTTP request: ``(status, headers, body)``. Used by the transports and by
+        the loopback server."""
+        path = urlsplit(url).path
+        lower = {k.lower(): v for k, v in headers.items()}
+        try:
+            parsed: Any = orjson.loads(body) if body else None
+        except orjson.JSONDecodeError:
+            return (
+                400,
+                {"content-type": "application/json"},
+                orjson.dumps(
+                    {
+                        "error": {
+                            "message": "request body is not valid JSON",
+                            "type": "invalid_request_error",
+                        }
+                    }
+                ),
+            )
+        with self._lock:
+            index = len(self.requests)
+            self.requests.append(RecordedRequest(method, path, redact_headers(lower), parsed))
+            if (
+                self._api_key is not None
+                and lower.get("authorization") != f"Bearer {self._api_key}"
+            ):
+                reply = FakeReply.error(
+                    401, "Incorrect API key provided.", error_type="invalid_api_key"
+                )
+                return _openai_wire.render_reply({}, reply, index)
+            if not path.endswith("/chat/completions"):
+                return (
+                    404,
+                    {"content-type": "application/json"},
+                    orjson.dumps(
+                        {
+                            "error": {
+                                "message": f"fake provider: unknown endpoint {path}",
+                                "type": "not_found",
+                            }
+                        }
+                    ),
+                )
+            request_json = cast(dict[str, Any], parsed) if isinstance(parsed, dict) else {}
+            reply = self._next_reply(request_json, index)
+        return _openai_wire.render_reply(request_json, reply, index)
+
+    def _next_reply(self, request_json: dict[str, Any], index: int) -> FakeReply:
+        if self._responder is not None:
+            return _as_reply(self._responder(request_json))
+        if self._script is not None:
+            if not self._script:
+                raise FakeProviderExhausted(
+                    f"fake provider received request #{index + 1} but has no scripted reply left"
+                )
+            return self._script.pop(0)
+        return _openai_wire.auto_reply(request_json)
+
+    # -- httpx transports --------------------------------------------------------------------
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Sync httpx transport entry point."""
+        status, headers, body = self.respond(
+            request.method, str(request.url), dict(request.headers), request.read()
+        )
+        return httpx.Response(status, headers=headers, content=body)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Async httpx transport entry point."""
+        status, headers, body = self.respond(
+            request.method, str(request.url), dict(request.headers), await request.aread()
+        )
+        return httpx.Response(status, headers=headers, content=body)
