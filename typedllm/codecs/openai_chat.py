@@ -46,6 +46,7 @@ __all__ = [
     "encode_body",
     "is_error_body",
     "schema_instructions",
+    "split_think",
 ]
 
 _FINISH: dict[str, FinishReason] = {
@@ -178,6 +179,19 @@ def _text_of(content: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+def split_think(text: str) -> tuple[str, str | None]:
+    """Split a leading in-band ``<think>...</think>`` block (DeepSeek-R1, Qwen3 on many hosts)
+    from the answer: ``(answer, reasoning)``. An unterminated block (the answer was cut off
+    while thinking) is all reasoning."""
+    match = _THINK.match(text)
+    if match:
+        return text[match.end() :], match.group(1).strip()
+    stripped = text.lstrip()
+    if stripped.startswith("<think>") and "</think>" not in stripped:
+        return "", stripped.removeprefix("<think>").strip()
+    return text, None
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -251,10 +265,8 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
         if isinstance(value, str) and value and reasoning is None:
             reasoning = value
     if text is not None:
-        match = _THINK.match(text)
-        if match:
-            reasoning = reasoning or match.group(1).strip()
-            text = text[match.end() :]
+        text, in_band = split_think(text)
+        reasoning = reasoning or in_band
     refusal = message.get("refusal")
     tool_calls: list[ToolCall] = []
     raw_calls = message.get("tool_calls")

@@ -79,7 +79,7 @@ def _resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, A
 
 def _wrap_root(source: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     root = _resolve(source, source)
-    if root.get("type") == "object" and "properties" in root:
+    if root.get("type") == "object":  # dict roots too: strict dialects reject them clearly
         return source, False
     defs = source.get("$defs")
     inner = {k: v for k, v in source.items() if k != "$defs"}
