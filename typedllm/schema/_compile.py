@@ -167,11 +167,6 @@ class _StrictWalker(_Walker):
     def node(self, node: dict[str, Any], path: str, depth: int) -> dict[str, Any]:
         node = super().node(node, path, depth)
         where = path or "(root)"
-        if depth > _MAX_DEPTH:
-            raise SchemaError(
-                f"{where}: nesting depth {depth} exceeds OpenAI strict mode's limit of "
-                f"{_MAX_DEPTH} levels; flatten the type or use .structured_output('json_schema')"
-            )
         if "allOf" in node:
             parts = cast(list[Any], node.pop("allOf"))
             if len(parts) == 1 and isinstance(parts[0], dict):
@@ -255,7 +250,30 @@ class _StrictWalker(_Walker):
             return
         node["description"] = f"{current} {note}" if isinstance(current, str) and current else note
 
+    def _depth(self, node: Any, seen: frozenset[str]) -> int:
+        """Object nesting depth of the resolved schema; a recursive $ref adds nothing."""
+        if not isinstance(node, Mapping):
+            return 0
+        n = cast(Mapping[str, Any], node)
+        ref = n.get("$ref")
+        if isinstance(ref, str):
+            if ref in seen:
+                return 0
+            return self._depth(_resolve(self.root, n), seen | {ref})
+        children: list[Any] = list(cast(Mapping[str, Any], n.get("properties", {})).values())
+        children += cast(list[Any], n.get("anyOf", []))
+        if isinstance(n.get("items"), Mapping):
+            children.append(n["items"])
+        inner = max((self._depth(c, seen) for c in children), default=0)
+        return inner + (1 if "properties" in n else 0)
+
     def finish(self) -> None:
+        depth = self._depth(self.root, frozenset())
+        if depth > _MAX_DEPTH:
+            raise SchemaError(
+                f"the schema nests objects {depth} levels deep; OpenAI strict mode allows "
+                f"{_MAX_DEPTH}. Flatten the type or use .structured_output('json_schema')"
+            )
         if self.properties > _MAX_PROPERTIES:
             raise SchemaError(
                 f"the schema has {self.properties} properties; OpenAI strict mode allows "
