@@ -125,7 +125,7 @@ class _Generator:
         out: dict[str, Any] = {}
         for key, sub in props.items():
             if key in required or depth < _MAX_DEPTH:
-                out[key] = self.value(sub, key, depth + 1)
+                out[key] = self.value(sub, f"{name}/{key}" if name else key, depth + 1)
         extra = s.get("additionalProperties")
         if not props and isinstance(extra, Mapping):
             count = max(1, int(s.get("minProperties", 1)))
@@ -164,7 +164,9 @@ class _Generator:
         pattern = s.get("pattern")
         if isinstance(pattern, str):
             return _from_pattern(pattern, n)
-        base = re.sub(r"[_\W]+", " ", name).strip() or "text"
+        # Paths look like "items[1]/description": the text reads like the property name.
+        leaf = re.sub(r"\[\d+\]", "", name.rsplit("/", 1)[-1])
+        base = re.sub(r"[_\W]+", " ", leaf).strip() or "text"
         text = f"{base} {n}"
         low = int(s.get("minLength", 0))
         high = s.get("maxLength")
