@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pydantic
@@ -100,7 +101,19 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
     payload = extract_json_text(text) if lenient else text
     adapter = adapter_for(tp, wrapped=compiled.wrapped)
     try:
-        value = adapter.validate_json(payload)
+        if compiled.rewrites:
+            # The dialect rewrote some constructs (dict -> pairs, ...): convert the answer back.
+            # Floats are parsed as Decimal so that Decimal fields keep every digit.
+            try:
+                data = json.loads(payload, parse_float=Decimal)
+            except json.JSONDecodeError as exc:
+                raise ValidationFailure(
+                    f"the answer is not valid JSON: {exc}",
+                    ({"loc": (), "msg": f"invalid JSON: {exc}", "type": "json_invalid"},),
+                ) from exc
+            value = adapter.validate_python(compiled.restore(data))
+        else:
+            value = adapter.validate_json(payload)
     except pydantic.ValidationError as exc:
         errors: tuple[dict[str, Any], ...] = tuple(
             {"loc": _user_loc(e["loc"], compiled.wrapped), "msg": e["msg"], "type": e["type"]}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
 from .._config import StructuredOutputMode
 from .._errors import APIStatusError, status_error_class
+from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, Message, ToolCall, Usage
 from .._wire import WireResponse
 from ..schema import CompiledSchema
@@ -136,16 +137,3 @@ def error_from_body(
         code=code,
         retry_after=_retry_after(response.headers),
     )
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` if it is a JSON array, else an empty list (decoders tolerate odd shapes)."""
-    if isinstance(value, list):
-        items: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
-        return items
-    return []
-
-
-def as_dict(value: Any) -> dict[str, Any]:
-    """``value`` if it is a JSON object, else an empty dict."""
-    return cast(dict[str, Any], value) if isinstance(value, dict) else {}

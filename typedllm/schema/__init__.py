@@ -2,30 +2,35 @@
 
 Theory of operation:
 
-1. ``pydantic.TypeAdapter(T).json_schema()`` gives the source schema (validation mode).
+1. ``pydantic.TypeAdapter(T).json_schema()`` gives the source schema (validation mode, aliases).
 2. A root that is not an object (``list[M]``, ``M | None``, primitives, unions) is *wrapped*:
    ``{"type": "object", "properties": {"result": <root>}, "required": ["result"]}``; answers
    are unwrapped before validation (see :meth:`CompiledSchema.unwrap`).
-3. A dialect walks the schema (one walker, a small subclass per dialect) and returns the
-   emitted schema plus the list of :class:`SchemaChange` it made. A change that would lose
-   meaning silently is either recorded as ``lossy`` (the constraint text moves into the
-   ``description``, so the model still sees it and validation still enforces it) or raised
-   as :class:`~typedllm.SchemaError`.
+3. A dialect (one walker, a small subclass per provider rule set) walks the schema and returns
+   the emitted schema plus every :class:`SchemaChange` it made. Constructs a provider cannot
+   express are either rewritten losslessly (``dict[str, X]`` -> key/value pairs, tuples ->
+   objects, non-string enums -> their JSON text; :meth:`CompiledSchema.restore` converts the
+   answer back before validation), moved into the description (the model still reads them and
+   pydantic still enforces them; the change is marked ``lossy``), or refused with a
+   :class:`~typedllm.SchemaError` that says what to do. Nothing is dropped silently.
 
 Results are cached per (type, dialect); emitted schemas are fresh dicts, treat them as
-read-only.
+read-only. ``docs/structured-output.md`` tabulates what each dialect does with each construct.
 """
 
 from __future__ import annotations
 
-from ._compile import apply_dialect, compile_schema
-from ._types import WRAP_KEY, CompiledSchema, Dialect, SchemaChange
+from ._compile import apply_dialect, compile_schema, source_schema
+from ._types import DIALECTS, WRAP_KEY, CompiledSchema, Dialect, Rewrite, SchemaChange
 
 __all__ = [
+    "DIALECTS",
     "WRAP_KEY",
     "CompiledSchema",
     "Dialect",
+    "Rewrite",
     "SchemaChange",
     "apply_dialect",
     "compile_schema",
+    "source_schema",
 ]

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from pydantic import TypeAdapter
 
-from .._errors import SchemaError
-from ._types import WRAP_KEY, CompiledSchema, Dialect, SchemaChange
+from ._anthropic import Anthropic, AnthropicTool
+from ._gemini import GeminiJsonSchema, GeminiOpenAPI
+from ._local import Ollama, PromptOnly
+from ._openai import OpenAIJsonSchema, OpenAIStrict
+from ._restore import is_dict_node
+from ._types import WRAP_KEY, CompiledSchema, Dialect, Rewrite, SchemaChange
+from ._walker import Walker, resolve_ref
 
-__all__ = ["apply_dialect", "compile_schema", "schema_name"]
+__all__ = ["WALKERS", "apply_dialect", "compile_schema", "schema_name", "source_schema"]
 
-# OpenAI Structured Outputs, "Supported schemas"
-# (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas).
-_STRICT_KEYWORDS = frozenset(
-    {
-        "type", "properties", "required", "additionalProperties", "items", "enum", "const",
-        "anyOf", "$ref", "$defs", "description", "title",
-        "pattern", "format",
-        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-        "minItems", "maxItems",
-    }
-)  # fmt: skip
-_STRICT_FORMATS = frozenset(
-    {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"}
-)
-_MAX_DEPTH = 10
-_MAX_PROPERTIES = 5000
-_MAX_ENUM_VALUES = 1000
-_MAX_ENUM_CHARS = 15000  # total string length, checked when an enum has more than 250 values
+WALKERS: dict[Dialect, type[Walker]] = {
+    "openai-strict": OpenAIStrict,
+    "openai-json-schema": OpenAIJsonSchema,
+    "anthropic": Anthropic,
+    "anthropic-tool": AnthropicTool,
+    "gemini-json-schema": GeminiJsonSchema,
+    "gemini-openapi": GeminiOpenAPI,
+    "ollama": Ollama,
+    "prompt": PromptOnly,
+}
 
 _cache: dict[tuple[Any, Dialect], CompiledSchema] = {}
 
@@ -46,7 +43,11 @@ def schema_name(tp: Any) -> str:
 
 
 def compile_schema(tp: Any, dialect: Dialect) -> CompiledSchema:
-    """Compile ``tp`` for ``dialect`` (cached per type and dialect)."""
+    """Compile ``tp`` for ``dialect`` (cached per type and dialect).
+
+    Raises :class:`~typedllm.SchemaError` when the dialect cannot express ``tp`` without losing
+    meaning; the message names the place and what to do.
+    """
     key = (tp, dialect)
     try:
         cached = _cache.get(key)
@@ -58,28 +59,12 @@ def compile_schema(tp: Any, dialect: Dialect) -> CompiledSchema:
     return cached
 
 
-def _compile(tp: Any, dialect: Dialect) -> CompiledSchema:
+def source_schema(tp: Any, *, wrap_dicts: bool = False) -> tuple[dict[str, Any], bool]:
+    """pydantic's validation JSON Schema for ``tp``, wrapped when the root is not an object
+    (or is a ``dict[str, X]`` and ``wrap_dicts``: dialects that rewrite dicts into lists)."""
     source = TypeAdapter(tp).json_schema(mode="validation")
-    schema, wrapped = _wrap_root(source)
-    emitted, changes = apply_dialect(schema, dialect)
-    if wrapped:
-        changes.insert(0, SchemaChange("", "wrapped", f'non-object root wrapped as "{WRAP_KEY}"'))
-    return CompiledSchema(schema_name(tp), emitted, dialect, wrapped, tuple(changes))
-
-
-def _resolve(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        defs = cast(Mapping[str, Any], root.get("$defs", {}))
-        target = defs.get(ref.removeprefix("#/$defs/"))
-        if isinstance(target, Mapping):
-            return cast(Mapping[str, Any], target)
-    return node
-
-
-def _wrap_root(source: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    root = _resolve(source, source)
-    if root.get("type") == "object":  # dict roots too: strict dialects reject them clearly
+    root = resolve_ref(source, source)
+    if root.get("type") == "object" and not (wrap_dicts and is_dict_node(root)):
         return source, False
     defs = source.get("$defs")
     inner = {k: v for k, v in source.items() if k != "$defs"}
@@ -93,6 +78,17 @@ def _wrap_root(source: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return wrapped, True
 
 
+def _compile(tp: Any, dialect: Dialect) -> CompiledSchema:
+    walker = WALKERS[dialect]
+    source, wrapped = source_schema(tp, wrap_dicts="dict_pairs" in walker.rewrites)
+    emitted, changes = apply_dialect(source, dialect)
+    if wrapped:
+        changes.insert(0, SchemaChange("", "wrapped", f'non-object root wrapped as "{WRAP_KEY}"'))
+    rewritten = any(c.detail.endswith("(converted back)") for c in changes)
+    used: frozenset[Rewrite] = walker.rewrites if rewritten else frozenset()
+    return CompiledSchema(schema_name(tp), emitted, dialect, wrapped, tuple(changes), source, used)
+
+
 def apply_dialect(
     schema: Mapping[str, Any], dialect: Dialect
 ) -> tuple[dict[str, Any], list[SchemaChange]]:
@@ -100,192 +96,6 @@ def apply_dialect(
 
     Idempotent: applying a dialect to its own output changes nothing.
     """
-    walker = _StrictWalker(schema) if dialect == "openai-strict" else _LooseWalker(schema)
-    out = walker.walk(schema, "", 0)
-    walker.finish()
+    walker = WALKERS[dialect](schema)
+    out = walker.finish(walker.walk(schema))
     return out, walker.changes
-
-
-class _Walker:
-    """Copies a schema node by node; subclasses hook ``node`` and ``object_node``."""
-
-    def __init__(self, root: Mapping[str, Any]) -> None:
-        self.root = root
-        self.changes: list[SchemaChange] = []
-
-    def note(self, path: str, kind: Any, detail: str, *, lossy: bool = False) -> None:
-        self.changes.append(SchemaChange(path, kind, detail, lossy))
-
-    def walk(self, node: Any, path: str, depth: int) -> Any:
-        if not isinstance(node, Mapping):
-            return node
-        src = cast(Mapping[str, Any], node)
-        out: dict[str, Any] = {}
-        for key, value in src.items():
-            sub = f"{path}/{key}"
-            if key in ("properties", "$defs") and isinstance(value, Mapping):
-                inner = cast(Mapping[str, Any], value)
-                nested = depth + 1 if key == "properties" else 0
-                out[key] = {k: self.walk(v, f"{sub}/{k}", nested) for k, v in inner.items()}
-            elif key in ("anyOf", "oneOf", "allOf", "prefixItems") and isinstance(value, list):
-                items: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
-                out[key] = [self.walk(v, f"{sub}/{i}", depth) for i, v in enumerate(items)]
-            elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
-                out[key] = self.walk(value, sub, depth + (key == "items"))
-            else:
-                out[key] = value
-        return self.node(out, path, depth)
-
-    def node(self, node: dict[str, Any], path: str, depth: int) -> dict[str, Any]:
-        if "oneOf" in node:
-            node["anyOf"] = [*node.get("anyOf", []), *node.pop("oneOf")]
-            self.note(path, "rewritten", "oneOf -> anyOf (the answer still validates exactly)")
-        if "discriminator" in node:
-            del node["discriminator"]
-            self.note(path, "dropped", "discriminator (each branch keeps its const tag)")
-        return node
-
-    def finish(self) -> None:
-        """Checks over the whole schema after the walk."""
-
-
-class _LooseWalker(_Walker):
-    """OpenAI non-strict ``json_schema`` (and OpenAI-compatible hosts): pydantic's schema,
-    with ``oneOf`` as ``anyOf`` and no ``discriminator``."""
-
-
-class _StrictWalker(_Walker):
-    """OpenAI strict Structured Outputs: closed objects, every property required, only the
-    documented keywords, documented size limits."""
-
-    def __init__(self, root: Mapping[str, Any]) -> None:
-        super().__init__(root)
-        self.properties = 0
-        self.enum_values = 0
-        self.enum_chars = 0
-
-    def node(self, node: dict[str, Any], path: str, depth: int) -> dict[str, Any]:
-        node = super().node(node, path, depth)
-        where = path or "(root)"
-        if "allOf" in node:
-            parts = cast(list[Any], node.pop("allOf"))
-            if len(parts) == 1 and isinstance(parts[0], dict):
-                node = {**cast(dict[str, Any], parts[0]), **node}
-                self.note(path, "rewritten", "single-item allOf inlined")
-            else:
-                raise SchemaError(
-                    f"{where}: allOf with several schemas is not supported in strict mode"
-                )
-        if "$ref" in node and len(node) > 1:
-            # A $ref must stand alone in strict mode: inline its target and keep the siblings.
-            target = dict(_resolve(self.root, node))
-            if target is node or "$ref" in target:
-                raise SchemaError(f"{where}: unresolvable $ref {node['$ref']!r}")
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
-            node = self.node({**self.walk(target, path, depth), **siblings}, path, depth)
-            self.note(path, "rewritten", "$ref with sibling keywords inlined")
-        if "default" in node:
-            del node["default"]
-            self.note(path, "dropped", "default (strict mode requires every property)")
-        if "prefixItems" in node:
-            raise SchemaError(
-                f"{where}: tuples (prefixItems) cannot be expressed in OpenAI strict mode; use a "
-                "model with named fields, a list, or .structured_output('json_schema')"
-            )
-        if node == {} or (node.keys() <= {"title", "description"}):
-            raise SchemaError(
-                f"{where}: an unconstrained value (Any) cannot be expressed in OpenAI strict mode; "
-                "give it a concrete type or use .structured_output('json_schema')"
-            )
-        fmt = node.get("format")
-        if fmt is not None and fmt not in _STRICT_FORMATS:
-            del node["format"]
-            self._describe(node, f"format: {fmt}")
-            self.note(path, "moved_to_description", f"format {fmt!r} is not supported", lossy=True)
-        for key in sorted(set(node) - _STRICT_KEYWORDS):
-            value = node.pop(key)
-            if key in ("examples", "readOnly", "writeOnly", "deprecated"):
-                self.note(path, "dropped", f"{key} (annotation only)")
-                continue
-            self._describe(node, f"{key}: {value!r}")
-            self.note(path, "moved_to_description", f"{key}={value!r} is not supported", lossy=True)
-        if node.get("type") == "object" or "properties" in node:
-            self._close_object(node, where)
-        if "enum" in node:
-            values = cast(list[Any], node["enum"])
-            self.enum_values += len(values)
-            if len(values) > 250:
-                self.enum_chars += sum(len(str(v)) for v in values)
-        return node
-
-    def _close_object(self, node: dict[str, Any], where: str) -> None:
-        extra = node.get("additionalProperties")
-        props = cast(dict[str, Any], node.get("properties", {}))
-        if isinstance(extra, Mapping) or (extra is None and not props and "properties" not in node):
-            raise SchemaError(
-                f"{where}: objects with arbitrary keys (dict[str, X]) cannot be expressed in "
-                "OpenAI strict mode; use a list of key/value models, or "
-                ".structured_output('json_schema')"
-            )
-        node["properties"] = props
-        node["additionalProperties"] = False
-        required = list(cast(list[str], node.get("required", [])))
-        missing = [name for name in props if name not in required]
-        if missing:
-            node["required"] = required + missing
-            self.note(
-                where,
-                "rewritten",
-                f"optional properties {missing} made required (nullable ones accept null)",
-            )
-        else:
-            node["required"] = required
-        self.properties += len(props)
-
-    @staticmethod
-    def _describe(node: dict[str, Any], text: str) -> None:
-        current = node.get("description")
-        note = f"({text})"
-        if isinstance(current, str) and note in current:
-            return
-        node["description"] = f"{current} {note}" if isinstance(current, str) and current else note
-
-    def _depth(self, node: Any, seen: frozenset[str]) -> int:
-        """Object nesting depth of the resolved schema; a recursive $ref adds nothing."""
-        if not isinstance(node, Mapping):
-            return 0
-        n = cast(Mapping[str, Any], node)
-        ref = n.get("$ref")
-        if isinstance(ref, str):
-            if ref in seen:
-                return 0
-            return self._depth(_resolve(self.root, n), seen | {ref})
-        children: list[Any] = list(cast(Mapping[str, Any], n.get("properties", {})).values())
-        children += cast(list[Any], n.get("anyOf", []))
-        if isinstance(n.get("items"), Mapping):
-            children.append(n["items"])
-        inner = max((self._depth(c, seen) for c in children), default=0)
-        return inner + (1 if "properties" in n else 0)
-
-    def finish(self) -> None:
-        depth = self._depth(self.root, frozenset())
-        if depth > _MAX_DEPTH:
-            raise SchemaError(
-                f"the schema nests objects {depth} levels deep; OpenAI strict mode allows "
-                f"{_MAX_DEPTH}. Flatten the type or use .structured_output('json_schema')"
-            )
-        if self.properties > _MAX_PROPERTIES:
-            raise SchemaError(
-                f"the schema has {self.properties} properties; OpenAI strict mode allows "
-                f"{_MAX_PROPERTIES}"
-            )
-        if self.enum_values > _MAX_ENUM_VALUES:
-            raise SchemaError(
-                f"the schema has {self.enum_values} enum values; OpenAI strict mode allows "
-                f"{_MAX_ENUM_VALUES}"
-            )
-        if self.enum_chars > _MAX_ENUM_CHARS:
-            raise SchemaError(
-                f"enum values total {self.enum_chars} characters; OpenAI strict mode allows "
-                f"{_MAX_ENUM_CHARS} for enums with more than 250 values"
-            )

@@ -6,10 +6,48 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-__all__ = ["WRAP_KEY", "CompiledSchema", "Dialect", "SchemaChange"]
+__all__ = ["DIALECTS", "WRAP_KEY", "CompiledSchema", "Dialect", "Rewrite", "SchemaChange"]
 
-Dialect = Literal["openai-strict", "openai-json-schema"]
-"""Schema dialects: one per provider wire rule set (more arrive with new providers)."""
+Dialect = Literal[
+    "openai-strict",
+    "openai-json-schema",
+    "anthropic",
+    "anthropic-tool",
+    "gemini-json-schema",
+    "gemini-openapi",
+    "ollama",
+    "prompt",
+]
+"""Schema dialects, one per provider rule set:
+
+* ``openai-strict``: OpenAI Structured Outputs with ``strict: true``.
+* ``openai-json-schema``: OpenAI ``json_schema`` with ``strict: false``; OpenAI-compatible hosts.
+* ``anthropic``: Anthropic structured outputs (``output_format``/``output_config.format``).
+* ``anthropic-tool``: the ``input_schema`` of a forced Anthropic tool (full JSON Schema).
+* ``gemini-json-schema``: Gemini ``responseJsonSchema`` (2.0+/2.5+ models).
+* ``gemini-openapi``: Gemini's legacy OpenAPI-subset ``responseSchema``.
+* ``ollama``: Ollama's ``format`` (grammar-constrained JSON Schema).
+* ``prompt``: no native support: the schema goes into the instructions.
+"""
+
+DIALECTS: tuple[Dialect, ...] = (
+    "openai-strict",
+    "openai-json-schema",
+    "anthropic",
+    "anthropic-tool",
+    "gemini-json-schema",
+    "gemini-openapi",
+    "ollama",
+    "prompt",
+)
+
+Rewrite = Literal["dict_pairs", "tuple_object", "enum_strings"]
+"""Lossless rewrites that need the answer converted back before validation:
+
+* ``dict_pairs``: ``dict[str, X]`` sent as a list of ``{"key", "value"}`` objects;
+* ``tuple_object``: ``tuple[A, B]`` sent as an object ``{"item_0": A, "item_1": B}``;
+* ``enum_strings``: non-string enum values sent as their JSON text (``1`` -> ``"1"``).
+"""
 
 WRAP_KEY = "result"
 """Property name used to wrap non-object roots (``list[M]``, unions, primitives)."""
@@ -20,7 +58,8 @@ class SchemaChange:
     """One change a dialect made to the JSON Schema pydantic produced.
 
     ``path`` is a JSON pointer into the *source* schema (``""`` is the root); ``lossy`` says
-    whether the provider will no longer enforce the meaning (it is kept in a description).
+    whether the provider will no longer enforce the meaning (validation still does: the
+    constraint is kept in the description for the model, and pydantic checks the answer).
     """
 
     path: str
@@ -39,6 +78,8 @@ class CompiledSchema:
         dialect: the dialect it was made for.
         wrapped: whether the root was wrapped as ``{"result": <root>}``.
         changes: what the dialect changed, in walk order.
+        source: the (wrapped) schema pydantic produced, before the dialect.
+        rewrites: the lossless rewrites used; :meth:`restore` undoes them on an answer.
     """
 
     name: str
@@ -46,6 +87,16 @@ class CompiledSchema:
     dialect: Dialect
     wrapped: bool = False
     changes: tuple[SchemaChange, ...] = field(default=())
+    source: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    rewrites: frozenset[Rewrite] = frozenset()
+
+    def restore(self, data: Any) -> Any:
+        """Undo the lossless rewrites on a decoded answer (identity when there are none)."""
+        if not self.rewrites:
+            return data
+        from ._restore import restore
+
+        return restore(data, self.source, self.rewrites)
 
     def unwrap(self, data: Any) -> Any:
         """Undo the root wrapping on a decoded answer (identity when not wrapped)."""
