@@ -37,6 +37,7 @@ class GeminiJsonSchema(Walker):
             "$id", "$defs", "$ref", "$anchor", "type", "format", "title", "description", "enum",
             "const", "items", "prefixItems", "minItems", "maxItems", "minimum", "maximum",
             "anyOf", "properties", "additionalProperties", "required", "propertyOrdering",
+            "default",
         }
     )  # fmt: skip
 

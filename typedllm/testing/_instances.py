@@ -162,13 +162,19 @@ class _Generator:
         if isinstance(fmt, str) and fmt in _FORMATS:
             return _FORMATS[fmt].format(n=n)
         pattern = s.get("pattern")
+        low = int(s.get("minLength", 0))
         if isinstance(pattern, str):
-            return _from_pattern(pattern, n)
+            text = _from_pattern(pattern, n)
+            if 0 < len(text) < low:
+                # Repeat the last character (a `+`/`*` class in simple patterns) up to minLength.
+                longer = text + text[-1] * (low - len(text))
+                if re.search(pattern, longer):
+                    text = longer
+            return text
         # Paths look like "items[1]/description": the text reads like the property name.
         leaf = re.sub(r"\[\d+\]", "", name.rsplit("/", 1)[-1])
         base = re.sub(r"[_\W]+", " ", leaf).strip() or "text"
         text = f"{base} {n}"
-        low = int(s.get("minLength", 0))
         high = s.get("maxLength")
         if len(text) < low:
             text = text + "x" * (low - len(text))
