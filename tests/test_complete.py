@@ -414,3 +414,75 @@ def test_invalid_prompt_is_a_configuration_error() -> None:
         llm.complete([{"role": "user", "content": "x"}])  # type: ignore[list-item]
     with pytest.raises(tl.ConfigurationError):
         llm.complete([])
+
+
+def test_reask_token_budget_stops_reasking() -> None:
+    fake = FakeProvider([FakeReply(text="nope", input_tokens=60, output_tokens=50)] * 3)
+    llm = client(fake, max_reasks=5, reask_token_budget=100)
+    with pytest.raises(tl.OutputValidationError) as info:
+        llm.complete("x", schema=Address)
+    assert fake.calls == 1  # 110 tokens used: the budget is spent, no re-ask
+    assert info.value.usage == tl.Usage(input_tokens=60, output_tokens=50)
+
+
+def test_output_errors_carry_the_schema_and_its_changes() -> None:
+    class Coded(BaseModel):
+        code: str = Field(min_length=5)
+
+    fake = FakeProvider(['{"code": "ab"}'])
+    with pytest.raises(tl.OutputValidationError) as info:
+        client(fake, max_reasks=0).complete("x", schema=Coded)
+    err = info.value
+    assert err.schema is not None and err.schema["properties"]["code"]["type"] == "string"
+    assert any(
+        c.kind == "moved_to_description" and "minLength" in c.detail for c in err.schema_changes
+    )
+    assert err.errors[0]["loc"] == ("code",)
+
+
+def test_bare_answers_to_wrapped_schemas_are_accepted_on_lenient_paths() -> None:
+    fake = FakeProvider(['Here you go:\n```json\n[{"street": "s", "city": "c"}]\n```'])
+    llm = (
+        tl.openai_compatible(base_url="http://fake.local/v1").model("m").structured_output("prompt")
+    )
+    out = llm.transport(fake).build().complete("x", schema=list[Address])
+    assert out == [Address(street="s", city="c")]
+
+
+def test_non_strict_json_schema_answers_are_extracted_leniently() -> None:
+    fake = FakeProvider(['```json\n{"street": "s", "city": "c"}\n```'])
+    llm = tl.openai_compatible(base_url="http://fake.local/v1").model("m").transport(fake).build()
+    assert llm.complete("x", schema=Address) == Address(street="s", city="c")
+
+
+def test_strict_answers_are_not_repaired() -> None:
+    fake = FakeProvider(['```json\n{"street": "s", "city": "c", "zip_code": null}\n```'])
+    with pytest.raises(tl.OutputValidationError):
+        client(fake, max_reasks=0).complete("x", schema=Address)
+
+
+def test_dict_fields_round_trip_through_the_strict_rewrite() -> None:
+    class Inventory(BaseModel):
+        counts: dict[str, int]
+        span: tuple[int, int]
+
+    fake = FakeProvider(
+        [{"counts": [{"key": "apples", "value": 3}], "span": {"item_0": 1, "item_1": 2}}]
+    )
+    out = client(fake).complete("x", schema=Inventory)
+    assert out == Inventory(counts={"apples": 3}, span=(1, 2))
+    sent = fake.requests[0].json["response_format"]["json_schema"]["schema"]
+    assert sent["properties"]["counts"]["type"] == "array"
+
+
+def test_decimal_digits_survive_the_rewrite_path() -> None:
+    from decimal import Decimal
+
+    class Priced(BaseModel):
+        prices: dict[str, Decimal]
+
+    fake = FakeProvider(
+        ['{"prices": [{"key": "a", "value": 0.1000000000000000055511151231257827}]}']
+    )
+    out = client(fake).complete("x", schema=Priced)
+    assert out.prices["a"] == Decimal("0.1000000000000000055511151231257827")

@@ -37,6 +37,7 @@ class ClientConfig:
     timeout: float = 60.0
     max_retries: int = 2
     max_reasks: int = 1
+    reask_token_budget: int | None = None
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None

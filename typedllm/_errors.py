@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from ._messages import Attempt, Usage
+    from .schema import SchemaChange
 
 __all__ = [
     "APIConnectionError",
@@ -196,6 +197,8 @@ class OutputError(TypedLLMError):
         usage: token usage summed over every attempt.
         attempts: one record per attempt (first try plus re-asks), oldest first.
         schema: the JSON schema that was sent, if any.
+        schema_changes: what the schema dialect changed from pydantic's schema (a constraint the
+            provider could not enforce shows up here).
     """
 
     def __init__(
@@ -206,6 +209,7 @@ class OutputError(TypedLLMError):
         usage: Usage | None = None,
         attempts: Sequence[Attempt] = (),
         schema: Any = None,
+        schema_changes: Sequence[SchemaChange] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -213,6 +217,7 @@ class OutputError(TypedLLMError):
         self.usage = usage
         self.attempts = tuple(attempts)
         self.schema = schema
+        self.schema_changes = tuple(schema_changes)
 
 
 class RefusalError(OutputError):

@@ -81,7 +81,10 @@ def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
 
 
 def _dialect_for(config: ClientConfig) -> Dialect:
-    return "openai-strict" if config.structured_output == "strict" else "openai-json-schema"
+    mode = config.structured_output
+    if mode == "strict":
+        return "openai-strict"
+    return "openai-json-schema" if mode == "json_schema" else "prompt"
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
@@ -130,6 +133,7 @@ def _check_output(
     compiled: CompiledSchema | None,
 ) -> None:
     schema = compiled.schema if compiled is not None else None
+    changes = compiled.changes if compiled is not None else ()
     if decoded.refusal is not None:
         raise RefusalError(
             decoded.refusal,
@@ -137,6 +141,7 @@ def _check_output(
             usage=usage,
             attempts=attempts,
             schema=schema,
+            schema_changes=changes,
         )
     if decoded.finish_reason == "content_filter":
         raise RefusalError(
@@ -145,6 +150,7 @@ def _check_output(
             usage=usage,
             attempts=attempts,
             schema=schema,
+            schema_changes=changes,
         )
     if decoded.finish_reason == "length":
         raise TruncatedOutputError(
@@ -154,6 +160,7 @@ def _check_output(
             usage=usage,
             attempts=attempts,
             schema=schema,
+            schema_changes=changes,
         )
 
 
@@ -169,7 +176,8 @@ def complete_flow(
     messages = build_messages(config, prompt)
     spec = output_spec(config, schema) if has_schema else None
     compiled = spec.compiled if spec is not None else None
-    lenient = spec is not None and spec.mode in ("json_object", "prompt")
+    # Only strict mode guarantees the answer's shape; everything else is extracted leniently.
+    lenient = spec is not None and spec.mode != "strict"
     usage = Usage()
     attempts: list[Attempt] = []
     for reask in range(config.max_reasks + 1):
@@ -194,7 +202,10 @@ def complete_flow(
                         failure.errors,
                     )
                 )
-                if reask == config.max_reasks:
+                budget = config.reask_token_budget
+                if reask == config.max_reasks or (
+                    budget is not None and usage.total_tokens >= budget
+                ):
                     raise OutputValidationError(
                         f"the answer did not validate after {len(attempts)} attempt(s): "
                         f"{failure.message}",
@@ -203,6 +214,7 @@ def complete_flow(
                         usage=usage,
                         attempts=attempts,
                         schema=compiled.schema,
+                        schema_changes=compiled.changes,
                     ) from None
                 # New tuple: the caller's messages are never touched.
                 messages = (

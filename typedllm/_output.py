@@ -86,6 +86,19 @@ def format_errors(errors: tuple[dict[str, Any], ...]) -> str:
     return "\n".join(lines)
 
 
+def _wrap_bare_answer(payload: str) -> str:
+    """Wrap an answer given without the ``{"result": ...}`` envelope (hosts that only saw the
+    schema in the prompt often answer the bare list or value)."""
+    try:
+        data = json.loads(payload)
+    except json.JSONDecodeError:
+        return payload
+    if isinstance(data, dict) and WRAP_KEY in data:
+        return payload
+    # Textual wrap: the value's own JSON text is kept byte for byte (Decimal digits included).
+    return f'{{"{WRAP_KEY}": {payload}}}'
+
+
 def _user_loc(loc: tuple[int | str, ...], wrapped: bool) -> tuple[int | str, ...]:
     # Report locations relative to the user's type, not our wrapper model.
     return loc[1:] if wrapped and loc[:1] == (WRAP_KEY,) else loc
@@ -99,6 +112,8 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
             ({"loc": (), "msg": "expected a JSON value, got an empty answer", "type": "empty"},),
         )
     payload = extract_json_text(text) if lenient else text
+    if lenient and compiled.wrapped:
+        payload = _wrap_bare_answer(payload)
     adapter = adapter_for(tp, wrapped=compiled.wrapped)
     try:
         if compiled.rewrites:

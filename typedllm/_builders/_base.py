@@ -27,6 +27,7 @@ class BuilderSettings:
     timeout: float = 60.0
     max_retries: int = 2
     max_reasks: int = 1
+    reask_token_budget: int | None = None
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
@@ -90,6 +91,13 @@ class BaseBuilder:
         """How many times an answer that fails validation is sent back with the errors
         (default 1)."""
         return self._with(max_reasks=_non_negative_int("max_reasks", reasks))
+
+    def reask_token_budget(self, tokens: int) -> Self:
+        """Stop re-asking once a call has used this many tokens in total (input + output over
+        every attempt), even if ``max_reasks`` would allow more."""
+        if _non_negative_int("reask_token_budget", tokens) == 0:
+            raise ConfigurationError("reask_token_budget must be at least 1")
+        return self._with(reask_token_budget=tokens)
 
     def max_tokens(self, tokens: int) -> Self:
         """Upper bound on output tokens per call."""

@@ -268,6 +268,7 @@ def _config_from(
         timeout=s.timeout,
         max_retries=s.max_retries,
         max_reasks=s.max_reasks,
+        reask_token_budget=s.reask_token_budget,
         max_tokens=s.max_tokens,
         temperature=s.temperature,
         top_p=s.top_p,
