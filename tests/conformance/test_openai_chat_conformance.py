@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 from enum import Enum
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import orjson
 import pydantic
 import pytest
-from _corpus import case_id, load_cases
+from _corpus import SCALARS, case_id, load_cases, model_from_schema
 
 import typedllm as tl
 from typedllm._errors import status_error_class
@@ -217,44 +217,6 @@ def test_json_schema_requests_exist() -> None:
     assert len(JSON_SCHEMA_REQUESTS) >= 8
 
 
-_SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
-
-
-def _python_type(prop: dict[str, Any], defs: dict[str, Any], name: str) -> Any:
-    if "$ref" in prop:
-        ref = prop["$ref"].split("/")[-1]
-        return _model_from_schema(defs[ref], defs, ref)
-    if "enum" in prop:
-        return Literal[tuple(prop["enum"])]  # type: ignore[valid-type]
-    kind = prop.get("type")
-    if isinstance(kind, list):
-        non_null = [k for k in kind if k != "null"]
-        inner = _python_type({**prop, "type": non_null[0]}, defs, name)
-        return Optional[inner]
-    if kind in _SCALARS:
-        return _SCALARS[kind]
-    if kind == "array":
-        return list[_python_type(prop.get("items", {}), defs, name)]  # type: ignore[misc]
-    if kind == "object" and "properties" in prop:
-        return _model_from_schema(prop, defs, name.title())
-    raise NotImplementedError(f"schema construct not modelled by this test helper: {prop}")
-
-
-def _model_from_schema(
-    schema: dict[str, Any], defs: dict[str, Any], name: str
-) -> type[pydantic.BaseModel]:
-    required = set(schema.get("required", []))
-    fields: dict[str, Any] = {}
-    for prop_name, prop in schema.get("properties", {}).items():
-        tp = _python_type(prop, defs, prop_name)
-        description = prop.get("description")
-        if prop_name in required:
-            fields[prop_name] = (tp, pydantic.Field(description=description))
-        else:
-            fields[prop_name] = (Optional[tp], pydantic.Field(None, description=description))
-    return pydantic.create_model(re.sub(r"\W", "_", name) or "M", **fields)
-
-
 def _config_for(case: dict[str, Any], mode: Literal["strict", "json_schema"]) -> Any:
     model = case["request"]["body"]["model"]
     builder = tl.openai().api_key("k").structured_output(mode)
@@ -296,9 +258,9 @@ def test_encoder_matches_recorded_structured_request(case: dict[str, Any]) -> No
     if wrapper:
         # Mirascope wraps primitives as {"output": <primitive>}; we wrap as {"result": ...}.
         (inner,) = recorded_schema["properties"].values()
-        tp: Any = _SCALARS[inner["type"]]
+        tp: Any = SCALARS[inner["type"]]
     else:
-        tp = _model_from_schema(recorded_schema, defs, fmt.get("name", "M"))
+        tp = model_from_schema(recorded_schema, defs, fmt.get("name", "M"))
     config = _config_for(case, mode)
     messages = _messages(case)
     compiled = compile_schema(tp, "openai-strict" if strict else "openai-json-schema")

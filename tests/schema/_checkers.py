@@ -110,7 +110,8 @@ def check_openai_strict(schema: dict[str, Any]) -> None:
 
 
 def check_anthropic(schema: dict[str, Any]) -> None:
-    assert schema.get("type") == "object", "root must be an object"
+    # Object and array roots are accepted (recorded: anthropic-sdk-python's array-of-int case).
+    assert schema.get("type") in ("object", "array"), "root must be an object or an array"
     assert not _ref_cycle(schema), "recursive schemas are not supported"
 
     def visit(node: dict[str, Any], path: str) -> None:

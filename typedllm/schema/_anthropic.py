@@ -40,6 +40,7 @@ class Anthropic(Walker):
     """Anthropic structured outputs."""
 
     name = "anthropic"
+    root_types = frozenset({"object", "array"})
     allowed = frozenset(
         {
             "type", "properties", "required", "additionalProperties", "items", "enum", "const",

@@ -59,12 +59,15 @@ def compile_schema(tp: Any, dialect: Dialect) -> CompiledSchema:
     return cached
 
 
-def source_schema(tp: Any, *, wrap_dicts: bool = False) -> tuple[dict[str, Any], bool]:
-    """pydantic's validation JSON Schema for ``tp``, wrapped when the root is not an object
-    (or is a ``dict[str, X]`` and ``wrap_dicts``: dialects that rewrite dicts into lists)."""
+def source_schema(
+    tp: Any, *, root_types: frozenset[str] = frozenset({"object"}), wrap_dicts: bool = False
+) -> tuple[dict[str, Any], bool]:
+    """pydantic's validation JSON Schema for ``tp``, wrapped when its root type is not one of
+    ``root_types`` (or is a ``dict[str, X]`` and ``wrap_dicts``: dialects that rewrite dicts
+    into lists)."""
     source = TypeAdapter(tp).json_schema(mode="validation")
     root = resolve_ref(source, source)
-    if root.get("type") == "object" and not (wrap_dicts and is_dict_node(root)):
+    if root.get("type") in root_types and not (wrap_dicts and is_dict_node(root)):
         return source, False
     defs = source.get("$defs")
     inner = {k: v for k, v in source.items() if k != "$defs"}
@@ -80,7 +83,9 @@ def source_schema(tp: Any, *, wrap_dicts: bool = False) -> tuple[dict[str, Any],
 
 def _compile(tp: Any, dialect: Dialect) -> CompiledSchema:
     walker = WALKERS[dialect]
-    source, wrapped = source_schema(tp, wrap_dicts="dict_pairs" in walker.rewrites)
+    source, wrapped = source_schema(
+        tp, root_types=walker.root_types, wrap_dicts="dict_pairs" in walker.rewrites
+    )
     emitted, changes = apply_dialect(source, dialect)
     if wrapped:
         changes.insert(0, SchemaChange("", "wrapped", f'non-object root wrapped as "{WRAP_KEY}"'))

@@ -32,6 +32,7 @@ class GeminiJsonSchema(Walker):
     """``responseJsonSchema``."""
 
     name = "gemini-json-schema"
+    root_types = frozenset({"object", "array"})
     allowed = frozenset(
         {
             "$id", "$defs", "$ref", "$anchor", "type", "format", "title", "description", "enum",
@@ -53,6 +54,7 @@ class GeminiOpenAPI(Walker):
     """Legacy ``responseSchema`` (OpenAPI 3.0 subset)."""
 
     name = "gemini-openapi"
+    root_types = frozenset({"object", "array"})
     allowed = frozenset(
         {
             "type", "format", "title", "description", "nullable", "enum", "maxItems",

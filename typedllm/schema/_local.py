@@ -20,9 +20,11 @@ class Ollama(Walker):
     """Ollama ``format``."""
 
     name = "ollama"
+    root_types = frozenset({"object", "array"})
 
 
 class PromptOnly(Walker):
     """Schema in the instructions."""
 
     name = "prompt"
+    root_types = frozenset({"object", "array"})

@@ -94,6 +94,8 @@ class Walker:
     require_all: ClassVar[bool] = False
     #: Reject unconstrained values (``Any``) with a SchemaError.
     reject_any: ClassVar[bool] = False
+    #: JSON types the provider accepts at the root; any other root is wrapped in an object.
+    root_types: ClassVar[frozenset[str]] = frozenset({"object"})
 
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
