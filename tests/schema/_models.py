@@ -72,3 +72,17 @@ def recursive_model() -> type[pydantic.BaseModel]:
 
     Node.model_rebuild()
     return Node
+
+
+@st.composite
+def models_with_mappings(draw: st.DrawFn) -> type[pydantic.BaseModel]:
+    """Models with ``dict[str, X]`` and fixed tuple fields, which closed dialects rewrite."""
+    inner = draw(models(1))
+    value = draw(st.sampled_from([int, str, inner]))
+    fields: dict[str, Any] = {
+        "mapping": (dict[str, value], ...),  # type: ignore[valid-type]
+        "pair": (tuple[value, int], ...),  # type: ignore[valid-type]
+    }
+    if draw(st.booleans()):
+        fields["nested"] = (list[dict[str, int]], ...)
+    return pydantic.create_model(f"Map{next(_counter)}", **fields)
