@@ -100,7 +100,8 @@ def main() -> None:
         )
 
         # The raw loop sends byte-for-byte the request typedllm sends.
-        from typedllm._flow import build_messages, output_spec
+        from typedllm._flow import build_messages
+        from typedllm.codecs.openai_chat import output_spec
 
         wire = encode(
             llm.config,

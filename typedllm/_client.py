@@ -11,13 +11,20 @@ from ._config import ClientConfig
 from ._flow import Codec, complete_flow
 from ._messages import Completion, Prompt
 from ._transport import AsyncDriver, SyncDriver
+from .codecs.anthropic import CODEC as ANTHROPIC
+from .codecs.gemini import CODEC as GEMINI
 from .codecs.openai_chat import CODEC as OPENAI_CHAT
 
 __all__ = ["Client"]
 
 T = TypeVar("T")
 
-_CODECS: dict[str, Codec] = {"openai": OPENAI_CHAT, "openai_compatible": OPENAI_CHAT}
+_CODECS: dict[str, Codec] = {
+    "openai": OPENAI_CHAT,
+    "openai_compatible": OPENAI_CHAT,
+    "anthropic": ANTHROPIC,
+    "gemini": GEMINI,
+}
 
 
 class Client:

@@ -43,8 +43,14 @@ class ClientConfig:
     top_p: float | None = None
     seed: int | None = None
     reasoning_effort: str | None = None
+    top_k: int | None = None
+    thinking_budget: int | None = None
+    api_version: str | None = None
+    betas: tuple[str, ...] = ()
+    auth: str = "default"
     system_prompt: str | None = None
     structured_output: StructuredOutputMode = "strict"
+    """For OpenAI-style wires; Anthropic and Gemini choose their route from the catalog."""
     max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_completion_tokens"
     headers: tuple[tuple[str, str], ...] = ()
     transport: Any = field(default=None, compare=False)

@@ -15,6 +15,7 @@ Two retry layers with separate budgets:
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
+from dataclasses import replace
 from typing import Any, Protocol, cast
 
 from ._config import ClientConfig
@@ -32,9 +33,9 @@ from ._output import ValidationFailure, parse_output
 from ._retry import backoff_delay, should_retry_status
 from ._wire import Sleep, TransportFailure, WireRequest, WireResponse
 from .codecs._base import ChatRequest, DecodedCompletion, OutputSpec
-from .schema import CompiledSchema, Dialect, compile_schema
+from .schema import CompiledSchema
 
-__all__ = ["Codec", "Effect", "Flow", "Reply", "build_messages", "complete_flow", "output_spec"]
+__all__ = ["Codec", "Effect", "Flow", "Reply", "build_messages", "complete_flow"]
 
 Effect = WireRequest | Sleep
 Reply = WireResponse | TransportFailure | None
@@ -44,13 +45,13 @@ Flow = Generator[Effect, Reply, Any]
 class Codec(Protocol):
     """What a flow needs from a wire codec."""
 
+    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec: ...
+
     def encode(self, config: ClientConfig, request: ChatRequest) -> WireRequest: ...
 
     def decode(self, provider: str, response: WireResponse) -> DecodedCompletion: ...
 
     def decode_error(self, provider: str, response: WireResponse) -> APIStatusError: ...
-
-    def is_error_body(self, body: Any) -> bool: ...
 
 
 def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
@@ -80,19 +81,6 @@ def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
     return (*head, *messages)
 
 
-def _dialect_for(config: ClientConfig) -> Dialect:
-    mode = config.structured_output
-    if mode == "strict":
-        return "openai-strict"
-    return "openai-json-schema" if mode == "json_schema" else "prompt"
-
-
-def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
-    """Compile ``schema`` for this client's wire and structured-output mode (cached)."""
-    compiled = compile_schema(schema, _dialect_for(config))
-    return OutputSpec(compiled, config.structured_output)
-
-
 def send_with_retries(
     config: ClientConfig, codec: Codec, request: WireRequest
 ) -> Generator[Effect, Reply, DecodedCompletion]:
@@ -115,6 +103,17 @@ def send_with_retries(
             raise error
         return codec.decode(config.provider, reply)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _answer_of(spec: OutputSpec | None, decoded: DecodedCompletion) -> DecodedCompletion:
+    """For the tool route, the answer is the input of the call to the answer tool."""
+    if spec is None or spec.mode != "tool":
+        return decoded
+    for call in decoded.tool_calls:
+        if call.name == spec.compiled.name:
+            finish = "stop" if decoded.finish_reason == "tool_calls" else decoded.finish_reason
+            return replace(decoded, text=call.arguments, finish_reason=finish)
+    return decoded
 
 
 def _reask_message(failure: ValidationFailure) -> Message:
@@ -174,15 +173,15 @@ def complete_flow(
 ) -> Generator[Effect, Reply, Completion[Any]]:
     """The whole ``complete`` call: encode, send (with retries), check, validate, re-ask."""
     messages = build_messages(config, prompt)
-    spec = output_spec(config, schema) if has_schema else None
+    spec = codec.output_spec(config, schema) if has_schema else None
     compiled = spec.compiled if spec is not None else None
-    # Only strict mode guarantees the answer's shape; everything else is extracted leniently.
-    lenient = spec is not None and spec.mode != "strict"
+    # Only provider-enforced modes guarantee the answer's shape; the rest is extracted leniently.
+    lenient = spec is not None and not spec.enforced
     usage = Usage()
     attempts: list[Attempt] = []
     for reask in range(config.max_reasks + 1):
         request = codec.encode(config, ChatRequest(messages, spec))
-        decoded = yield from send_with_retries(config, codec, request)
+        decoded = _answer_of(spec, (yield from send_with_retries(config, codec, request)))
         usage = usage + decoded.usage
         attempt = Attempt(decoded.text, decoded.usage, decoded.finish_reason, decoded.request_id)
         _check_output(decoded, usage, [*attempts, attempt], compiled)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from ._states import ChatModel, CompatibleModel, NoModel, ReasoningModel
+from ._states import (
+    ChatModel,
+    CompatibleModel,
+    Neutral,
+    NoModel,
+    ReasoningModel,
+    StandardModel,
+    TemperatureSet,
+    ThinkingModel,
+    ThinkingOn,
+)
+from .anthropic import AnthropicBuilder, anthropic
+from .gemini import GeminiBuilder, gemini
 from .openai import (
     OpenAIBuilder,
     OpenAICompatibleBuilder,
@@ -12,13 +24,22 @@ from .openai import (
 )
 
 __all__ = [
+    "AnthropicBuilder",
     "ChatModel",
     "CompatibleModel",
+    "GeminiBuilder",
+    "Neutral",
     "NoModel",
     "OpenAIBuilder",
     "OpenAICompatibleBuilder",
     "ReasoningEffort",
     "ReasoningModel",
+    "StandardModel",
+    "TemperatureSet",
+    "ThinkingModel",
+    "ThinkingOn",
+    "anthropic",
+    "gemini",
     "openai",
     "openai_compatible",
 ]

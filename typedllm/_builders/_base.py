@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from typing_extensions import Self
 
 from .._catalog import ModelInfo
+from .._config import ClientConfig
 from .._errors import ConfigurationError
 from .._wire import Secret
 
@@ -33,6 +34,11 @@ class BuilderSettings:
     top_p: float | None = None
     seed: int | None = None
     reasoning_effort: str | None = None
+    top_k: int | None = None
+    thinking_budget: int | None = None
+    api_version: str | None = None
+    betas: tuple[str, ...] = ()
+    auth: str = "default"
     system_prompt: str | None = None
     structured_output: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
@@ -172,6 +178,18 @@ class BaseBuilder:
                 f"no API key: set the {names} environment variable or call .api_key(...)"
             )
         return None
+
+    def _config(self, **fixed: Any) -> ClientConfig:
+        """A ClientConfig from these settings plus the provider-specific ``fixed`` values."""
+        values = {
+            f.name: getattr(self._settings, f.name)
+            for f in fields(ClientConfig)
+            if hasattr(self._settings, f.name) and f.name not in fixed
+        }
+        values.pop("structured_output", None)
+        if self._settings.structured_output and "structured_output" not in fixed:
+            values["structured_output"] = self._settings.structured_output
+        return ClientConfig(**values, **fixed)
 
     def _require_model(self, method: str) -> tuple[str, ModelInfo]:
         s = self._settings

@@ -6,7 +6,17 @@ are chosen so a type error reads like a sentence: ``OpenAIBuilder[NoModel]`` has
 
 from __future__ import annotations
 
-__all__ = ["ChatModel", "CompatibleModel", "NoModel", "ReasoningModel"]
+__all__ = [
+    "ChatModel",
+    "CompatibleModel",
+    "Neutral",
+    "NoModel",
+    "ReasoningModel",
+    "StandardModel",
+    "TemperatureSet",
+    "ThinkingModel",
+    "ThinkingOn",
+]
 
 
 class NoModel:
@@ -23,3 +33,24 @@ class ReasoningModel:
 
 class CompatibleModel:
     """A model on an OpenAI-compatible server: capabilities unknown, every option allowed."""
+
+
+class ThinkingModel:
+    """A model with extended thinking: ``.thinking(budget_tokens=...)`` is available."""
+
+
+class StandardModel:
+    """A model without extended thinking: ``.thinking()`` is unavailable."""
+
+
+class Neutral:
+    """Neither a sampling option nor thinking chosen yet: either may follow."""
+
+
+class TemperatureSet:
+    """A sampling option (temperature/top_p/top_k) is set: thinking is no longer available
+    (Anthropic rejects sampling changes together with extended thinking)."""
+
+
+class ThinkingOn:
+    """Extended thinking is on: sampling options are no longer available."""

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from ._anthropic_models import (
+    ANTHROPIC_MODELS,
+    AnthropicModelName,
+    AnthropicStandardModelName,
+    AnthropicThinkingModelName,
+)
+from ._gemini_models import (
+    GEMINI_MODELS,
+    GeminiModelName,
+    GeminiStandardModelName,
+    GeminiThinkingModelName,
+)
 from ._model import ModelInfo, StructuredOutputSupport
 from ._openai_models import (
     OPENAI_MODELS,
@@ -11,7 +23,15 @@ from ._openai_models import (
 )
 
 __all__ = [
+    "ANTHROPIC_MODELS",
+    "GEMINI_MODELS",
     "OPENAI_MODELS",
+    "AnthropicModelName",
+    "AnthropicStandardModelName",
+    "AnthropicThinkingModelName",
+    "GeminiModelName",
+    "GeminiStandardModelName",
+    "GeminiThinkingModelName",
     "ModelInfo",
     "OpenAIChatModelName",
     "OpenAIModelName",
@@ -23,6 +43,6 @@ __all__ = [
 
 def lookup(provider: str, name: str) -> ModelInfo | None:
     """The catalog record of a model, or ``None`` when it is not listed."""
-    if provider == "openai":
-        return OPENAI_MODELS.get(name)
-    return None
+    catalogs = {"openai": OPENAI_MODELS, "anthropic": ANTHROPIC_MODELS, "gemini": GEMINI_MODELS}
+    catalog = catalogs.get(provider)
+    return catalog.get(name) if catalog is not None else None

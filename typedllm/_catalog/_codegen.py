@@ -80,6 +80,46 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
             ),
         ),
     ),
+    ProviderSpec(
+        provider="anthropic",
+        builder_class="AnthropicBuilder",
+        builder_module="_builders/anthropic.py",
+        state_params=", Neutral",
+        families=(
+            FamilySpec(
+                "thinking",
+                "AnthropicThinkingModelName",
+                "ThinkingModel",
+                "Claude models with extended thinking.",
+            ),
+            FamilySpec(
+                "standard",
+                "AnthropicStandardModelName",
+                "StandardModel",
+                "Claude models without extended thinking.",
+            ),
+        ),
+    ),
+    ProviderSpec(
+        provider="gemini",
+        builder_class="GeminiBuilder",
+        builder_module="_builders/gemini.py",
+        state_params="",
+        families=(
+            FamilySpec(
+                "thinking",
+                "GeminiThinkingModelName",
+                "ThinkingModel",
+                "Gemini models with a thinking budget (2.5 family and newer).",
+            ),
+            FamilySpec(
+                "standard",
+                "GeminiStandardModelName",
+                "StandardModel",
+                "Gemini models without thinking (2.0 and older).",
+            ),
+        ),
+    ),
 )
 
 
@@ -160,6 +200,8 @@ def render_models_module(spec: ProviderSpec) -> str:
             "input_price": m.get("input_price"),
             "output_price": m.get("output_price"),
         }
+        if "thinking_budget" in m:
+            values["thinking_budget"] = tuple(m["thinking_budget"])
         args = [f"{key}={_py(value)}" for key, value in values.items()]
         lines.append(f"    {_py(m['name'])}: ModelInfo(")
         lines.extend(f"        {a}," for a in args)
@@ -169,25 +211,22 @@ def render_models_module(spec: ProviderSpec) -> str:
     return "\n".join(lines)
 
 
+def _overload(params: str, ret: str) -> list[str]:
+    one_line = f"    def model(self, {params}) -> {ret}: ..."
+    if len(one_line) <= 100:  # the project's line length (ruff format keeps it as is)
+        return ["    @overload", one_line]
+    return ["    @overload", "    def model(", f"        self, {params}", f"    ) -> {ret}: ..."]
+
+
 def render_builder_overloads(spec: ProviderSpec) -> str:
     """The ``.model()`` overloads for the provider's builder (the text between the markers)."""
-    cls = spec.builder_class
     out: list[str] = []
     for fam in spec.families:
-        ret = f"{cls}[{fam.state}{spec.state_params}]"
-        out += ["    @overload", f"    def model(self, name: {fam.literal_name}) -> {ret}: ..."]
+        ret = f"{spec.builder_class}[{fam.state}{spec.state_params}]"
+        out += _overload(f"name: {fam.literal_name}", ret)
     for fam in spec.families:
-        ret = f"{cls}[{fam.state}{spec.state_params}]"
-        one_line = f"    def model(self, name: str, *, like: {fam.literal_name}) -> {ret}: ..."
-        out.append("    @overload")
-        if len(one_line) <= 100:  # the project's line length (ruff format keeps it as is)
-            out.append(one_line)
-        else:
-            out += [
-                "    def model(",
-                f"        self, name: str, *, like: {fam.literal_name}",
-                f"    ) -> {ret}: ...",
-            ]
+        ret = f"{spec.builder_class}[{fam.state}{spec.state_params}]"
+        out += _overload(f"name: str, *, like: {fam.literal_name}", ret)
     return "\n".join(out)
 
 

@@ -7,7 +7,9 @@ from typing import Literal
 
 __all__ = ["ModelInfo", "StructuredOutputSupport"]
 
-StructuredOutputSupport = Literal["json_schema", "json_object", "none"]
+StructuredOutputSupport = Literal["json_schema", "json_object", "tool", "openapi", "none"]
+"""How a model takes a schema: native JSON Schema, JSON mode only, a forced tool only
+(Anthropic before structured outputs), the OpenAPI subset only (older Gemini), or not at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,13 @@ class ModelInfo:
     max_output_tokens: int | None = None
     input_price: float | None = None
     output_price: float | None = None
+    thinking_budget: tuple[int, int] | None = None
+    """Allowed thinking budget range (Gemini), when the provider documents one."""
+
+    @property
+    def thinking(self) -> bool:
+        """Whether the model supports extended thinking (Anthropic/Gemini)."""
+        return self.family == "thinking"
 
     @property
     def reasoning(self) -> bool:

@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 
-from .._config import StructuredOutputMode
 from .._errors import APIStatusError, status_error_class
 from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, Message, ToolCall, Usage
@@ -29,10 +28,21 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class OutputSpec:
-    """What a call asks the model to produce: a compiled schema and how to request it."""
+    """What a call asks the model to produce: a compiled schema and how to request it.
+
+    ``mode`` is wire-specific: ``strict``/``json_schema``/``json_object``/``prompt`` (OpenAI
+    style), ``format``/``tool`` (Anthropic), ``response_json_schema``/``response_schema``
+    (Gemini). Only ``strict``, ``format`` and ``response_*`` are enforced by the provider;
+    the others are validated leniently.
+    """
 
     compiled: CompiledSchema
-    mode: StructuredOutputMode
+    mode: str
+
+    @property
+    def enforced(self) -> bool:
+        """Whether the provider constrains the answer to the schema (no lenient extraction)."""
+        return self.mode in ("strict", "format", "response_json_schema", "response_schema")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +128,9 @@ def error_from_body(
         if isinstance(err, dict):
             msg: Any = err.get("message") or err.get("detail")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
             message = msg if isinstance(msg, str) else None
-            raw_code: Any = err.get("code") or err.get("type") or err.get("status")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+            raw_code: Any = err.get("code")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+            if not isinstance(raw_code, str):  # numeric codes (Gemini, OpenRouter): prefer names
+                raw_code = err.get("status") or err.get("type") or raw_code  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
             code = str(raw_code) if raw_code is not None else None  # pyright: ignore[reportUnknownArgumentType]
             metadata: Any = err.get("metadata")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
             if isinstance(metadata, dict) and isinstance(metadata.get("raw"), str):  # pyright: ignore[reportUnknownMemberType]

@@ -27,10 +27,11 @@ from .._config import ClientConfig
 from .._errors import APIStatusError
 from .._messages import FinishReason, Message, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
-from ..schema import CompiledSchema
+from ..schema import CompiledSchema, Dialect, compile_schema
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    OutputSpec,
     as_list,
     error_from_body,
     parse_json_body,
@@ -303,10 +304,27 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     )
 
 
+def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
+    """Compile ``schema`` for the client's structured-output mode."""
+    mode = config.structured_output
+    dialect: Dialect = (
+        "openai-strict"
+        if mode == "strict"
+        else "openai-json-schema"
+        if mode == "json_schema"
+        else "prompt"
+    )
+    return OutputSpec(compile_schema(schema, dialect), mode)
+
+
 class OpenAIChatCodec:
     """The Chat Completions codec as an object (what flows take)."""
 
     __slots__ = ()
+
+    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec:
+        """See :func:`output_spec`."""
+        return output_spec(config, schema)
 
     def encode(self, config: ClientConfig, request: ChatRequest) -> WireRequest:
         """See :func:`encode`."""

@@ -1,0 +1,248 @@
+"""Type-state builder for Anthropic's Messages API.
+
+``AnthropicBuilder[M, S]``: ``M`` is the model family (``NoModel``, ``ThinkingModel``,
+``StandardModel``), ``S`` the sampling state (``Neutral``, ``TemperatureSet``, ``ThinkingOn``).
+
+* ``.thinking(budget_tokens=N)`` exists only on ``ThinkingModel`` builders whose state is not
+  ``TemperatureSet``; it moves to ``ThinkingOn``.
+* ``.temperature()``/``.top_p()``/``.top_k()`` exist only once a model is chosen and thinking is
+  not on; they move to ``TemperatureSet``. The API rejects the two together, so either order is a
+  type error (and a ``ConfigurationError`` at run time).
+* ``.model()`` is generated from ``_catalog/data/anthropic.json`` (one overload per family and
+  a ``like=`` overload per family) and resets the sampling state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from .._catalog import (
+    ANTHROPIC_MODELS,
+    AnthropicStandardModelName,
+    AnthropicThinkingModelName,
+)
+from .._errors import ConfigurationError
+from ._base import BaseBuilder, BuilderSettings
+from ._states import Neutral, NoModel, StandardModel, TemperatureSet, ThinkingModel, ThinkingOn
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+__all__ = ["ANTHROPIC_BASE_URL", "ANTHROPIC_VERSION", "AnthropicBuilder", "anthropic"]
+
+ANTHROPIC_BASE_URL = "https://api.anthropic.com"
+ANTHROPIC_VERSION = "2023-06-01"
+MIN_THINKING_BUDGET = 1024
+
+M = TypeVar("M", covariant=True)
+S = TypeVar("S", covariant=True)
+
+
+class AnthropicBuilder(BaseBuilder, Generic[M, S]):
+    """Builder for Claude models. Start with :func:`typedllm.anthropic`.
+
+    >>> import typedllm as tl
+    >>> b = tl.anthropic().model("claude-sonnet-4-5").thinking(budget_tokens=2048).max_tokens(4096)
+    """
+
+    __slots__ = ()
+
+    # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
+    @overload
+    def model(
+        self, name: AnthropicThinkingModelName
+    ) -> AnthropicBuilder[ThinkingModel, Neutral]: ...
+    @overload
+    def model(
+        self, name: AnthropicStandardModelName
+    ) -> AnthropicBuilder[StandardModel, Neutral]: ...
+    @overload
+    def model(
+        self, name: str, *, like: AnthropicThinkingModelName
+    ) -> AnthropicBuilder[ThinkingModel, Neutral]: ...
+    @overload
+    def model(
+        self, name: str, *, like: AnthropicStandardModelName
+    ) -> AnthropicBuilder[StandardModel, Neutral]: ...
+    # END GENERATED: model overloads
+    def model(self, name: str, *, like: str | None = None) -> AnthropicBuilder[Any, Neutral]:
+        """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
+        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("model name must be a non-empty string")
+        if like is None:
+            info = ANTHROPIC_MODELS.get(name)
+            if info is None:
+                raise ConfigurationError(
+                    f"unknown Anthropic model {name!r}: use a listed name (e.g. "
+                    f"'claude-sonnet-4-5'), or .model({name!r}, like='<listed model>')"
+                )
+        else:
+            base = ANTHROPIC_MODELS.get(like)
+            if base is None:
+                raise ConfigurationError(f"like={like!r} is not a listed Anthropic model")
+            info = replace(base, name=name)
+        return AnthropicBuilder(
+            replace(
+                self._settings,
+                model=name,
+                model_info=info,
+                temperature=None,
+                top_p=None,
+                top_k=None,
+                thinking_budget=None,
+            )
+        )
+
+    def _sampling(self, **changes: Any) -> Any:
+        self._require_model("temperature")
+        if self._settings.thinking_budget is not None:
+            raise ConfigurationError(
+                "sampling options (temperature/top_p/top_k) cannot be combined with extended "
+                "thinking on Anthropic models"
+            )
+        return self._with(**changes)
+
+    @overload
+    def temperature(
+        self: AnthropicBuilder[ThinkingModel, Neutral], value: float
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def temperature(
+        self: AnthropicBuilder[ThinkingModel, TemperatureSet], value: float
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def temperature(
+        self: AnthropicBuilder[StandardModel, Neutral], value: float
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    @overload
+    def temperature(
+        self: AnthropicBuilder[StandardModel, TemperatureSet], value: float
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    def temperature(self, value: float) -> Any:
+        """Sampling temperature, 0 to 1 (not with extended thinking)."""
+        return self._sampling(temperature=self._check_temperature(value, upper=1.0))
+
+    @overload
+    def top_p(
+        self: AnthropicBuilder[ThinkingModel, Neutral], value: float
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def top_p(
+        self: AnthropicBuilder[ThinkingModel, TemperatureSet], value: float
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def top_p(
+        self: AnthropicBuilder[StandardModel, Neutral], value: float
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    @overload
+    def top_p(
+        self: AnthropicBuilder[StandardModel, TemperatureSet], value: float
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    def top_p(self, value: float) -> Any:
+        """Nucleus sampling probability mass, 0 to 1 (not with extended thinking)."""
+        return self._sampling(top_p=self._check_top_p(value))
+
+    @overload
+    def top_k(
+        self: AnthropicBuilder[ThinkingModel, Neutral], value: int
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def top_k(
+        self: AnthropicBuilder[ThinkingModel, TemperatureSet], value: int
+    ) -> AnthropicBuilder[ThinkingModel, TemperatureSet]: ...
+    @overload
+    def top_k(
+        self: AnthropicBuilder[StandardModel, Neutral], value: int
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    @overload
+    def top_k(
+        self: AnthropicBuilder[StandardModel, TemperatureSet], value: int
+    ) -> AnthropicBuilder[StandardModel, TemperatureSet]: ...
+    def top_k(self, value: int) -> Any:
+        """Sample only from the top K tokens (not with extended thinking)."""
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"top_k must be a positive int, got {value!r}")
+        return self._sampling(top_k=value)
+
+    @overload
+    def thinking(
+        self: AnthropicBuilder[ThinkingModel, Neutral], *, budget_tokens: int
+    ) -> AnthropicBuilder[ThinkingModel, ThinkingOn]: ...
+    @overload
+    def thinking(
+        self: AnthropicBuilder[ThinkingModel, ThinkingOn], *, budget_tokens: int
+    ) -> AnthropicBuilder[ThinkingModel, ThinkingOn]: ...
+    def thinking(self, *, budget_tokens: int) -> Any:
+        """Extended thinking with this token budget (at least 1024, below ``max_tokens``).
+
+        Only on models with extended thinking, and not together with sampling options."""
+        _name, info = self._require_model("thinking")
+        if not info.thinking:
+            raise ConfigurationError(f"{self._settings.model} does not support extended thinking")
+        s = self._settings
+        if s.temperature is not None or s.top_p is not None or s.top_k is not None:
+            raise ConfigurationError(
+                "extended thinking cannot be combined with temperature/top_p/top_k"
+            )
+        if isinstance(budget_tokens, bool) or not isinstance(budget_tokens, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("budget_tokens must be an int")
+        if budget_tokens < MIN_THINKING_BUDGET:
+            raise ConfigurationError(
+                f"budget_tokens must be at least {MIN_THINKING_BUDGET}, got {budget_tokens}"
+            )
+        return self._with(thinking_budget=budget_tokens)
+
+    def anthropic_version(self, version: str) -> AnthropicBuilder[M, S]:
+        """The ``anthropic-version`` header (default ``2023-06-01``)."""
+        return self._with(api_version=version)
+
+    def beta(self, *names: str) -> AnthropicBuilder[M, S]:
+        """Extra ``anthropic-beta`` feature names sent with every request."""
+        return self._with(betas=(*self._settings.betas, *names))
+
+    def build(
+        self: AnthropicBuilder[ThinkingModel, Neutral]
+        | AnthropicBuilder[ThinkingModel, TemperatureSet]
+        | AnthropicBuilder[ThinkingModel, ThinkingOn]
+        | AnthropicBuilder[StandardModel, Neutral]
+        | AnthropicBuilder[StandardModel, TemperatureSet],
+    ) -> Client:
+        """The client. The key comes from ``.api_key()`` or ``ANTHROPIC_API_KEY``.
+
+        ``max_tokens`` (always sent) defaults to the model's output limit, capped at 8192, and
+        is raised above the thinking budget when thinking is on.
+        """
+        from .._client import Client
+
+        model, info = self._require_model("build")
+        s = self._settings
+        key = self._resolve_key(("ANTHROPIC_API_KEY",), required=True)
+        max_tokens = s.max_tokens or min(info.max_output_tokens or 8192, 8192)
+        if s.thinking_budget is not None and max_tokens <= s.thinking_budget:
+            if s.max_tokens is not None:
+                raise ConfigurationError(
+                    f"max_tokens ({s.max_tokens}) must be greater than the thinking budget "
+                    f"({s.thinking_budget})"
+                )
+            max_tokens = s.thinking_budget + 4096
+        return Client(
+            self._config(
+                provider="anthropic",
+                model=model,
+                model_info=info,
+                api_key=key,
+                base_url=s.base_url or ANTHROPIC_BASE_URL,
+                max_tokens=max_tokens,
+                api_version=s.api_version or ANTHROPIC_VERSION,
+            )
+        )
+
+
+def anthropic() -> AnthropicBuilder[NoModel, Neutral]:
+    """Start configuring an Anthropic (Claude) client.
+
+    >>> import typedllm as tl
+    >>> builder = tl.anthropic().model("claude-haiku-4-5").temperature(0)
+    """
+    return AnthropicBuilder(BuilderSettings())

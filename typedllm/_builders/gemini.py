@@ -1,0 +1,147 @@
+"""Type-state builder for Google Gemini (``generateContent``), on the Gemini API or Vertex AI.
+
+``GeminiBuilder[M]``: ``M`` is ``NoModel``, ``ThinkingModel`` (2.5 family and newer:
+``.thinking(budget_tokens=N)`` available) or ``StandardModel`` (2.0 and older: no thinking).
+Gemini accepts sampling options together with thinking, so there is no sampling state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from .._catalog import GEMINI_MODELS, GeminiStandardModelName, GeminiThinkingModelName
+from .._errors import ConfigurationError
+from ._base import BaseBuilder, BuilderSettings
+from ._states import NoModel, StandardModel, ThinkingModel
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+__all__ = ["GEMINI_BASE_URL", "GeminiBuilder", "gemini"]
+
+GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta"
+
+M = TypeVar("M", covariant=True)
+
+
+class GeminiBuilder(BaseBuilder, Generic[M]):
+    """Builder for Gemini models. Start with :func:`typedllm.gemini`.
+
+    >>> import typedllm as tl
+    >>> b = tl.gemini().model("gemini-2.5-flash").thinking(budget_tokens=1024)
+    """
+
+    __slots__ = ()
+
+    # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
+    @overload
+    def model(self, name: GeminiThinkingModelName) -> GeminiBuilder[ThinkingModel]: ...
+    @overload
+    def model(self, name: GeminiStandardModelName) -> GeminiBuilder[StandardModel]: ...
+    @overload
+    def model(
+        self, name: str, *, like: GeminiThinkingModelName
+    ) -> GeminiBuilder[ThinkingModel]: ...
+    @overload
+    def model(
+        self, name: str, *, like: GeminiStandardModelName
+    ) -> GeminiBuilder[StandardModel]: ...
+    # END GENERATED: model overloads
+    def model(self, name: str, *, like: str | None = None) -> GeminiBuilder[Any]:
+        """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
+        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("model name must be a non-empty string")
+        if like is None:
+            info = GEMINI_MODELS.get(name)
+            if info is None:
+                raise ConfigurationError(
+                    f"unknown Gemini model {name!r}: use a listed name (e.g. 'gemini-2.5-flash'), "
+                    f"or .model({name!r}, like='<listed model>')"
+                )
+        else:
+            base = GEMINI_MODELS.get(like)
+            if base is None:
+                raise ConfigurationError(f"like={like!r} is not a listed Gemini model")
+            info = replace(base, name=name)
+        return GeminiBuilder(
+            replace(self._settings, model=name, model_info=info, thinking_budget=None)
+        )
+
+    @overload
+    def temperature(
+        self: GeminiBuilder[ThinkingModel], value: float
+    ) -> GeminiBuilder[ThinkingModel]: ...
+    @overload
+    def temperature(
+        self: GeminiBuilder[StandardModel], value: float
+    ) -> GeminiBuilder[StandardModel]: ...
+    def temperature(self, value: float) -> Any:
+        """Sampling temperature, 0 to 2 (allowed together with thinking)."""
+        self._require_model("temperature")
+        return self._with(temperature=self._check_temperature(value))
+
+    @overload
+    def top_p(self: GeminiBuilder[ThinkingModel], value: float) -> GeminiBuilder[ThinkingModel]: ...
+    @overload
+    def top_p(self: GeminiBuilder[StandardModel], value: float) -> GeminiBuilder[StandardModel]: ...
+    def top_p(self, value: float) -> Any:
+        """Nucleus sampling probability mass, 0 to 1."""
+        self._require_model("top_p")
+        return self._with(top_p=self._check_top_p(value))
+
+    def thinking(
+        self: GeminiBuilder[ThinkingModel], *, budget_tokens: int
+    ) -> GeminiBuilder[ThinkingModel]:
+        """Thinking budget in tokens (``thinkingConfig.thinkingBudget``; 0 turns thinking off
+        where the model allows it, -1 lets the model decide). 2.5-family models only."""
+        _name, info = self._require_model("thinking")
+        if not info.thinking:
+            raise ConfigurationError(f"{self._settings.model} does not support thinking")
+        if isinstance(budget_tokens, bool) or not isinstance(budget_tokens, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("budget_tokens must be an int")
+        low, high = info.thinking_budget or (0, 32768)
+        if budget_tokens != -1 and not low <= budget_tokens <= high:
+            raise ConfigurationError(
+                f"{self._settings.model} takes a thinking budget between {low} and {high} "
+                f"(or -1 for dynamic), got {budget_tokens}"
+            )
+        return self._with(thinking_budget=budget_tokens)
+
+    def vertex(self, *, project: str, location: str = "us-central1") -> GeminiBuilder[M]:
+        """Call the model through Vertex AI (``aiplatform.googleapis.com``) instead of the Gemini
+        API; ``.api_key()`` then takes an OAuth access token (sent as a bearer token)."""
+        host = (
+            "aiplatform.googleapis.com"
+            if location == "global"
+            else f"{location}-aiplatform.googleapis.com"
+        )
+        url = f"https://{host}/v1/projects/{project}/locations/{location}/publishers/google"
+        return self._with(base_url=url, auth="vertex")
+
+    def build(self: GeminiBuilder[ThinkingModel] | GeminiBuilder[StandardModel]) -> Client:
+        """The client. The key comes from ``.api_key()``, ``GEMINI_API_KEY`` or
+        ``GOOGLE_API_KEY``."""
+        from .._client import Client
+
+        model, info = self._require_model("build")
+        s = self._settings
+        key = self._resolve_key(("GEMINI_API_KEY", "GOOGLE_API_KEY"), required=True)
+        return Client(
+            self._config(
+                provider="gemini",
+                model=model,
+                model_info=info,
+                api_key=key,
+                base_url=s.base_url or GEMINI_BASE_URL,
+            )
+        )
+
+
+def gemini() -> GeminiBuilder[NoModel]:
+    """Start configuring a Google Gemini client.
+
+    >>> import typedllm as tl
+    >>> builder = tl.gemini().model("gemini-2.5-flash").temperature(0.2)
+    """
+    return GeminiBuilder(BuilderSettings())
