@@ -1,4 +1,5 @@
-"""The embedded fake provider: an httpx transport that speaks the providers' wire protocols.
+"""The embedded fake provider: an httpx transport that speaks the providers' wire protocols
+(OpenAI Chat Completions, Anthropic Messages, Gemini ``generateContent``), chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -17,14 +18,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import orjson
 
+from .._jsonutil import as_dict
 from .._wire import redact_headers
-from . import _openai_wire
+from . import _anthropic_wire, _gemini_wire, _openai_wire
 from ._replies import FakeReply
 
 __all__ = ["FakeProvider", "FakeProviderExhausted", "RecordedRequest"]
@@ -53,6 +55,25 @@ def _as_reply(value: Reply) -> FakeReply:
     if isinstance(value, str):
         return FakeReply.of_text(value)
     return FakeReply.of_json(value)
+
+
+def _wire_for(path: str) -> Any:
+    """The responder module for an endpoint path (OpenAI, Anthropic or Gemini), if any."""
+    if path.endswith("/chat/completions"):
+        return _openai_wire
+    if path.endswith("/v1/messages"):
+        return _anthropic_wire
+    if path.endswith(":generateContent"):
+        return _gemini_wire
+    return None
+
+
+def _authorized(headers: dict[str, str], key: str) -> bool:
+    return key in (
+        headers.get("authorization", "").removeprefix("Bearer "),
+        headers.get("x-api-key"),
+        headers.get("x-goog-api-key"),
+    )
 
 
 class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -133,18 +154,12 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     }
                 ),
             )
+        wire = _wire_for(path)
         with self._lock:
             index = len(self.requests)
             self.requests.append(RecordedRequest(method, path, redact_headers(lower), parsed))
-            if (
-                self._api_key is not None
-                and lower.get("authorization") != f"Bearer {self._api_key}"
-            ):
-                reply = FakeReply.error(
-                    401, "Incorrect API key provided.", error_type="invalid_api_key"
-                )
-                return _openai_wire.render_reply({}, reply, index)
-            if not path.endswith("/chat/completions"):
+            request_json = as_dict(parsed)
+            if wire is None:
                 return (
                     404,
                     {"content-type": "application/json"},
@@ -157,11 +172,14 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                         }
                     ),
                 )
-            request_json = cast(dict[str, Any], parsed) if isinstance(parsed, dict) else {}
-            reply = self._next_reply(request_json, index)
-        return _openai_wire.render_reply(request_json, reply, index)
+            if self._api_key is not None and not _authorized(lower, self._api_key):
+                reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
+            else:
+                reply = self._next_reply(request_json, index, wire)
+        rendered: tuple[int, dict[str, str], bytes] = wire.render_reply(request_json, reply, index)
+        return rendered
 
-    def _next_reply(self, request_json: dict[str, Any], index: int) -> FakeReply:
+    def _next_reply(self, request_json: dict[str, Any], index: int, wire: Any) -> FakeReply:
         if self._responder is not None:
             return _as_reply(self._responder(request_json))
         if self._script is not None:
@@ -170,7 +188,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     f"fake provider received request #{index + 1} but has no scripted reply left"
                 )
             return self._script.pop(0)
-        return _openai_wire.auto_reply(request_json)
+        reply: FakeReply = wire.auto_reply(request_json)
+        return reply
 
     # -- httpx transports --------------------------------------------------------------------
 

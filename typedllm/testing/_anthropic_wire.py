@@ -1,0 +1,133 @@
+"""The fake provider's Anthropic Messages responder (request JSON in, response out)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .._jsonutil import as_dict, as_list
+from ._instances import generate_instance
+from ._replies import FakeReply
+
+__all__ = ["answer_tool", "auto_reply", "render_reply"]
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(str(as_dict(b).get("text", "")) for b in as_list(content))
+
+
+def answer_tool(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The tool the request wants the answer in (forced, or the only tool offered)."""
+    tools = [as_dict(t) for t in as_list(body.get("tools"))]
+    choice = as_dict(body.get("tool_choice"))
+    if choice.get("type") == "tool":
+        return next((t for t in tools if t.get("name") == choice.get("name")), None)
+    return tools[0] if len(tools) == 1 else None
+
+
+def _schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    fmt = as_dict(body.get("output_format")) or as_dict(
+        as_dict(body.get("output_config")).get("format")
+    )
+    if fmt.get("type") == "json_schema" and isinstance(fmt.get("schema"), dict):
+        return as_dict(fmt["schema"])
+    tool = answer_tool(body)
+    return as_dict(tool.get("input_schema")) if tool else None
+
+
+def _seed(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body.get("messages"), sort_keys=True).encode()).hexdigest()[
+        :12
+    ]
+
+
+def auto_reply(body: dict[str, Any]) -> FakeReply:
+    """Schema-valid data for structured requests, else an echo of the last user message."""
+    schema = _schema(body)
+    if schema is not None:
+        return FakeReply.of_json(generate_instance(schema, seed=_seed(body)))
+    users = [as_dict(m) for m in as_list(body.get("messages")) if as_dict(m).get("role") == "user"]
+    last = _text(users[-1].get("content")) if users else ""
+    return FakeReply.of_text(f"[fake answer] {last[:200]}")
+
+
+_STOP = {"stop": "end_turn", "length": "max_tokens", "refusal": "refusal"}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+
+
+def render_reply(
+    body: dict[str, Any], reply: FakeReply, index: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Render ``reply`` as an Anthropic Messages HTTP response."""
+    headers = {"content-type": "application/json", "request-id": f"req_fake_{index:06d}"}
+    headers.update(reply.headers)
+    if reply.raw_body is not None:
+        return reply.status, headers, reply.raw_body
+    if reply.status >= 400:
+        error = {
+            "type": "error",
+            "error": {
+                "type": reply.error_type or _ERROR_TYPES.get(reply.status, "api_error"),
+                "message": reply.error_message or "fake error",
+            },
+        }
+        return reply.status, headers, json.dumps(error).encode()
+    content: list[dict[str, Any]] = []
+    stop = _STOP.get(reply.finish_reason, "end_turn")
+    tool = answer_tool(body)
+    text = reply.refusal_text if reply.refusal_text is not None else reply.text
+    if reply.refusal_text is not None:
+        stop = "refusal"
+    if (
+        tool is not None
+        and reply.refusal_text is None
+        and stop != "max_tokens"
+        and text is not None
+    ):
+        try:
+            tool_input = json.loads(text)
+        except json.JSONDecodeError:
+            tool_input = None
+        if isinstance(tool_input, dict):
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_fake{index:06d}",
+                    "name": tool["name"],
+                    "input": tool_input,
+                }
+            )
+            stop = "tool_use"
+            text = None
+    if text is not None:
+        content.insert(0, {"type": "text", "text": text})
+    prompt = "".join(_text(as_dict(m).get("content")) for m in as_list(body.get("messages")))
+    output = reply.text or reply.refusal_text or ""
+    response = {
+        "id": f"msg_fake{index:06d}",
+        "type": "message",
+        "role": "assistant",
+        "model": body.get("model", "claude-fake"),
+        "content": content,
+        "stop_reason": stop,
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": reply.input_tokens
+            if reply.input_tokens is not None
+            else max(1, len(prompt) // 4),
+            "output_tokens": reply.output_tokens
+            if reply.output_tokens is not None
+            else max(1, len(output) // 4),
+        },
+    }
+    return 200, headers, json.dumps(response).encode()

@@ -1,0 +1,116 @@
+"""The fake provider's Gemini ``generateContent`` responder (request JSON in, response out)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .._jsonutil import as_dict, as_list
+from ._instances import generate_instance
+from ._replies import FakeReply
+
+__all__ = ["auto_reply", "openapi_to_json_schema", "render_reply"]
+
+
+def openapi_to_json_schema(node: Any) -> Any:
+    """Gemini's OpenAPI-subset ``responseSchema`` as JSON Schema (lower-case types, nullable)."""
+    if isinstance(node, list):
+        return [openapi_to_json_schema(v) for v in as_list(node)]
+    if not isinstance(node, dict):
+        return node
+    src = as_dict(node)
+    out: dict[str, Any] = {
+        k: openapi_to_json_schema(v)
+        for k, v in src.items()
+        if k not in ("nullable", "propertyOrdering")
+    }
+    if isinstance(out.get("type"), str):
+        out["type"] = str(out["type"]).lower()
+        if src.get("nullable"):
+            out["type"] = [out["type"], "null"]
+    return out
+
+
+def _schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    config = as_dict(body.get("generationConfig"))
+    if isinstance(config.get("responseJsonSchema"), dict):
+        return as_dict(config["responseJsonSchema"])
+    if isinstance(config.get("responseSchema"), dict):
+        return as_dict(openapi_to_json_schema(config["responseSchema"]))
+    return None
+
+
+def _texts(body: dict[str, Any], role: str) -> list[str]:
+    out: list[str] = []
+    for content in as_list(body.get("contents")):
+        c = as_dict(content)
+        if c.get("role", "user") == role:
+            out.append("".join(str(as_dict(p).get("text", "")) for p in as_list(c.get("parts"))))
+    return out
+
+
+def auto_reply(body: dict[str, Any]) -> FakeReply:
+    """Schema-valid data for structured requests, else an echo of the last user message."""
+    schema = _schema(body)
+    if schema is not None:
+        seed = hashlib.sha256(json.dumps(body.get("contents"), sort_keys=True).encode()).hexdigest()
+        return FakeReply.of_json(generate_instance(schema, seed=seed[:12]))
+    users = _texts(body, "user")
+    return FakeReply.of_text(f"[fake answer] {(users[-1] if users else '')[:200]}")
+
+
+_FINISH = {"stop": "STOP", "length": "MAX_TOKENS", "content_filter": "SAFETY", "refusal": "SAFETY"}
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+def render_reply(
+    body: dict[str, Any], reply: FakeReply, index: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Render ``reply`` as a Gemini ``generateContent`` HTTP response."""
+    headers = {"content-type": "application/json; charset=UTF-8"}
+    headers.update(reply.headers)
+    if reply.raw_body is not None:
+        return reply.status, headers, reply.raw_body
+    if reply.status >= 400:
+        error = {
+            "error": {
+                "code": reply.status,
+                "message": reply.error_message or "fake error",
+                "status": reply.error_type or _STATUS.get(reply.status, "UNKNOWN"),
+            }
+        }
+        return reply.status, headers, json.dumps(error).encode()
+    finish = (
+        "SAFETY" if reply.refusal_text is not None else _FINISH.get(reply.finish_reason, "STOP")
+    )
+    candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
+    if reply.text is not None and reply.refusal_text is None:
+        candidate["content"] = {"role": "model", "parts": [{"text": reply.text}]}
+    prompt = "".join(_texts(body, "user"))
+    output = reply.text or ""
+    prompt_tokens = (
+        reply.input_tokens if reply.input_tokens is not None else max(1, len(prompt) // 4)
+    )
+    output_tokens = (
+        reply.output_tokens if reply.output_tokens is not None else max(1, len(output) // 4)
+    )
+    response = {
+        "candidates": [candidate],
+        "usageMetadata": {
+            "promptTokenCount": prompt_tokens,
+            "candidatesTokenCount": output_tokens,
+            "totalTokenCount": prompt_tokens + output_tokens,
+        },
+        "modelVersion": "gemini-fake",
+        "responseId": f"fake{index:06d}",
+    }
+    return 200, headers, json.dumps(response).encode()
