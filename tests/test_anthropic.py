@@ -8,7 +8,6 @@ import pytest
 from pydantic import BaseModel
 
 import typedllm as tl
-from typedllm.codecs.anthropic import STRUCTURED_OUTPUTS_BETA
 from typedllm.testing import FakeProvider, FakeReply
 
 
@@ -113,13 +112,13 @@ def test_text_request_shape() -> None:
     assert (body["temperature"], body["top_k"]) == (0.3, 5)
 
 
-def test_structured_output_uses_native_format_with_beta_header() -> None:
+def test_structured_output_uses_native_format() -> None:
     fake = FakeProvider()
     city = build(fake).complete("x", schema=City)
     assert isinstance(city, City)
     req = fake.requests[0]
-    assert STRUCTURED_OUTPUTS_BETA in req.headers["anthropic-beta"]
-    fmt = req.json["output_format"]
+    assert "anthropic-beta" not in req.headers
+    fmt = req.json["output_config"]["format"]
     assert fmt["type"] == "json_schema" and fmt["schema"]["additionalProperties"] is False
     assert "tools" not in req.json
 
@@ -129,7 +128,11 @@ def test_models_without_native_format_use_a_forced_tool() -> None:
     city = build(fake, model="claude-3-5-haiku-latest").complete("x", schema=City)
     assert isinstance(city, City)
     body = fake.requests[0].json
-    assert body["tool_choice"] == {"type": "tool", "name": "City"}
+    assert body["tool_choice"] == {
+        "type": "tool",
+        "name": "City",
+        "disable_parallel_tool_use": True,
+    }
     assert body["tools"][0]["input_schema"]["properties"]["population"]["type"] == "integer"
     assert "anthropic-beta" not in fake.requests[0].headers
 
@@ -138,7 +141,7 @@ def test_recursive_types_fall_back_to_the_tool_route() -> None:
     fake = FakeProvider()
     node = build(fake).complete("x", schema=Node)
     assert isinstance(node, Node)
-    assert "tools" in fake.requests[0].json and "output_format" not in fake.requests[0].json
+    assert "tools" in fake.requests[0].json and "output_config" not in fake.requests[0].json
 
 
 def test_thinking_with_tool_route_does_not_force_the_tool() -> None:
@@ -203,6 +206,13 @@ def test_overloaded_529_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeProvider([FakeReply.error(529, "Overloaded"), "fine"])
     assert build(fake).complete("x") == "fine"
     assert fake.calls == 2
+
+
+def test_beta_headers_are_sent() -> None:
+    fake = FakeProvider(["ok"])
+    llm = tl.anthropic().model("claude-haiku-4-5").beta("structured-outputs-2025-11-13", "x-1")
+    assert llm.api_key("k").transport(fake).build().complete("x") == "ok"
+    assert fake.requests[0].headers["anthropic-beta"] == "structured-outputs-2025-11-13,x-1"
 
 
 async def test_async_structured_call() -> None:

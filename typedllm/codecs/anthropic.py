@@ -5,9 +5,10 @@ Encoding
     messages become the top-level ``system`` field; ``max_tokens`` is always sent. A schema goes
     one of two routes:
 
-    * ``format``: native structured outputs, ``output_format: {"type": "json_schema", "schema":
-      ...}`` with the ``structured-outputs-2025-11-13`` beta, on models that support it and
-      schemas the ``anthropic`` dialect can express (not recursive ones);
+    * ``format``: native structured outputs, ``output_config: {"format": {"type": "json_schema",
+      "schema": ...}}`` (the generally available form; the earlier beta sent ``output_format``
+      with the ``structured-outputs-2025-11-13`` header, which ``.beta(...)`` can still add), on
+      models that support it and schemas the ``anthropic`` dialect can express (not recursive);
     * ``tool``: a tool whose ``input_schema`` is the schema, forced with ``tool_choice`` -- or,
       with extended thinking (which rejects forced tool choice), offered with ``tool_choice:
       auto`` plus an instruction to call it; the answer is the tool call's input.
@@ -97,7 +98,9 @@ def encode_body(
         body["thinking"] = {"type": "enabled", "budget_tokens": config.thinking_budget}
     if output is not None:
         if output.mode == "format":
-            body["output_format"] = {"type": "json_schema", "schema": output.compiled.schema}
+            body["output_config"] = {
+                "format": {"type": "json_schema", "schema": output.compiled.schema}
+            }
         else:
             body["tools"] = [
                 {
@@ -108,7 +111,13 @@ def encode_body(
             ]
             # Forced tool choice is rejected together with extended thinking.
             body["tool_choice"] = (
-                {"type": "auto"} if thinking else {"type": "tool", "name": output.compiled.name}
+                {"type": "auto"}
+                if thinking
+                else {
+                    "type": "tool",
+                    "name": output.compiled.name,
+                    "disable_parallel_tool_use": True,
+                }
             )
     if stream:
         body["stream"] = True
@@ -124,11 +133,8 @@ def encode(config: ClientConfig, request: ChatRequest) -> WireRequest:
     }
     if config.api_key is not None:
         headers["x-api-key"] = config.api_key.get()
-    betas = list(config.betas)
-    if request.output is not None and request.output.mode == "format":
-        betas.append(STRUCTURED_OUTPUTS_BETA)
-    if betas:
-        headers["anthropic-beta"] = ",".join(dict.fromkeys(betas))
+    if config.betas:
+        headers["anthropic-beta"] = ",".join(dict.fromkeys(config.betas))
     headers.update(config.extra_headers())
     url = f"{config.base_url}/v1/messages"
     return WireRequest("POST", url, headers, orjson.dumps(encode_body(config, request)))
