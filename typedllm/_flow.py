@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import replace
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from ._config import ClientConfig
 from ._errors import (
     APIConnectionError,
-    APIStatusError,
     APITimeoutError,
     ConfigurationError,
     OutputValidationError,
@@ -32,7 +31,7 @@ from ._messages import Attempt, Completion, Message, Prompt, Usage
 from ._output import ValidationFailure, parse_output
 from ._retry import backoff_delay, should_retry_status
 from ._wire import Sleep, TransportFailure, WireRequest, WireResponse
-from .codecs._base import ChatRequest, DecodedCompletion, OutputSpec
+from .codecs._base import ChatRequest, DecodedCompletion, FunctionCodec, OutputSpec
 from .schema import CompiledSchema
 
 __all__ = ["Codec", "Effect", "Flow", "Reply", "build_messages", "complete_flow"]
@@ -42,16 +41,8 @@ Reply = WireResponse | TransportFailure | None
 Flow = Generator[Effect, Reply, Any]
 
 
-class Codec(Protocol):
-    """What a flow needs from a wire codec."""
-
-    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec: ...
-
-    def encode(self, config: ClientConfig, request: ChatRequest) -> WireRequest: ...
-
-    def decode(self, provider: str, response: WireResponse) -> DecodedCompletion: ...
-
-    def decode_error(self, provider: str, response: WireResponse) -> APIStatusError: ...
+Codec = FunctionCodec
+"""What a flow needs from a wire: ``output_spec``, ``encode``, ``decode``, ``decode_error``."""
 
 
 def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:

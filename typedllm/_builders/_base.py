@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -45,6 +46,27 @@ class BuilderSettings:
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False)
     async_http_client: Any = field(default=None, compare=False)
+
+
+def catalog_model(
+    catalog: Mapping[str, ModelInfo], provider: str, example: str, name: str, like: str | None
+) -> ModelInfo:
+    """The capabilities for ``.model(name, like=...)``: the catalog entry of ``name``, or of
+    ``like`` under the new name (the escape hatch for fine-tunes and newer models)."""
+    if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError("model name must be a non-empty string")
+    if like is None:
+        info = catalog.get(name)
+        if info is None:
+            raise ConfigurationError(
+                f"unknown {provider} model {name!r}: use a listed name (e.g. {example!r}), or "
+                f".model({name!r}, like='<listed model>') for fine-tuned or newer models"
+            )
+        return info
+    base = catalog.get(like)
+    if base is None:
+        raise ConfigurationError(f"like={like!r} is not a listed {provider} model")
+    return replace(base, name=name)
 
 
 def _non_negative_int(name: str, value: int) -> int:

@@ -23,7 +23,7 @@ from .._catalog import (
     AnthropicThinkingModelName,
 )
 from .._errors import ConfigurationError
-from ._base import BaseBuilder, BuilderSettings
+from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import Neutral, NoModel, StandardModel, TemperatureSet, ThinkingModel, ThinkingOn
 
 if TYPE_CHECKING:
@@ -68,20 +68,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> AnthropicBuilder[Any, Neutral]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ConfigurationError("model name must be a non-empty string")
-        if like is None:
-            info = ANTHROPIC_MODELS.get(name)
-            if info is None:
-                raise ConfigurationError(
-                    f"unknown Anthropic model {name!r}: use a listed name (e.g. "
-                    f"'claude-sonnet-4-5'), or .model({name!r}, like='<listed model>')"
-                )
-        else:
-            base = ANTHROPIC_MODELS.get(like)
-            if base is None:
-                raise ConfigurationError(f"like={like!r} is not a listed Anthropic model")
-            info = replace(base, name=name)
+        info = catalog_model(ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like)
         return AnthropicBuilder(
             replace(
                 self._settings,

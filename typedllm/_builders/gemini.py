@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .._catalog import GEMINI_MODELS, GeminiStandardModelName, GeminiThinkingModelName
 from .._errors import ConfigurationError
-from ._base import BaseBuilder, BuilderSettings
+from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import NoModel, StandardModel, ThinkingModel
 
 if TYPE_CHECKING:
@@ -50,20 +50,7 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> GeminiBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ConfigurationError("model name must be a non-empty string")
-        if like is None:
-            info = GEMINI_MODELS.get(name)
-            if info is None:
-                raise ConfigurationError(
-                    f"unknown Gemini model {name!r}: use a listed name (e.g. 'gemini-2.5-flash'), "
-                    f"or .model({name!r}, like='<listed model>')"
-                )
-        else:
-            base = GEMINI_MODELS.get(like)
-            if base is None:
-                raise ConfigurationError(f"like={like!r} is not a listed Gemini model")
-            info = replace(base, name=name)
+        info = catalog_model(GEMINI_MODELS, "Gemini", "gemini-2.5-flash", name, like)
         return GeminiBuilder(
             replace(self._settings, model=name, model_info=info, thinking_budget=None)
         )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from .._catalog import OPENAI_MODELS, ModelInfo, OpenAIChatModelName, OpenAIReasoningModelName
 from .._config import ClientConfig, StructuredOutputMode
 from .._errors import ConfigurationError
-from ._base import BaseBuilder, BuilderSettings
+from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import ChatModel, CompatibleModel, NoModel, ReasoningModel
 
 if TYPE_CHECKING:
@@ -93,21 +93,7 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ConfigurationError("model name must be a non-empty string")
-        if like is None:
-            info = OPENAI_MODELS.get(name)
-            if info is None:
-                raise ConfigurationError(
-                    f"unknown OpenAI model {name!r}: use a listed name "
-                    f"(e.g. 'gpt-4o-mini', 'o4-mini'), or .model({name!r}, like='<listed model>') "
-                    "for fine-tuned or newer models"
-                )
-        else:
-            base = OPENAI_MODELS.get(like)
-            if base is None:
-                raise ConfigurationError(f"like={like!r} is not a listed OpenAI model")
-            info = replace(base, name=name)
+        info = catalog_model(OPENAI_MODELS, "OpenAI", "gpt-4o-mini", name, like)
         # A new model resets the options that depend on its family.
         return OpenAIBuilder(
             replace(

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from .._config import ClientConfig
 from .._errors import APIStatusError, status_error_class
 from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, Message, ToolCall, Usage
-from .._wire import WireResponse
+from .._wire import WireRequest, WireResponse
 from ..schema import CompiledSchema
 
 __all__ = [
     "ChatRequest",
     "DecodedCompletion",
+    "FunctionCodec",
     "OutputSpec",
     "as_dict",
     "as_list",
@@ -43,6 +45,20 @@ class OutputSpec:
     def enforced(self) -> bool:
         """Whether the provider constrains the answer to the schema (no lenient extraction)."""
         return self.mode in ("strict", "format", "response_json_schema", "response_schema")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCodec:
+    """A wire codec made of a protocol module's four pure functions (what flows take)."""
+
+    output_spec: Callable[[ClientConfig, Any], OutputSpec]
+    """Compile a type into the schema and route this wire uses."""
+    encode: Callable[[ClientConfig, ChatRequest], WireRequest]
+    """Encode one request."""
+    decode: Callable[[str, WireResponse], DecodedCompletion]
+    """Decode one successful response (raises the typed error for error bodies)."""
+    decode_error: Callable[[str, WireResponse], APIStatusError]
+    """The typed error for an error response."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,13 +32,14 @@ from ..schema import compile_schema
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    FunctionCodec,
     OutputSpec,
     error_from_body,
     parse_json_body,
     request_id_of,
 )
 
-__all__ = ["CODEC", "GeminiCodec", "decode", "encode", "encode_body"]
+__all__ = ["CODEC", "decode", "encode", "encode_body"]
 
 _BLOCKED = frozenset(
     {
@@ -203,26 +204,4 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     )
 
 
-class GeminiCodec:
-    """The ``generateContent`` codec as an object (what flows take)."""
-
-    __slots__ = ()
-
-    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec:
-        """See :func:`output_spec`."""
-        return output_spec(config, schema)
-
-    def encode(self, config: ClientConfig, request: ChatRequest) -> WireRequest:
-        """See :func:`encode`."""
-        return encode(config, request)
-
-    def decode(self, provider: str, response: WireResponse) -> DecodedCompletion:
-        """See :func:`decode`."""
-        return decode(provider, response)
-
-    def decode_error(self, provider: str, response: WireResponse) -> APIStatusError:
-        """See :func:`decode_error`."""
-        return decode_error(provider, response)
-
-
-CODEC = GeminiCodec()
+CODEC = FunctionCodec(output_spec, encode, decode, decode_error)

@@ -31,6 +31,7 @@ from ..schema import CompiledSchema, Dialect, compile_schema
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    FunctionCodec,
     OutputSpec,
     as_list,
     error_from_body,
@@ -40,7 +41,6 @@ from ._base import (
 
 __all__ = [
     "CODEC",
-    "OpenAIChatCodec",
     "decode",
     "decode_error",
     "encode",
@@ -317,30 +317,4 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     return OutputSpec(compile_schema(schema, dialect), mode)
 
 
-class OpenAIChatCodec:
-    """The Chat Completions codec as an object (what flows take)."""
-
-    __slots__ = ()
-
-    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec:
-        """See :func:`output_spec`."""
-        return output_spec(config, schema)
-
-    def encode(self, config: ClientConfig, request: ChatRequest) -> WireRequest:
-        """See :func:`encode`."""
-        return encode(config, request)
-
-    def decode(self, provider: str, response: WireResponse) -> DecodedCompletion:
-        """See :func:`decode`."""
-        return decode(provider, response)
-
-    def decode_error(self, provider: str, response: WireResponse) -> APIStatusError:
-        """See :func:`decode_error`."""
-        return decode_error(provider, response)
-
-    def is_error_body(self, body: Any) -> bool:
-        """See :func:`is_error_body`."""
-        return is_error_body(body)
-
-
-CODEC = OpenAIChatCodec()
+CODEC = FunctionCodec(output_spec, encode, decode, decode_error)
