@@ -248,3 +248,32 @@ def test_gemini_encoder_matches_recorded_structured_request(case: dict[str, Any]
     assert set(ours[key].get("required", [])) == set(schema.get("required", []))
     contents = recorded["contents"]
     assert all(c["role"] in ("user", "model") for c in contents)
+
+
+FORCED_TOOL = [
+    c
+    for c in ANTHROPIC
+    + load_cases(lambda c: c["api"] == "anthropic_messages" and "sse" in c["response"])
+    if ((c["request"].get("body") or {}).get("tool_choice") or {}).get("type") == "tool"
+]
+
+
+@pytest.mark.parametrize("case", FORCED_TOOL, ids=case_id)
+def test_anthropic_forced_tool_route_matches_recorded_requests(case: dict[str, Any]) -> None:
+    """Our tool route for models without native structured outputs has the shape real clients
+    sent: a tool whose input_schema is an object schema, forced by name."""
+    recorded = case["request"]["body"]
+    choice = recorded["tool_choice"]
+    (tool,) = [t for t in recorded["tools"] if t["name"] == choice["name"]]
+    schema = tool["input_schema"]
+    model = model_from_schema(schema, schema.get("$defs", {}), choice["name"])
+    llm = tl.anthropic().model("claude-3-5-haiku-latest").api_key("k").build()
+    spec = anthropic_codec.output_spec(llm.config, model)
+    body = anthropic_codec.encode_body(llm.config, ChatRequest((tl.user("x"),), spec))
+    assert body["tool_choice"]["type"] == "tool" == choice["type"]
+    assert body["tool_choice"]["name"] == body["tools"][0]["name"]
+    ours = body["tools"][0]["input_schema"]
+    assert ours["type"] == schema["type"] == "object"
+    assert set(ours["properties"]) == set(schema["properties"])
+    assert set(ours.get("required", [])) == set(schema.get("required", []))
+    assert set(body["tools"][0]) >= {"name", "description", "input_schema"}
