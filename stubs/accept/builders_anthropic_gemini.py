@@ -15,12 +15,15 @@ assert_type(a.model("claude-haiku-4-5"), tl.AnthropicBuilder[tl.ThinkingModel, t
 assert_type(a.model("claude-sonnet-4-20250514"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
 assert_type(a.model("claude-3-5-haiku-latest"), tl.AnthropicBuilder[tl.StandardModel, tl.Neutral])
 assert_type(
-    a.model("claude-next", like="claude-sonnet-4-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral]
+    a.model("claude-next", like="claude-sonnet-4-5"),
+    tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral],
 )
 
 thinking = a.model("claude-sonnet-4-5").thinking(budget_tokens=2048).max_tokens(4096)
 assert_type(thinking, tl.AnthropicBuilder[tl.ThinkingModel, tl.ThinkingOn])
-assert_type(thinking.thinking(budget_tokens=4096), tl.AnthropicBuilder[tl.ThinkingModel, tl.ThinkingOn])
+assert_type(
+    thinking.thinking(budget_tokens=4096), tl.AnthropicBuilder[tl.ThinkingModel, tl.ThinkingOn]
+)
 sampled = a.model("claude-sonnet-4-5").temperature(0.2).top_p(0.9).top_k(10)
 assert_type(sampled, tl.AnthropicBuilder[tl.ThinkingModel, tl.TemperatureSet])
 assert_type(
@@ -35,12 +38,16 @@ assert_type(
 g = tl.gemini()
 assert_type(g, tl.GeminiBuilder[tl.NoModel])
 assert_type(g.model("gemini-2.5-flash"), tl.GeminiBuilder[tl.ThinkingModel])
-assert_type(g.model("gemini-2.5-pro").thinking(budget_tokens=1024), tl.GeminiBuilder[tl.ThinkingModel])
+assert_type(
+    g.model("gemini-2.5-pro").thinking(budget_tokens=1024), tl.GeminiBuilder[tl.ThinkingModel]
+)
 assert_type(
     g.model("gemini-2.5-flash").thinking(budget_tokens=0).temperature(0.3),
     tl.GeminiBuilder[tl.ThinkingModel],
 )
-assert_type(g.model("gemini-2.0-flash").temperature(0.3).top_p(0.5), tl.GeminiBuilder[tl.StandardModel])
+assert_type(
+    g.model("gemini-2.0-flash").temperature(0.3).top_p(0.5), tl.GeminiBuilder[tl.StandardModel]
+)
 assert_type(g.model("gemini-exp", like="gemini-2.0-flash"), tl.GeminiBuilder[tl.StandardModel])
 assert_type(g.vertex(project="p").model("gemini-2.5-pro"), tl.GeminiBuilder[tl.ThinkingModel])
 

@@ -19,7 +19,7 @@ assert_type(
     tl.OpenAICompatibleBuilder[tl.NoModel],
 )
 
-# -- any model name ---------------------------------------------------------------------------------
+# -- any model name --
 
 chosen = start.model("Qwen/Qwen2.5-7B-Instruct")
 assert_type(chosen, tl.OpenAICompatibleBuilder[tl.CompatibleModel])
@@ -32,7 +32,7 @@ def name_from_a_variable(name: str) -> None:
     assert_type(start.model(name), tl.OpenAICompatibleBuilder[tl.CompatibleModel])
 
 
-# -- capabilities unknown: both sampling and reasoning options are allowed ---------------------------
+# -- capabilities unknown: both sampling and reasoning options are allowed --
 
 assert_type(chosen.temperature(0.3), tl.OpenAICompatibleBuilder[tl.CompatibleModel])
 assert_type(chosen.top_p(0.9), tl.OpenAICompatibleBuilder[tl.CompatibleModel])
@@ -45,7 +45,7 @@ assert_type(
     tl.OpenAICompatibleBuilder[tl.CompatibleModel],
 )
 
-# -- common options keep the state, in any order ------------------------------------------------------
+# -- common options keep the state, in any order --
 
 
 def common_options_keep_any_state(b: tl.OpenAICompatibleBuilder[S]) -> None:
@@ -78,7 +78,7 @@ assert_type(
 )
 assert_type(chosen.model("another"), tl.OpenAICompatibleBuilder[tl.CompatibleModel])
 
-# -- builders are values ------------------------------------------------------------------------------
+# -- builders are values --
 
 base = start.api_key("k").timeout(10)
 small = base.model("qwen2.5:0.5b").temperature(0)

@@ -12,12 +12,12 @@ from typedllm.testing import FakeProvider
 
 S = TypeVar("S")
 
-# -- the start state -------------------------------------------------------------------------
+# -- the start state --
 
 start = tl.openai()
 assert_type(start, tl.OpenAIBuilder[tl.NoModel])
 
-# -- every catalogued chat model gives a chat-model builder ------------------------------------
+# -- every catalogued chat model gives a chat-model builder --
 
 assert_type(start.model("gpt-4o"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4o-2024-08-06"), tl.OpenAIBuilder[tl.ChatModel])
@@ -31,8 +31,12 @@ assert_type(start.model("gpt-4.1-mini"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4.1-mini-2025-04-14"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4.1-nano"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4.1-nano-2025-04-14"), tl.OpenAIBuilder[tl.ChatModel])
+assert_type(start.model("gpt-4-turbo"), tl.OpenAIBuilder[tl.ChatModel])
+assert_type(start.model("gpt-4-turbo-2024-04-09"), tl.OpenAIBuilder[tl.ChatModel])
+assert_type(start.model("gpt-3.5-turbo"), tl.OpenAIBuilder[tl.ChatModel])
+assert_type(start.model("gpt-3.5-turbo-0125"), tl.OpenAIBuilder[tl.ChatModel])
 
-# -- every catalogued reasoning model gives a reasoning-model builder --------------------------
+# -- every catalogued reasoning model gives a reasoning-model builder --
 
 assert_type(start.model("o1"), tl.OpenAIBuilder[tl.ReasoningModel])
 assert_type(start.model("o1-2024-12-17"), tl.OpenAIBuilder[tl.ReasoningModel])
@@ -56,7 +60,7 @@ assert_type(chat, tl.OpenAIBuilder[tl.ChatModel])
 reasoning = start.model("o3")
 assert_type(reasoning, tl.OpenAIBuilder[tl.ReasoningModel])
 
-# -- family-specific options -----------------------------------------------------------------
+# -- family-specific options --
 
 assert_type(chat.temperature(0.2), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(chat.temperature(1), tl.OpenAIBuilder[tl.ChatModel])
@@ -80,7 +84,7 @@ def effort_from_a_variable(effort: tl.ReasoningEffort) -> None:
     assert_type(reasoning.reasoning_effort(effort), tl.OpenAIBuilder[tl.ReasoningModel])
 
 
-# -- like=: an unlisted name borrows the family of a listed one ---------------------------------
+# -- like=: an unlisted name borrows the family of a listed one --
 
 ft = start.model("ft:gpt-4o-mini:acme::x", like="gpt-4o-mini")
 assert_type(ft, tl.OpenAIBuilder[tl.ChatModel])
@@ -102,7 +106,7 @@ def like_from_variables(name: str, like: tl.OpenAIChatModelName) -> None:
     assert_type(start.model(name, like="gpt-5-mini"), tl.OpenAIBuilder[tl.ReasoningModel])
 
 
-# -- names from typed variables ----------------------------------------------------------------
+# -- names from typed variables --
 
 
 def names_from_variables(
@@ -121,7 +125,7 @@ def names_from_variables(
     assert_type(either.build(), tl.Client)
 
 
-# -- common options keep the state, in every state -----------------------------------------------
+# -- common options keep the state, in every state --
 
 
 def common_options_keep_any_state(b: tl.OpenAIBuilder[S]) -> None:
@@ -136,7 +140,9 @@ def common_options_keep_any_state(b: tl.OpenAIBuilder[S]) -> None:
     assert_type(b.seed(7), tl.OpenAIBuilder[S])
     assert_type(b.header("x-team", "search"), tl.OpenAIBuilder[S])
     assert_type(b.transport(FakeProvider()), tl.OpenAIBuilder[S])
-    assert_type(b.transport(httpx.MockTransport(lambda r: httpx.Response(200))), tl.OpenAIBuilder[S])
+    assert_type(
+        b.transport(httpx.MockTransport(lambda r: httpx.Response(200))), tl.OpenAIBuilder[S]
+    )
     assert_type(b.http_client(httpx.Client()), tl.OpenAIBuilder[S])
     assert_type(b.async_http_client(httpx.AsyncClient()), tl.OpenAIBuilder[S])
     assert_type(b.structured_output("strict"), tl.OpenAIBuilder[S])
@@ -173,7 +179,7 @@ def common_options_in_concrete_states() -> None:
     assert_type(reasoning.structured_output("strict"), tl.OpenAIBuilder[tl.ReasoningModel])
 
 
-# -- any order: options before the model survive it; options interleave ---------------------------
+# -- any order: options before the model survive it; options interleave --
 
 assert_type(
     tl.openai().api_key("k").base_url("https://proxy.example/v1").timeout(5).model("gpt-4o"),
@@ -196,7 +202,7 @@ assert_type(
 assert_type(chat.temperature(0.5).model("o3"), tl.OpenAIBuilder[tl.ReasoningModel])
 assert_type(reasoning.reasoning_effort("high").model("gpt-4o"), tl.OpenAIBuilder[tl.ChatModel])
 
-# -- builders are values: one base branches into several states ---------------------------------
+# -- builders are values: one base branches into several states --
 
 base = tl.openai().api_key("k").transport(FakeProvider()).timeout(30)
 assert_type(base, tl.OpenAIBuilder[tl.NoModel])
@@ -209,7 +215,7 @@ assert_type(tuned, tl.OpenAIBuilder[tl.ChatModel])
 assert_type(base, tl.OpenAIBuilder[tl.NoModel])
 
 
-# -- build() gives a Client in every model state (never called: it needs a key) -----------------
+# -- build() gives a Client in every model state (never called: it needs a key) --
 
 
 def built() -> None:
@@ -223,4 +229,6 @@ def built() -> None:
     assert_type(base.model("gpt-5-nano").max_tokens(5).build(), tl.Client)
     assert_type(fast.build(), tl.Client)
     assert_type(smart.build(), tl.Client)
-    assert_type(tl.openai().model("gpt-4o").api_key("k").structured_output("prompt").build(), tl.Client)
+    assert_type(
+        tl.openai().model("gpt-4o").api_key("k").structured_output("prompt").build(), tl.Client
+    )

@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, overload
+
+from typing_extensions import TypeVar
 
 from .._catalog import (
     ANTHROPIC_MODELS,
@@ -35,8 +37,9 @@ ANTHROPIC_BASE_URL = "https://api.anthropic.com"
 ANTHROPIC_VERSION = "2023-06-01"
 MIN_THINKING_BUDGET = 1024
 
-M = TypeVar("M", covariant=True)
-S = TypeVar("S", covariant=True)
+# Defaults make a directly constructed builder start in the initial state.
+M = TypeVar("M", covariant=True, default=NoModel)
+S = TypeVar("S", covariant=True, default=Neutral)
 
 
 class AnthropicBuilder(BaseBuilder, Generic[M, S]):

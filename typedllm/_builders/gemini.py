@@ -8,7 +8,9 @@ Gemini accepts sampling options together with thinking, so there is no sampling 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, overload
+
+from typing_extensions import TypeVar
 
 from .._catalog import GEMINI_MODELS, GeminiStandardModelName, GeminiThinkingModelName
 from .._errors import ConfigurationError
@@ -22,7 +24,8 @@ __all__ = ["GEMINI_BASE_URL", "GeminiBuilder", "gemini"]
 
 GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta"
 
-M = TypeVar("M", covariant=True)
+# The default makes a directly constructed builder start in NoModel.
+M = TypeVar("M", covariant=True, default=NoModel)
 
 
 class GeminiBuilder(BaseBuilder, Generic[M]):

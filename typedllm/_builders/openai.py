@@ -15,7 +15,9 @@ capabilities. Every gate is mirrored at run time with a ``ConfigurationError``.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, overload
+
+from typing_extensions import TypeVar
 
 from .._catalog import OPENAI_MODELS, ModelInfo, OpenAIChatModelName, OpenAIReasoningModelName
 from .._config import ClientConfig, StructuredOutputMode
@@ -37,7 +39,8 @@ __all__ = [
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 
-M = TypeVar("M", covariant=True)
+# The default makes a directly constructed builder (``OpenAIBuilder()``) start in NoModel.
+M = TypeVar("M", covariant=True, default=NoModel)
 
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 """Reasoning effort levels; which ones a model accepts is in the catalog (checked at run time)."""
