@@ -486,3 +486,9 @@ def test_decimal_digits_survive_the_rewrite_path() -> None:
     )
     out = client(fake).complete("x", schema=Priced)
     assert out.prices["a"] == Decimal("0.1000000000000000055511151231257827")
+
+
+@pytest.mark.parametrize("bad", ["Address", 42, object()], ids=["string", "int", "object"])
+def test_schema_that_is_not_a_type_is_a_schema_error(bad: Any) -> None:
+    with pytest.raises(tl.SchemaError):
+        client(FakeProvider(["{}"])).complete("x", schema=bad)

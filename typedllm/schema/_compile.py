@@ -6,7 +6,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import pydantic
 from pydantic import TypeAdapter
+
+from .._errors import SchemaError
 
 from ._anthropic import Anthropic, AnthropicTool
 from ._gemini import GeminiJsonSchema, GeminiOpenAPI
@@ -65,7 +68,14 @@ def source_schema(
     """pydantic's validation JSON Schema for ``tp``, wrapped when its root type is not one of
     ``root_types`` (or is a ``dict[str, X]`` and ``wrap_dicts``: dialects that rewrite dicts
     into lists)."""
-    source = TypeAdapter(tp).json_schema(mode="validation")
+    if isinstance(tp, str):
+        raise SchemaError(
+            f"schema={tp!r} is a string; pass the type itself (schema=Invoice, not 'Invoice')"
+        )
+    try:
+        source = TypeAdapter(tp).json_schema(mode="validation")
+    except (pydantic.PydanticUserError, pydantic.PydanticSchemaGenerationError, TypeError) as exc:
+        raise SchemaError(f"{tp!r} is not a type pydantic can validate: {exc}") from exc
     root = resolve_ref(source, source)
     if root.get("type") in root_types and not (wrap_dicts and is_dict_node(root)):
         return source, False
