@@ -10,7 +10,6 @@ import pydantic
 from pydantic import TypeAdapter
 
 from .._errors import SchemaError
-
 from ._anthropic import Anthropic, AnthropicTool
 from ._gemini import GeminiJsonSchema, GeminiOpenAPI
 from ._local import Ollama, PromptOnly
