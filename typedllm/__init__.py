@@ -77,6 +77,8 @@ from ._messages import (
     system,
     user,
 )
+from ._stream_session import Partial
+from ._streams import AsyncStream, Stream
 
 __version__ = "0.1.0"
 
@@ -88,6 +90,7 @@ __all__ = [
     "AnthropicModelName",
     "AnthropicStandardModelName",
     "AnthropicThinkingModelName",
+    "AsyncStream",
     "Attempt",
     "AuthenticationError",
     "BadRequestError",
@@ -115,6 +118,7 @@ __all__ = [
     "OpenAIReasoningModelName",
     "OutputError",
     "OutputValidationError",
+    "Partial",
     "PermissionDeniedError",
     "Prompt",
     "RateLimitError",
@@ -123,6 +127,7 @@ __all__ = [
     "RefusalError",
     "SchemaError",
     "StandardModel",
+    "Stream",
     "TemperatureSet",
     "ThinkingModel",
     "ThinkingOn",

@@ -10,6 +10,8 @@ from ._catalog import ModelInfo
 from ._config import ClientConfig
 from ._flow import Codec, complete_flow
 from ._messages import Completion, Prompt
+from ._stream_session import Partial, StreamSession
+from ._streams import AsyncStream, Stream
 from ._transport import AsyncDriver, SyncDriver
 from .codecs.anthropic import CODEC as ANTHROPIC
 from .codecs.gemini import CODEC as GEMINI
@@ -154,6 +156,35 @@ class Client:
         )
         result: Completion[Any] = self._sync().run(flow)
         return result
+
+    @overload
+    def stream(self, prompt: Prompt, *, schema: None = None) -> Stream[str, str]: ...
+    @overload
+    def stream(self, prompt: Prompt, *, schema: TypeForm[T]) -> Stream[Partial[T], T]: ...
+    def stream(self, prompt: Prompt, *, schema: Any = None) -> Stream[Any, Any]:
+        """Stream the answer. Without a schema, iterate text deltas; with one, iterate
+        :class:`~typedllm.Partial` snapshots; ``final()`` returns the validated result, and
+        ``items()`` yields each validated item of a ``list[M]`` as soon as it is complete.
+
+        >>> with llm.stream("Tell a story") as s:  # doctest: +SKIP
+        ...     for delta in s:
+        ...         print(delta, end="")
+        """
+        session = StreamSession(
+            self._config, self._codec, prompt, schema, has_schema=schema is not None
+        )
+        return Stream(session, self._sync())
+
+    @overload
+    def astream(self, prompt: Prompt, *, schema: None = None) -> AsyncStream[str, str]: ...
+    @overload
+    def astream(self, prompt: Prompt, *, schema: TypeForm[T]) -> AsyncStream[Partial[T], T]: ...
+    def astream(self, prompt: Prompt, *, schema: Any = None) -> AsyncStream[Any, Any]:
+        """Async :meth:`stream` (``async with`` / ``async for`` / ``await s.final()``)."""
+        session = StreamSession(
+            self._config, self._codec, prompt, schema, has_schema=schema is not None
+        )
+        return AsyncStream(session, self._async())
 
     @overload
     async def acompletion(self, prompt: Prompt, *, schema: None = None) -> Completion[str]: ...

@@ -116,7 +116,7 @@ def _reask_message(failure: ValidationFailure) -> Message:
     )
 
 
-def _check_output(
+def check_output(
     decoded: DecodedCompletion,
     usage: Usage,
     attempts: list[Attempt],
@@ -175,7 +175,7 @@ def complete_flow(
         decoded = _answer_of(spec, (yield from send_with_retries(config, codec, request)))
         usage = usage + decoded.usage
         attempt = Attempt(decoded.text, decoded.usage, decoded.finish_reason, decoded.request_id)
-        _check_output(decoded, usage, [*attempts, attempt], compiled)
+        check_output(decoded, usage, [*attempts, attempt], compiled)
         if compiled is None:
             attempts.append(attempt)
             output: Any = decoded.text or ""

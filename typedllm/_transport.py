@@ -8,6 +8,7 @@ drivers differ only in how they wait and send.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import weakref
 from typing import Any
@@ -75,6 +76,13 @@ class SyncDriver:
         finally:
             flow.close()
 
+    def open_stream(
+        self, request: WireRequest
+    ) -> contextlib.AbstractContextManager[httpx.Response]:
+        """Open a streaming response (closed when the context exits)."""
+        method, url, headers, body = _to_httpx(request)
+        return self._http().stream(method, url, headers=headers, content=body)
+
     def close(self) -> None:
         """Close the HTTP client if this driver created it."""
         if self._client is not None and self._owns_client:
@@ -129,6 +137,13 @@ class AsyncDriver:
             return stop.value
         finally:
             flow.close()
+
+    def open_stream(
+        self, request: WireRequest
+    ) -> contextlib.AbstractAsyncContextManager[httpx.Response]:
+        """Open a streaming response (closed when the context exits)."""
+        method, url, headers, body = _to_httpx(request)
+        return self._http().stream(method, url, headers=headers, content=body)
 
     async def aclose(self) -> None:
         """Close the HTTP client this driver created for the running loop."""

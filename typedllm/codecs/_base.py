@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -14,6 +14,10 @@ from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, Message, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import CompiledSchema
+
+if TYPE_CHECKING:
+    from ..streaming import SSEEvent
+    from ._stream import Delta, StreamState
 
 __all__ = [
     "ChatRequest",
@@ -59,6 +63,10 @@ class FunctionCodec:
     """Decode one successful response (raises the typed error for error bodies)."""
     decode_error: Callable[[str, WireResponse], APIStatusError]
     """The typed error for an error response."""
+    encode_stream: Callable[[ClientConfig, ChatRequest], WireRequest]
+    """Encode one streaming request."""
+    stream_event: Callable[[str, SSEEvent, StreamState], list[Delta]]
+    """Apply one SSE event to the stream state; return the deltas it carried."""
 
 
 @dataclass(frozen=True, slots=True)

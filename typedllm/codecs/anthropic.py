@@ -23,6 +23,7 @@ Decoding
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -33,6 +34,7 @@ from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import compile_schema
+from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
@@ -42,8 +44,17 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
+from ._stream import Delta, StreamState, stream_error
 
-__all__ = ["CODEC", "STRUCTURED_OUTPUTS_BETA", "decode", "encode", "encode_body"]
+__all__ = [
+    "CODEC",
+    "STRUCTURED_OUTPUTS_BETA",
+    "decode",
+    "encode",
+    "encode_body",
+    "encode_stream",
+    "stream_event",
+]
 
 STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13"
 
@@ -209,4 +220,61 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     )
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error)
+def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
+    """Encode a streaming request (``stream: true``)."""
+    wire = encode(config, request)
+    body = orjson.dumps(encode_body(config, request, stream=True))
+    headers = {**wire.headers, "accept": "text/event-stream"}
+    return WireRequest("POST", wire.url, headers, body)
+
+
+def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
+    """Apply one Messages stream event (``message_start``, ``content_block_*``,
+    ``message_delta``, ``ping``, ``error``)."""
+    data = as_dict(orjson.loads(event.data))
+    kind = data.get("type", event.event)
+    if kind == "error" or event.event == "error":
+        raise stream_error(provider, data, state.request_id)
+    deltas: list[Delta] = []
+    if kind == "message_start":
+        message = as_dict(data.get("message"))
+        state.model = message.get("model", state.model)
+        state.response_id = message.get("id", state.response_id)
+        state.usage = decode_usage(message.get("usage"))
+    elif kind == "content_block_start":
+        index = int(data.get("index", 0))
+        block = as_dict(data.get("content_block"))
+        if block.get("type") in ("tool_use", "server_tool_use"):
+            call = state.call(index)
+            call.id, call.name = str(block.get("id") or ""), str(block.get("name") or "")
+        elif block.get("type") == "text" and block.get("text"):
+            state.texts.append(str(block["text"]))
+            deltas.append(("text", str(block["text"])))
+    elif kind == "content_block_delta":
+        index = int(data.get("index", 0))
+        delta = as_dict(data.get("delta"))
+        dtype = delta.get("type")
+        if dtype == "text_delta" and isinstance(delta.get("text"), str):
+            state.texts.append(delta["text"])
+            deltas.append(("text", delta["text"]))
+        elif dtype == "input_json_delta" and isinstance(delta.get("partial_json"), str):
+            if delta["partial_json"]:
+                state.call(index).arguments.append(delta["partial_json"])
+                deltas.append((index, delta["partial_json"]))
+        elif dtype == "thinking_delta" and isinstance(delta.get("thinking"), str):
+            state.reasoning.append(delta["thinking"])
+    elif kind == "message_delta":
+        delta = as_dict(data.get("delta"))
+        stop = delta.get("stop_reason")
+        if stop is not None:
+            state.finish_raw = str(stop)
+            state.finish = _STOP.get(str(stop), "other")
+            if state.finish == "refusal":
+                state.refusal.append("".join(state.texts) or "the model refused to answer")
+        usage = as_dict(data.get("usage"))
+        if isinstance(usage.get("output_tokens"), int):
+            state.usage = replace(state.usage, output_tokens=usage["output_tokens"])
+    return deltas
+
+
+CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)

@@ -29,6 +29,7 @@ from .._jsonutil import as_dict, as_list
 from .._messages import FinishReason, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import compile_schema
+from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
@@ -38,8 +39,9 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
+from ._stream import Delta, StreamState, stream_error
 
-__all__ = ["CODEC", "decode", "encode", "encode_body"]
+__all__ = ["CODEC", "decode", "encode", "encode_body", "encode_stream", "stream_event"]
 
 _BLOCKED = frozenset(
     {
@@ -204,4 +206,49 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     )
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error)
+def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
+    """Encode a streaming request (``:streamGenerateContent?alt=sse``)."""
+    wire = encode(config, request)
+    url = wire.url.replace(":generateContent", ":streamGenerateContent?alt=sse")
+    return WireRequest("POST", url, {**wire.headers, "accept": "text/event-stream"}, wire.body)
+
+
+def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
+    """Apply one streamed ``GenerateContentResponse`` chunk."""
+    chunk = as_dict(orjson.loads(event.data))
+    if "error" in chunk:
+        raise stream_error(provider, chunk, state.request_id)
+    deltas: list[Delta] = []
+    candidates = as_list(chunk.get("candidates"))
+    candidate = as_dict(candidates[0]) if candidates else {}
+    for raw_part in as_list(as_dict(candidate.get("content")).get("parts")):
+        part = as_dict(raw_part)
+        if isinstance(part.get("text"), str):
+            if part.get("thought"):
+                state.reasoning.append(part["text"])
+            elif part["text"]:
+                state.texts.append(part["text"])
+                deltas.append(("text", part["text"]))
+        elif "functionCall" in part:
+            call = as_dict(part["functionCall"])
+            target = state.call(len(state.calls))
+            target.id, target.name = str(call.get("id") or ""), str(call.get("name") or "")
+            target.arguments.append(orjson.dumps(call.get("args", {})).decode())
+    reason = candidate.get("finishReason")
+    if isinstance(reason, str):
+        state.finish_raw = reason
+        state.finish = "refusal" if reason in _BLOCKED else _FINISH.get(reason, "other")
+        if reason in _BLOCKED:
+            state.refusal.append(f"the response was blocked (finishReason {reason})")
+    block = as_dict(chunk.get("promptFeedback")).get("blockReason")
+    if isinstance(block, str) and not state.texts:
+        state.finish_raw, state.finish = block, "refusal"
+        state.refusal.append(f"the prompt was blocked (blockReason {block})")
+    if chunk.get("usageMetadata"):
+        state.usage = decode_usage(chunk["usageMetadata"])
+    state.model = chunk.get("modelVersion", state.model)
+    state.response_id = chunk.get("responseId", state.response_id)
+    return deltas
+
+
+CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)

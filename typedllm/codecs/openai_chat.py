@@ -28,16 +28,19 @@ from .._errors import APIStatusError
 from .._messages import FinishReason, Message, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import CompiledSchema, Dialect, compile_schema
+from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
     FunctionCodec,
     OutputSpec,
+    as_dict,
     as_list,
     error_from_body,
     parse_json_body,
     request_id_of,
 )
+from ._stream import Delta, StreamState, stream_error
 
 __all__ = [
     "CODEC",
@@ -45,9 +48,11 @@ __all__ = [
     "decode_error",
     "encode",
     "encode_body",
+    "encode_stream",
     "is_error_body",
     "schema_instructions",
     "split_think",
+    "stream_event",
 ]
 
 _FINISH: dict[str, FinishReason] = {
@@ -317,4 +322,57 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     return OutputSpec(compile_schema(schema, dialect), mode)
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error)
+def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
+    """Encode a streaming request (``stream: true`` with usage in the final chunk)."""
+    headers = {"content-type": "application/json", "accept": "text/event-stream"}
+    if config.api_key is not None:
+        headers["authorization"] = f"Bearer {config.api_key.get()}"
+    headers.update(config.extra_headers())
+    body = orjson.dumps(encode_body(config, request, stream=True))
+    return WireRequest("POST", f"{config.base_url}/chat/completions", headers, body)
+
+
+def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
+    """Apply one ``chat.completion.chunk`` event; errors sent in the stream raise."""
+    if event.data.strip() == "[DONE]":
+        return []
+    chunk = as_dict(orjson.loads(event.data))
+    if "error" in chunk or event.event == "error":
+        raise stream_error(provider, chunk, state.request_id)
+    state.model = chunk.get("model", state.model)
+    state.response_id = chunk.get("id", state.response_id)
+    if chunk.get("usage"):
+        state.usage = decode_usage(chunk["usage"])
+    deltas: list[Delta] = []
+    for raw_choice in as_list(chunk.get("choices"))[:1]:
+        choice = as_dict(raw_choice)
+        delta = as_dict(choice.get("delta"))
+        content = delta.get("content")
+        if isinstance(content, str) and content:
+            state.texts.append(content)
+            deltas.append(("text", content))
+        if isinstance(delta.get("refusal"), str):
+            state.refusal.append(delta["refusal"])
+        for key in ("reasoning_content", "reasoning"):
+            if isinstance(delta.get(key), str):
+                state.reasoning.append(delta[key])
+                break
+        for raw_call in as_list(delta.get("tool_calls")):
+            call = as_dict(raw_call)
+            index = call.get("index", 0)
+            index = index if isinstance(index, int) else 0
+            target = state.call(index)
+            target.id = target.id or str(call.get("id") or "")
+            fn = as_dict(call.get("function"))
+            target.name = target.name or str(fn.get("name") or "")
+            args = fn.get("arguments")
+            if isinstance(args, str) and args:
+                target.arguments.append(args)
+                deltas.append((index, args))
+        if choice.get("finish_reason") is not None:
+            state.finish_raw = str(choice["finish_reason"])
+            state.finish = finish_reason_of(choice["finish_reason"])
+    return deltas
+
+
+CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)

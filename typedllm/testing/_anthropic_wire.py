@@ -131,3 +131,72 @@ def render_reply(
         },
     }
     return 200, headers, json.dumps(response).encode()
+
+
+def render_stream(
+    body: dict[str, Any], reply: FakeReply, index: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Render ``reply`` as a Messages SSE stream (``stream: true``)."""
+    status, headers, payload = render_reply(body, reply, index)
+    if status != 200 or reply.raw_body is not None:
+        return status, headers, payload
+    full: dict[str, Any] = json.loads(payload)
+    usage: dict[str, Any] = full["usage"]
+    start: dict[str, Any] = {
+        **full,
+        "content": [],
+        "stop_reason": None,
+        "usage": {**usage, "output_tokens": 1},
+    }
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("message_start", {"type": "message_start", "message": start})
+    ]
+    blocks: list[dict[str, Any]] = full["content"]
+    for i, block in enumerate(blocks):
+        if block["type"] == "text":
+            events.append(
+                (
+                    "content_block_start",
+                    {
+                        "type": "content_block_start",
+                        "index": i,
+                        "content_block": {"type": "text", "text": ""},
+                    },
+                )
+            )
+            deltas = [{"type": "text_delta", "text": p} for p in _pieces(block["text"])]
+        else:
+            shell: dict[str, Any] = {**block, "input": {}}
+            events.append(
+                (
+                    "content_block_start",
+                    {"type": "content_block_start", "index": i, "content_block": shell},
+                )
+            )
+            deltas = [
+                {"type": "input_json_delta", "partial_json": p}
+                for p in _pieces(json.dumps(block["input"]))
+            ]
+        for d in deltas:
+            events.append(
+                ("content_block_delta", {"type": "content_block_delta", "index": i, "delta": d})
+            )
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+    events.append(("ping", {"type": "ping"}))
+    events.append(
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": full["stop_reason"], "stop_sequence": None},
+                "usage": {"output_tokens": usage["output_tokens"]},
+            },
+        )
+    )
+    events.append(("message_stop", {"type": "message_stop"}))
+    text = "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
+    return 200, {**headers, "content-type": "text/event-stream"}, text.encode()
+
+
+def _pieces(text: str, size: int = 8) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]

@@ -63,7 +63,7 @@ def _wire_for(path: str) -> Any:
         return _openai_wire
     if path.endswith("/v1/messages"):
         return _anthropic_wire
-    if path.endswith(":generateContent"):
+    if path.endswith((":generateContent", ":streamGenerateContent")):
         return _gemini_wire
     return None
 
@@ -176,7 +176,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
             else:
                 reply = self._next_reply(request_json, index, wire)
-        rendered: tuple[int, dict[str, str], bytes] = wire.render_reply(request_json, reply, index)
+        streaming = request_json.get("stream") is True or path.endswith(":streamGenerateContent")
+        render = wire.render_stream if streaming else wire.render_reply
+        rendered: tuple[int, dict[str, str], bytes] = render(request_json, reply, index)
         return rendered
 
     def _next_reply(self, request_json: dict[str, Any], index: int, wire: Any) -> FakeReply:

@@ -114,3 +114,37 @@ def render_reply(
         "responseId": f"fake{index:06d}",
     }
     return 200, headers, json.dumps(response).encode()
+
+
+def render_stream(
+    body: dict[str, Any], reply: FakeReply, index: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Render ``reply`` as a ``streamGenerateContent?alt=sse`` stream."""
+    status, headers, payload = render_reply(body, reply, index)
+    if status != 200 or reply.raw_body is not None:
+        return status, headers, payload
+    full = json.loads(payload)
+    candidate = full["candidates"][0]
+    text = "".join(p.get("text", "") for p in candidate.get("content", {}).get("parts", []))
+    pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
+    chunks: list[dict[str, Any]] = []
+    for piece in pieces:
+        chunks.append(
+            {
+                "candidates": [
+                    {"content": {"role": "model", "parts": [{"text": piece}]}, "index": 0}
+                ],
+                "modelVersion": full["modelVersion"],
+                "responseId": full["responseId"],
+            }
+        )
+    chunks.append(
+        {
+            "candidates": [{"finishReason": candidate["finishReason"], "index": 0}],
+            "usageMetadata": full["usageMetadata"],
+            "modelVersion": full["modelVersion"],
+            "responseId": full["responseId"],
+        }
+    )
+    out = "".join(f"data: {json.dumps(c)}\r\n\r\n" for c in chunks)
+    return 200, {**headers, "content-type": "text/event-stream"}, out.encode()

@@ -149,3 +149,39 @@ def render_reply(
         "system_fingerprint": "fp_typedllm_fake",
     }
     return 200, headers, json.dumps(response).encode()
+
+
+def _pieces(text: str, size: int = 8) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def render_stream(
+    body: dict[str, Any], reply: FakeReply, index: int
+) -> tuple[int, dict[str, str], bytes]:
+    """Render ``reply`` as a Chat Completions SSE stream (``stream: true``)."""
+    status, headers, payload = render_reply(body, reply, index)
+    if status != 200 or reply.raw_body is not None:
+        return status, headers, payload
+    full = json.loads(payload)
+    message = full["choices"][0]["message"]
+    base = {k: full[k] for k in ("id", "created", "model")}
+    base["object"] = "chat.completion.chunk"
+    events: list[dict[str, Any]] = [
+        {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
+    ]
+    field = "refusal" if message.get("refusal") else "content"
+    for piece in _pieces(message.get(field) or ""):
+        events.append(
+            {**base, "choices": [{"index": 0, "delta": {field: piece}, "finish_reason": None}]}
+        )
+    events.append(
+        {
+            **base,
+            "choices": [
+                {"index": 0, "delta": {}, "finish_reason": full["choices"][0]["finish_reason"]}
+            ],
+        }
+    )
+    events.append({**base, "choices": [], "usage": full["usage"]})
+    text = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+    return 200, {**headers, "content-type": "text/event-stream"}, text.encode()
