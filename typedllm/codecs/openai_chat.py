@@ -347,10 +347,12 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
     for raw_choice in as_list(chunk.get("choices"))[:1]:
         choice = as_dict(raw_choice)
         delta = as_dict(choice.get("delta"))
-        content = delta.get("content")
-        if isinstance(content, str) and content:
+        content, thinking = _text_of(delta.get("content"))  # str, or parts (Mistral)
+        if content:
             state.texts.append(content)
             deltas.append(("text", content))
+        if thinking:
+            state.reasoning.append(thinking)
         if isinstance(delta.get("refusal"), str):
             state.refusal.append(delta["refusal"])
         for key in ("reasoning_content", "reasoning"):

@@ -1,0 +1,173 @@
+"""Replay every recorded SSE stream of the Chat Completions, Anthropic Messages and Gemini
+wires through our decoders, and check the assembled answer against the recording's own events
+(parsed independently here): text, tool calls, finish reason, usage, in-stream errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from _corpus import case_id, load_cases
+
+import typedllm as tl
+from typedllm.codecs import anthropic, gemini, openai_chat
+from typedllm.codecs._base import DecodedCompletion
+from typedllm.codecs._stream import StreamState
+from typedllm.streaming import SSEDecoder
+
+WIRES = {
+    "chat_completions": openai_chat,
+    "anthropic_messages": anthropic,
+    "gemini_generate_content": gemini,
+}
+STREAMS = load_cases(lambda c: "sse" in c["response"] and c["api"] in WIRES)
+
+
+def _events(raw: str) -> list[tuple[str, Any]]:
+    """(event name, parsed data) for every event, by a deliberately naive reading."""
+    out: list[tuple[str, Any]] = []
+    for block in raw.replace("\r\n", "\n").split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].strip())
+        if data and data != ["[DONE]"]:
+            out.append((name, json.loads("\n".join(data))))
+    return out
+
+
+def _replay(case: dict[str, Any], chunk: int) -> DecodedCompletion:
+    wire = WIRES[case["api"]]
+    data = case["response"]["sse"].encode()
+    decoder, state = SSEDecoder(), StreamState()
+    for i in range(0, len(data), chunk):
+        for event in decoder.decode(data[i : i + chunk]):
+            wire.stream_event(case["provider"], event, state)
+    for event in decoder.flush():
+        wire.stream_event(case["provider"], event, state)
+    return state.decoded()
+
+
+def test_all_three_wires_have_recorded_streams() -> None:
+    assert {c["api"] for c in STREAMS} == set(WIRES)
+    assert len(STREAMS) >= 60
+
+
+def _expected_openai(events: list[tuple[str, Any]]) -> dict[str, Any]:
+    text, calls, finish, usage = [], {}, None, None
+    for _, chunk in events:
+        usage = chunk.get("usage") or usage
+        for choice in chunk.get("choices", [])[:1]:
+            delta = choice.get("delta", {})
+            content = delta.get("content")
+            if isinstance(content, list):  # Mistral: content parts
+                content = "".join(p.get("text", "") for p in content if p.get("type") == "text")
+            if content:
+                text.append(content)
+            for call in delta.get("tool_calls") or []:
+                entry = calls.setdefault(call.get("index", 0), ["", ""])
+                fn = call.get("function", {})
+                entry[0] = entry[0] or fn.get("name") or ""
+                entry[1] += fn.get("arguments") or ""
+            finish = choice.get("finish_reason") or finish
+    return {
+        "text": "".join(text) or None,
+        "calls": [(n, a) for _, (n, a) in sorted(calls.items())],
+        "finish": finish,
+        "output_tokens": (usage or {}).get("completion_tokens"),
+    }
+
+
+def _expected_anthropic(events: list[tuple[str, Any]]) -> dict[str, Any]:
+    text, calls, finish, output = [], {}, None, None
+    for _, data in events:
+        kind = data.get("type")
+        if kind == "content_block_start" and data["content_block"]["type"] in (
+            "tool_use",
+            "server_tool_use",
+        ):
+            calls[data["index"]] = [data["content_block"]["name"], ""]
+        elif kind == "content_block_start" and data["content_block"]["type"] == "text":
+            text.append(data["content_block"].get("text", ""))
+        elif kind == "content_block_delta":
+            delta = data["delta"]
+            if delta["type"] == "text_delta":
+                text.append(delta["text"])
+            elif delta["type"] == "input_json_delta":
+                calls[data["index"]][1] += delta["partial_json"]
+        elif kind == "message_delta":
+            finish = data["delta"].get("stop_reason") or finish
+            output = data.get("usage", {}).get("output_tokens", output)
+    return {
+        "text": "".join(text) or None,
+        "calls": [(n, a) for _, (n, a) in sorted(calls.items())],
+        "finish": finish,
+        "output_tokens": output,
+    }
+
+
+def _expected_gemini(events: list[tuple[str, Any]]) -> dict[str, Any]:
+    text, calls, finish, usage = [], [], None, {}
+    for _, chunk in events:
+        for cand in chunk.get("candidates", [])[:1]:
+            for part in cand.get("content", {}).get("parts", []):
+                if "text" in part and not part.get("thought"):
+                    text.append(part["text"])
+                if "functionCall" in part:
+                    calls.append(
+                        (
+                            part["functionCall"]["name"],
+                            json.dumps(part["functionCall"].get("args", {})),
+                        )
+                    )
+            finish = cand.get("finishReason") or finish
+        usage = chunk.get("usageMetadata") or usage
+    out = usage.get("candidatesTokenCount", 0) + usage.get("thoughtsTokenCount", 0)
+    return {"text": "".join(text) or None, "calls": calls, "finish": finish, "output_tokens": out}
+
+
+EXPECTED = {
+    "chat_completions": _expected_openai,
+    "anthropic_messages": _expected_anthropic,
+    "gemini_generate_content": _expected_gemini,
+}
+
+
+def _has_error(events: list[tuple[str, Any]]) -> bool:
+    return any(
+        name == "error" or (isinstance(d, dict) and ("error" in d or d.get("type") == "error"))
+        for name, d in events
+    )
+
+
+@pytest.mark.parametrize("case", STREAMS, ids=case_id)
+def test_replayed_stream_matches_the_recording(case: dict[str, Any]) -> None:
+    events = _events(case["response"]["sse"])
+    if _has_error(events):
+        with pytest.raises(tl.APIStatusError):
+            _replay(case, 64)
+        return
+    expected = EXPECTED[case["api"]](events)
+    for chunk in (1, 7, 4096):  # any chunking gives the same answer
+        decoded = _replay(case, chunk)
+        assert decoded.text == expected["text"]
+        assert [(c.name, json.loads(c.arguments or "null")) for c in decoded.tool_calls] == [
+            (n, json.loads(a or "null")) for n, a in expected["calls"]
+        ]
+        assert decoded.raw_finish_reason == expected["finish"]
+        if expected["output_tokens"] is not None:
+            assert decoded.usage.output_tokens == expected["output_tokens"]
+
+
+def test_recorded_streamed_refusal_is_a_refusal() -> None:
+    refusals = [
+        c
+        for c in STREAMS
+        if c["api"] == "chat_completions" and '"refusal":"' in c["response"]["sse"].replace(" ", "")
+    ]
+    assert refusals
+    for case in refusals:
+        assert _replay(case, 50).refusal
