@@ -131,3 +131,28 @@ def test_early_exit_closes_the_response_over_a_real_socket() -> None:
         assert first
         with pytest.raises(RuntimeError, match="not finished"):
             _ = stream.completion
+
+
+async def test_async_early_exit_and_cancellation_close_the_response() -> None:
+    import asyncio
+
+    with serve(FakeProvider(["word " * 400, "word " * 400])) as server:
+        llm = tl.openai_compatible(base_url=server.base_url).model("m").build()
+        async with llm:
+            async with llm.astream("x") as stream:
+                async for _delta in stream:
+                    break  # early exit: __aexit__ closes the response
+            got_one = asyncio.Event()
+
+            async def consume() -> None:
+                async with llm.astream("y") as s:
+                    async for _ in s:
+                        got_one.set()
+                        await asyncio.sleep(10)
+
+            task = asyncio.create_task(consume())
+            await asyncio.wait_for(got_one.wait(), 10)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        assert server.provider.calls == 2
