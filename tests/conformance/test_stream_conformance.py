@@ -171,3 +171,92 @@ def test_recorded_streamed_refusal_is_a_refusal() -> None:
     assert refusals
     for case in refusals:
         assert _replay(case, 50).refusal
+
+
+# -- Responses API (SSE) and Ollama native (NDJSON) -------------------------------------------
+
+from typedllm.codecs import ollama, openai_responses  # noqa: E402
+from typedllm.streaming import NDJSONDecoder  # noqa: E402
+
+RESPONSES = load_cases(lambda c: "sse" in c["response"] and c["api"] == "responses")
+OLLAMA = load_cases(lambda c: "ndjson" in c["response"])
+
+
+def test_responses_and_ollama_streams_exist() -> None:
+    assert len(RESPONSES) >= 15 and len(OLLAMA) >= 10
+
+
+def _replay_responses(case: dict[str, Any], chunk: int) -> DecodedCompletion:
+    data = case["response"]["sse"].encode()
+    decoder, state = SSEDecoder(), StreamState()
+    for i in range(0, len(data), chunk):
+        for event in decoder.decode(data[i : i + chunk]):
+            openai_responses.stream_event(case["provider"], event, state)
+    for event in decoder.flush():
+        openai_responses.stream_event(case["provider"], event, state)
+    return state.decoded()
+
+
+@pytest.mark.parametrize("case", RESPONSES, ids=case_id)
+def test_replayed_responses_stream_matches_the_recording(case: dict[str, Any]) -> None:
+    events = [(n, d) for n, d in _events(case["response"]["sse"]) if isinstance(d, dict)]
+    if any(d.get("type") in ("error", "response.failed") for _, d in events):
+        with pytest.raises(tl.APIStatusError):
+            _replay_responses(case, 64)
+        return
+    text = "".join(d["delta"] for _, d in events if d.get("type") == "response.output_text.delta")
+    refusal = "".join(d["delta"] for _, d in events if d.get("type") == "response.refusal.delta")
+    args: dict[int, str] = {}
+    for _, d in events:
+        if d.get("type") == "response.function_call_arguments.delta":
+            args[d["output_index"]] = args.get(d["output_index"], "") + d["delta"]
+    completed = [
+        d["response"]
+        for _, d in events
+        if d.get("type") in ("response.completed", "response.incomplete")
+    ]
+    for chunk in (1, 13, 4096):
+        decoded = _replay_responses(case, chunk)
+        assert decoded.text == (text or None)
+        assert decoded.refusal == (refusal or None)
+        assert [c.arguments for c in decoded.tool_calls] == [a for _, a in sorted(args.items())]
+        if completed:
+            usage = completed[-1].get("usage") or {}
+            assert decoded.usage.input_tokens == usage.get("input_tokens", 0)
+            assert decoded.usage.output_tokens == usage.get("output_tokens", 0)
+            assert decoded.raw_finish_reason == completed[-1]["status"]
+
+
+def _replay_ollama(case: dict[str, Any], chunk: int) -> DecodedCompletion:
+    data = case["response"]["ndjson"].encode()
+    decoder, state, splitter = NDJSONDecoder(), StreamState(), ollama.StreamThinkSplitter()
+    for i in range(0, len(data), chunk):
+        for line in decoder.decode(data[i : i + chunk]):
+            ollama.stream_line(case["provider"], line, state, splitter)
+    for line in decoder.flush():
+        ollama.stream_line(case["provider"], line, state, splitter)
+    return state.decoded()
+
+
+@pytest.mark.parametrize("case", OLLAMA, ids=case_id)
+def test_replayed_ollama_stream_matches_the_recording(case: dict[str, Any]) -> None:
+    lines = [json.loads(line) for line in case["response"]["ndjson"].splitlines() if line.strip()]
+    content = "".join(line.get("message", {}).get("content", "") for line in lines)
+    thinking = None
+    stripped = content.lstrip()
+    if stripped.startswith("<think>") and "</think>" in stripped:
+        thinking, content = stripped[7:].split("</think>", 1)
+        content = content.lstrip()
+    calls = [c["function"] for line in lines for c in line.get("message", {}).get("tool_calls", [])]
+    last = lines[-1]
+    for chunk in (1, 9, 4096):
+        decoded = _replay_ollama(case, chunk)
+        assert (decoded.text or "") == content
+        if thinking is not None:
+            assert decoded.reasoning == thinking
+        assert [(c.name, json.loads(c.arguments)) for c in decoded.tool_calls] == [
+            (c["name"], c.get("arguments", {})) for c in calls
+        ]
+        assert decoded.raw_finish_reason == last.get("done_reason")
+        assert decoded.usage.input_tokens == last.get("prompt_eval_count", 0)
+        assert decoded.usage.output_tokens == last.get("eval_count", 0)

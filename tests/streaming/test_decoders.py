@@ -143,3 +143,33 @@ def test_invalid_json_is_an_error(bad: str) -> None:
     with pytest.raises(JSONStreamError):
         parser.feed(bad)
         parser.close()
+
+
+@given(
+    st.text(max_size=30),
+    st.text(max_size=30),
+    st.lists(st.integers(min_value=0, max_value=200), max_size=8),
+    st.booleans(),
+)
+def test_property_think_splitter_any_chunking(
+    thought: str, answer: str, cuts: list[int], tagged: bool
+) -> None:
+    from typedllm.codecs.ollama import StreamThinkSplitter
+
+    thought = thought.replace("</think>", "")
+    answer = answer.lstrip()
+    text = f"<think>{thought}</think>\n{answer}" if tagged else answer
+    if not tagged and answer.startswith("<"):
+        return  # an answer that itself starts like a tag is ambiguous by design
+    splitter = StreamThinkSplitter()
+    got_answer, got_thought = [], []
+    points = sorted({c % (len(text) + 1) for c in cuts})
+    last = 0
+    for p in [*points, len(text)]:
+        a, t = splitter.feed(text[last:p])
+        got_answer.append(a)
+        got_thought.append(t)
+        last = p
+    got_thought.append(splitter.flush())
+    assert "".join(got_answer) == answer
+    assert "".join(got_thought) == (thought if tagged else "")

@@ -1,0 +1,112 @@
+"""Ollama native ``/api/chat`` wire: the NDJSON streaming decoder (pure).
+
+Each line is a JSON object: ``message.content`` is answer text (an in-band ``<think>...</think>``
+prefix is reasoning, as is ``message.thinking``), ``message.tool_calls`` are complete calls
+(arguments as an object), and the last line has ``done: true`` with ``done_reason`` (``stop``,
+``length`` -> truncation) and the counts ``prompt_eval_count`` / ``eval_count``. An ``error``
+line raises the typed error.
+
+Request encoding and the non-streaming decoder arrive with the Ollama client (issue 5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from .._jsonutil import as_dict, as_list
+from .._messages import FinishReason, Usage
+from ._stream import Delta, StreamState, stream_error
+
+__all__ = ["StreamThinkSplitter", "stream_line"]
+
+_DONE: dict[str, FinishReason] = {"stop": "stop", "length": "length", "load": "other"}
+
+
+class StreamThinkSplitter:
+    """Separates a leading ``<think>...</think>`` block from streamed content, across deltas."""
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._mode = "start"  # "start" | "think" | "after_think" | "answer"
+
+    def feed(self, text: str) -> tuple[str, str]:
+        """``(answer, reasoning)`` parts of this delta."""
+        if self._mode == "answer":
+            return text, ""
+        if self._mode == "after_think":  # drop the whitespace between the block and the answer
+            text = text.lstrip()
+            if text:
+                self._mode = "answer"
+            return text, ""
+        self._buffer += text
+        if self._mode == "start":
+            stripped = self._buffer.lstrip()
+            if not stripped:
+                return "", ""
+            if "<think>".startswith(stripped[:7]) and len(stripped) < 7:
+                return "", ""  # could still become "<think>"
+            if not stripped.startswith("<think>"):
+                self._mode, out, self._buffer = "answer", self._buffer, ""
+                return out, ""
+            self._mode = "think"
+            self._buffer = stripped.removeprefix("<think>")
+        end = self._buffer.find("</think>")
+        if end == -1:
+            keep = 8  # a "</think>" may be split across deltas
+            thought, self._buffer = self._buffer[:-keep], self._buffer[-keep:]
+            return "", thought
+        thought, rest = self._buffer[:end], self._buffer[end + len("</think>") :]
+        self._mode, self._buffer = "after_think", ""
+        answer, _ = self.feed(rest)
+        return answer, thought
+
+    def flush(self) -> str:
+        """Reasoning still buffered at the end (an unterminated think block)."""
+        out, self._buffer = (self._buffer if self._mode == "think" else ""), ""
+        return out
+
+
+def stream_line(
+    provider: str, line: Any, state: StreamState, splitter: StreamThinkSplitter
+) -> list[Delta]:
+    """Apply one NDJSON line."""
+    data = as_dict(line)
+    if "error" in data:
+        raise stream_error(provider, {"error": {"message": str(data["error"])}}, state.request_id)
+    deltas: list[Delta] = []
+    state.model = data.get("model", state.model)
+    message = as_dict(data.get("message"))
+    content = message.get("content")
+    if isinstance(content, str) and content:
+        answer, thought = splitter.feed(content)
+        if thought:
+            state.reasoning.append(thought)
+        if answer:
+            state.texts.append(answer)
+            deltas.append(("text", answer))
+    if isinstance(message.get("thinking"), str):
+        state.reasoning.append(message["thinking"])
+    for raw_call in as_list(message.get("tool_calls")):
+        fn = as_dict(as_dict(raw_call).get("function"))
+        call = state.call(len(state.calls))
+        call.id = str(as_dict(raw_call).get("id") or "")
+        call.name = str(fn.get("name") or "")
+        call.arguments.append(orjson.dumps(fn.get("arguments", {})).decode())
+    if data.get("done"):
+        leftover = splitter.flush()
+        if leftover:
+            state.reasoning.append(leftover)
+        reason = str(data.get("done_reason") or "stop")
+        state.finish_raw = reason
+        state.finish = (
+            "tool_calls" if state.calls and reason == "stop" else _DONE.get(reason, "other")
+        )
+        prompt = data.get("prompt_eval_count")
+        output = data.get("eval_count")
+        state.usage = Usage(
+            input_tokens=prompt if isinstance(prompt, int) else 0,
+            output_tokens=output if isinstance(output, int) else 0,
+        )
+    return deltas
