@@ -30,7 +30,7 @@ import orjson
 
 from .._config import ClientConfig
 from .._errors import APIStatusError, SchemaError
-from .._jsonutil import as_dict, as_list
+from .._jsonutil import as_dict, as_int, as_list
 from .._messages import FinishReason, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import compile_schema
@@ -157,8 +157,7 @@ def decode_usage(raw: Any) -> Usage:
     u = as_dict(raw)
 
     def n(key: str) -> int:
-        value = u.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+        return as_int(u.get(key))
 
     cached = n("cache_read_input_tokens")
     created = n("cache_creation_input_tokens")

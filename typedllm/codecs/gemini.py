@@ -19,14 +19,15 @@ Decoding
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from .._config import ClientConfig
 from .._errors import APIStatusError
-from .._jsonutil import as_dict, as_list
-from .._messages import FinishReason, ToolCall, Usage
+from .._jsonutil import as_dict, as_int, as_list
+from .._messages import FinishReason, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import compile_schema
 from ..streaming import SSEEvent
@@ -124,8 +125,7 @@ def decode_usage(raw: Any) -> Usage:
     u = as_dict(raw)
 
     def n(key: str) -> int:
-        value = u.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+        return as_int(u.get(key))
 
     thoughts = n("thoughtsTokenCount")
     return Usage(
@@ -150,60 +150,11 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     chunks = [as_dict(c) for c in as_list(body)] if isinstance(body, list) else [as_dict(body)]
     if response.status >= 400 or any("error" in c for c in chunks):
         raise decode_error(provider, response)
-    texts: list[str] = []
-    thoughts: list[str] = []
-    calls: list[ToolCall] = []
-    finish_raw: str | None = None
-    block_reason: str | None = None
-    usage_raw: Any = None
-    model: str | None = None
-    response_id: str | None = None
+    # One decoder for both: a complete response is a stream of one chunk (or of the array's).
+    state = StreamState(request_id=request_id_of(response.headers))
     for chunk in chunks:
-        candidates = as_list(chunk.get("candidates"))
-        candidate = as_dict(candidates[0]) if candidates else {}
-        for raw_part in as_list(as_dict(candidate.get("content")).get("parts")):
-            part = as_dict(raw_part)
-            if isinstance(part.get("text"), str):
-                (thoughts if part.get("thought") else texts).append(part["text"])
-            elif "functionCall" in part:
-                call = as_dict(part["functionCall"])
-                calls.append(
-                    ToolCall(
-                        id=str(call.get("id") or ""),
-                        name=str(call.get("name") or ""),
-                        arguments=orjson.dumps(call.get("args", {})).decode(),
-                    )
-                )
-        if isinstance(candidate.get("finishReason"), str):
-            finish_raw = candidate["finishReason"]
-        feedback = as_dict(chunk.get("promptFeedback"))
-        if isinstance(feedback.get("blockReason"), str):
-            block_reason = feedback["blockReason"]
-        usage_raw = chunk.get("usageMetadata", usage_raw)
-        model = chunk.get("modelVersion", model)
-        response_id = chunk.get("responseId", response_id)
-    refusal: str | None = None
-    finish: FinishReason | None = None
-    if finish_raw is not None:
-        finish = "refusal" if finish_raw in _BLOCKED else _FINISH.get(finish_raw, "other")
-        if finish_raw in _BLOCKED:
-            refusal = f"the response was blocked (finishReason {finish_raw})"
-    if block_reason is not None and not texts:
-        finish = "refusal"
-        refusal = f"the prompt was blocked (blockReason {block_reason})"
-    return DecodedCompletion(
-        text="".join(texts) if texts else None,
-        finish_reason=finish,
-        usage=decode_usage(usage_raw),
-        model=model if isinstance(model, str) else None,
-        response_id=response_id if isinstance(response_id, str) else None,
-        request_id=request_id_of(response.headers),
-        refusal=refusal,
-        raw_finish_reason=finish_raw or block_reason,
-        tool_calls=tuple(calls),
-        reasoning="".join(thoughts) if thoughts else None,
-        raw=body,
-    )
+        stream_event(provider, SSEEvent(orjson.dumps(chunk).decode()), state)
+    return replace(state.decoded(), raw=body)
 
 
 def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:

@@ -25,6 +25,7 @@ import orjson
 
 from .._config import ClientConfig
 from .._errors import APIStatusError
+from .._jsonutil import as_int
 from .._messages import FinishReason, Message, ToolCall, Usage
 from .._wire import WireRequest, WireResponse
 from ..schema import CompiledSchema, Dialect, compile_schema
@@ -198,10 +199,6 @@ def split_think(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def decode_usage(raw: Any) -> Usage:
     """Map an OpenAI-style ``usage`` object (missing counts are 0)."""
     if not isinstance(raw, dict):
@@ -211,14 +208,14 @@ def decode_usage(raw: Any) -> Usage:
     completion_details = u.get("completion_tokens_details")
     cached = 0
     if isinstance(prompt_details, dict):
-        cached = _int(cast(dict[str, Any], prompt_details).get("cached_tokens"))
-    cached = cached or _int(u.get("prompt_cache_hit_tokens")) or _int(u.get("cached_tokens"))
+        cached = as_int(cast(dict[str, Any], prompt_details).get("cached_tokens"))
+    cached = cached or as_int(u.get("prompt_cache_hit_tokens")) or as_int(u.get("cached_tokens"))
     reasoning = 0
     if isinstance(completion_details, dict):
-        reasoning = _int(cast(dict[str, Any], completion_details).get("reasoning_tokens"))
+        reasoning = as_int(cast(dict[str, Any], completion_details).get("reasoning_tokens"))
     return Usage(
-        input_tokens=_int(u.get("prompt_tokens")),
-        output_tokens=_int(u.get("completion_tokens")),
+        input_tokens=as_int(u.get("prompt_tokens")),
+        output_tokens=as_int(u.get("completion_tokens")),
         cached_input_tokens=cached,
         reasoning_tokens=reasoning,
     )

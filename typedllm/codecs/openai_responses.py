@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from .._jsonutil import as_dict
+from .._jsonutil import as_dict, as_int
 from .._messages import FinishReason, Usage
 from ..streaming import SSEEvent
 from ._stream import Delta, StreamState, stream_error
@@ -34,8 +34,7 @@ def decode_usage(raw: Any) -> Usage:
     u = as_dict(raw)
 
     def n(obj: dict[str, Any], key: str) -> int:
-        value = obj.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+        return as_int(obj.get(key))
 
     return Usage(
         input_tokens=n(u, "input_tokens"),
