@@ -6,12 +6,14 @@
 * :func:`serve`: the same fake on a loopback HTTP server (``127.0.0.1``, random port), for code
   that must talk to a real socket; also ``typedllm-fake-server`` on the command line.
 * :func:`generate_instance`: deterministic schema-valid data from a JSON schema.
+* :func:`block_network`: fail any request that would leave the machine.
 """
 
 from __future__ import annotations
 
 from ._fake import FakeProvider, FakeProviderExhausted, RecordedRequest
 from ._instances import generate_instance
+from ._network import NetworkBlockedError, block_network
 from ._replies import FakeReply
 from ._server import FakeServer, serve
 
@@ -20,7 +22,9 @@ __all__ = [
     "FakeProviderExhausted",
     "FakeReply",
     "FakeServer",
+    "NetworkBlockedError",
     "RecordedRequest",
+    "block_network",
     "generate_instance",
     "serve",
 ]
