@@ -492,3 +492,26 @@ def test_decimal_digits_survive_the_rewrite_path() -> None:
 def test_schema_that_is_not_a_type_is_a_schema_error(bad: Any) -> None:
     with pytest.raises(tl.SchemaError):
         client(FakeProvider(["{}"])).complete("x", schema=bad)
+
+
+def test_an_echoed_api_key_is_scrubbed_from_errors() -> None:
+    secret = "sk-live-abcdef123456"
+    body = {
+        "error": {
+            "message": f"Incorrect API key provided: {secret}",
+            "type": "invalid_request_error",
+        }
+    }
+    fake = FakeProvider([FakeReply.raw(401, body)])
+    llm = tl.openai().model("gpt-4o").api_key(secret).transport(fake).build()
+    with pytest.raises(tl.AuthenticationError) as info:
+        llm.complete("x")
+    err = info.value
+    for text in (str(err), repr(err), repr(err.body), err.message, repr(err.args)):
+        assert secret not in text
+    assert "***" in err.message
+    stream_fake = FakeProvider([FakeReply.raw(401, body)])
+    streaming = tl.openai().model("gpt-4o").api_key(secret).transport(stream_fake).build()
+    with pytest.raises(tl.AuthenticationError) as info2:
+        streaming.stream("x").final()
+    assert secret not in str(info2.value) and secret not in repr(info2.value.body)

@@ -56,6 +56,7 @@ __all__ = [
     "TruncatedOutputError",
     "TypedLLMError",
     "UnprocessableEntityError",
+    "scrub_secret",
     "status_error_class",
 ]
 
@@ -180,6 +181,26 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+def _scrub_value(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, dict):
+        return {k: _scrub_value(v, secret) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list):
+        return [_scrub_value(v, secret) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    return value
+
+
+def scrub_secret(error: APIStatusError, secret: str | None) -> APIStatusError:
+    """Remove an API key the provider (or a proxy) echoed back from the error's message and
+    body, so it cannot leak through logs or tracebacks."""
+    if secret and len(secret) >= 4:
+        error.message = error.message.replace(secret, "***")
+        error.args = (error.message,)
+        error.body = _scrub_value(error.body, secret)
+    return error
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:

@@ -21,11 +21,13 @@ from typing import Any, cast
 from ._config import ClientConfig
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ConfigurationError,
     OutputValidationError,
     RefusalError,
     TruncatedOutputError,
+    scrub_secret,
 )
 from ._messages import Attempt, Completion, Message, Prompt, Usage
 from ._output import ValidationFailure, parse_output
@@ -72,6 +74,10 @@ def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
     return (*head, *messages)
 
 
+def _secret(config: ClientConfig) -> str | None:
+    return config.api_key.get() if config.api_key is not None else None
+
+
 def send_with_retries(
     config: ClientConfig, codec: Codec, request: WireRequest
 ) -> Generator[Effect, Reply, DecodedCompletion]:
@@ -87,12 +93,15 @@ def send_with_retries(
             continue
         assert reply is not None, "driver must answer a WireRequest"
         if reply.status >= 400:
-            error = codec.decode_error(config.provider, reply)
+            error = scrub_secret(codec.decode_error(config.provider, reply), _secret(config))
             if not last and should_retry_status(reply.status, reply.headers):
                 yield Sleep(backoff_delay(retry, error.retry_after))
                 continue
             raise error
-        return codec.decode(config.provider, reply)
+        try:
+            return codec.decode(config.provider, reply)
+        except APIStatusError as error:  # an error body under HTTP 200
+            raise scrub_secret(error, _secret(config)) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 

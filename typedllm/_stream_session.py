@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from ._config import ClientConfig
-from ._errors import APIStatusError, OutputValidationError
+from ._errors import APIStatusError, OutputValidationError, scrub_secret
 from ._flow import Codec, build_messages, check_output
 from ._jsonutil import as_dict
 from ._messages import Attempt, Completion, Prompt
@@ -76,7 +76,8 @@ class StreamSession:
 
     def error_for(self, response: WireResponse) -> APIStatusError:
         """The typed error for an error status at the start of the stream."""
-        return self.codec.decode_error(self.config.provider, response)
+        key = self.config.api_key.get() if self.config.api_key is not None else None
+        return scrub_secret(self.codec.decode_error(self.config.provider, response), key)
 
     def start(self, headers: dict[str, str]) -> None:
         """The response headers arrived (status < 400)."""
@@ -101,9 +102,16 @@ class StreamSession:
         """The end of the body."""
         return self._events(self._sse.flush())
 
+    def _apply(self, event: Any) -> list[Any]:
+        try:
+            return self.codec.stream_event(self.config.provider, event, self.state)
+        except APIStatusError as error:  # an error sent inside the stream
+            key = self.config.api_key.get() if self.config.api_key is not None else None
+            raise scrub_secret(error, key) from None
+
     def _events(self, events: list[Any]) -> Iterator[Any]:
         for event in events:
-            for channel, text in self.codec.stream_event(self.config.provider, event, self.state):
+            for channel, text in self._apply(event):
                 if not self._answer_channel(channel):
                     continue
                 if self._json is None:
