@@ -203,3 +203,17 @@ def test_client_with_user_http_client_refuses_to_pickle() -> None:
         llm = tl.openai().model("gpt-4o").api_key("k").http_client(http).build()
         with pytest.raises(TypeError, match="httpx"):
             pickle.dumps(llm)
+
+
+def test_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://proxy.example/v1/")
+    assert (
+        tl.openai().model("gpt-4o").api_key("k").build().config.base_url
+        == "https://proxy.example/v1"
+    )
+    explicit = tl.openai().model("gpt-4o").api_key("k").base_url("https://other.example/v1").build()
+    assert explicit.config.base_url == "https://other.example/v1"
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://claude-proxy.example")
+    assert tl.anthropic().model("claude-haiku-4-5").api_key("k").build().config.base_url == (
+        "https://claude-proxy.example"
+    )

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, overload
 
@@ -198,7 +199,8 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         | AnthropicBuilder[StandardModel, Neutral]
         | AnthropicBuilder[StandardModel, TemperatureSet],
     ) -> Client:
-        """The client. The key comes from ``.api_key()`` or ``ANTHROPIC_API_KEY``.
+        """The client. The key comes from ``.api_key()`` or ``ANTHROPIC_API_KEY``, the base URL
+        from ``.base_url()``, ``ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``.
 
         ``max_tokens`` (always sent) defaults to the model's output limit, capped at 8192, and
         is raised above the thinking budget when thinking is on.
@@ -222,7 +224,9 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                 model=model,
                 model_info=info,
                 api_key=key,
-                base_url=s.base_url or ANTHROPIC_BASE_URL,
+                base_url=s.base_url
+                or os.environ.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")
+                or ANTHROPIC_BASE_URL,
                 max_tokens=max_tokens,
                 api_version=s.api_version or ANTHROPIC_VERSION,
             )

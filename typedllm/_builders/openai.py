@@ -14,6 +14,7 @@ capabilities. Every gate is mirrored at run time with a ``ConfigurationError``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
@@ -138,7 +139,8 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         return self._with(structured_output=_check_mode(mode))
 
     def build(self: OpenAIBuilder[ChatModel] | OpenAIBuilder[ReasoningModel]) -> Client:
-        """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``."""
+        """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
+        from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
         from .._client import Client
 
         model, info = self._require_model("build")
@@ -152,7 +154,7 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
                 model=model,
                 info=info,
                 key=key,
-                base_url=s.base_url or OPENAI_BASE_URL,
+                base_url=s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL,
                 mode=mode,
                 max_tokens_field="max_completion_tokens",
             )
@@ -271,6 +273,11 @@ def _config_from(
         http_client=s.http_client,
         async_http_client=s.async_http_client,
     )
+
+
+def _env_url(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value.rstrip("/") or None
 
 
 def openai() -> OpenAIBuilder[NoModel]:
