@@ -11,12 +11,15 @@ no data is not dispatched); a leading BOM is ignored.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 __all__ = ["NDJSONDecoder", "SSEDecoder", "SSEEvent"]
+
+_EOL = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +48,13 @@ class _LineSplitter:
         data = self._buffer + text
         lines: list[str] = []
         start = 0
-        i = 0
-        n = len(data)
-        while i < n:
-            ch = data[i]
-            if ch == "\n":
-                lines.append(data[start:i])
-                i += 1
-                start = i
-            elif ch == "\r":
-                lines.append(data[start:i])
-                if i + 1 < n:
-                    i += 2 if data[i + 1] == "\n" else 1
-                else:
-                    i += 1
-                    self._pending_cr = True
-                start = i
-            else:
-                # Jump to the next line end: most of a stream is long data lines.
-                nl = data.find("\n", i)
-                cr = data.find("\r", i)
-                ends = [p for p in (nl, cr) if p != -1]
-                if not ends:
-                    break
-                i = min(ends)
+        # One regex pass: linear in the chunk (str.find for "\r" would rescan to the end).
+        for match in _EOL.finditer(data):
+            lines.append(data[start : match.start()])
+            start = match.end()
         self._buffer = data[start:]
+        if lines and data.endswith("\r") and start == len(data):
+            self._pending_cr = True  # a CR at the end may be the first half of a CRLF
         if final and self._buffer:
             lines.append(self._buffer)
             self._buffer = ""
