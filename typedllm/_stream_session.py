@@ -138,7 +138,18 @@ class StreamSession:
             return []
         done = self._json.completed_items[self._items_seen :]
         self._items_seen += len(done)
-        return [self._item_adapter.validate_python(item) for item in done]
+        return [self._item_adapter.validate_python(self._restore_item(item)) for item in done]
+
+    def _restore_item(self, item: Any) -> Any:
+        """Undo the dialect's rewrites (dict pairs, tuple objects ...) on one list item."""
+        assert self.spec is not None
+        compiled = self.spec.compiled
+        if not compiled.rewrites:
+            return item
+        if compiled.wrapped:
+            return as_dict(compiled.restore({WRAP_KEY: [item]})).get(WRAP_KEY, [item])[0]
+        restored: Any = compiled.restore([item])
+        return restored[0]
 
     def finish(self) -> Completion[Any]:
         """Check and validate the complete answer."""

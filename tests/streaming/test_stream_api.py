@@ -156,3 +156,18 @@ async def test_async_early_exit_and_cancellation_close_the_response() -> None:
             with pytest.raises(asyncio.CancelledError):
                 await task
         assert server.provider.calls == 2
+
+
+class Scores(BaseModel):
+    by_name: dict[str, int]
+    span: tuple[int, int]
+
+
+@pytest.mark.parametrize("index", range(4), ids=PROVIDERS)
+def test_streamed_items_are_restored_from_rewritten_schemas(index: int) -> None:
+    fake = FakeProvider()  # auto mode answers in the dialect's own (rewritten) shape
+    stream = client(index, fake).stream("x", schema=list[Scores])
+    items = list(stream.items())
+    assert items and all(isinstance(i, Scores) for i in items)
+    assert all(isinstance(i.by_name, dict) and isinstance(i.span, tuple) for i in items)
+    assert stream.final() == items
