@@ -38,7 +38,9 @@ class Partial(Generic[T_co]):
     numbers and booleans only once complete, so a field that is not finished is absent, never
     wrong. It is *not* a ``T``: validation happens once, on the complete answer
     (``stream.final()``). ``data`` is a live view, updated in place as the stream continues:
-    copy it to keep it.
+    copy it to keep it. It has the shape the provider was asked for: where the schema dialect
+    rewrote a construct (``dict[str, X]`` as key/value pairs on strict providers), the partial
+    shows the rewritten form; ``final()`` and ``items()`` return the restored, validated values.
     """
 
     data: Any
