@@ -21,9 +21,6 @@ import orjson
 from pydantic import BaseModel
 
 import typedllm as tl
-from typedllm.codecs import ChatRequest
-from typedllm.codecs.openai_chat import encode
-from typedllm.schema import WRAP_KEY
 
 
 class LineItem(BaseModel):
@@ -100,16 +97,8 @@ def main() -> None:
         )
 
         # The raw loop sends byte-for-byte the request typedllm sends.
-        from typedllm._flow import build_messages
-        from typedllm.codecs.openai_chat import output_spec
-
-        wire = encode(
-            llm.config,
-            ChatRequest(build_messages(llm.config, PROMPT), output_spec(llm.config, Invoice)),
-        )
+        wire = llm.request_for(PROMPT, schema=Invoice)
         raw_client = httpx.Client()
-        wrapped = output_spec(llm.config, Invoice).compiled.wrapped
-        assert not wrapped, WRAP_KEY
 
         def raw_call() -> Invoice:
             r = raw_client.post(wire.url, content=wire.body, headers=dict(wire.headers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _drive import drive_complete
 from pydantic import BaseModel
 
 import typedllm as tl
@@ -102,7 +103,11 @@ def test_text_request_shape() -> None:
     assert req.headers["anthropic-version"] == "2023-06-01"
     assert req.headers["x-api-key"] == "***"
     body = req.json
-    assert body["system"] == "Be brief.\n\nAlso polite."
+    # Several system messages stay apart (system blocks), never silently joined.
+    assert body["system"] == [
+        {"type": "text", "text": "Be brief."},
+        {"type": "text", "text": "Also polite."},
+    ]
     assert body["messages"] == [
         {"role": "user", "content": "hi"},
         {"role": "assistant", "content": "yo"},
@@ -201,11 +206,11 @@ def test_errors_are_typed(status: int, cls: type[tl.APIStatusError]) -> None:
     assert "nope" in str(info.value)
 
 
-def test_overloaded_529_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("typedllm._transport.time.sleep", lambda _s: None)
+def test_overloaded_529_is_retried() -> None:
     fake = FakeProvider([FakeReply.error(529, "Overloaded"), "fine"])
-    assert build(fake).complete("x") == "fine"
-    assert fake.calls == 2
+    result, trace = drive_complete(build(fake), "x", fake)
+    assert result.output == "fine"
+    assert fake.calls == 2 and len(trace.sleeps) == 1
 
 
 def test_beta_headers_are_sent() -> None:

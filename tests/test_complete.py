@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Optional, Union
 
 import pytest
+from _drive import drive_complete
 from pydantic import BaseModel, Field, TypeAdapter
 from typing_extensions import TypedDict
 
@@ -315,13 +316,6 @@ def test_openai_compatible_uses_non_strict_json_schema_and_max_tokens() -> None:
 # -- transport errors and retries ---------------------------------------------------------------
 
 
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    slept: list[float] = []
-    monkeypatch.setattr("typedllm._transport.time.sleep", slept.append)
-    return slept
-
-
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
@@ -336,9 +330,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         (503, tl.InternalServerError),
     ],
 )
-def test_status_errors_are_mapped(
-    status: int, cls: type[tl.APIStatusError], no_sleep: list[float]
-) -> None:
+def test_status_errors_are_mapped(status: int, cls: type[tl.APIStatusError]) -> None:
     fake = FakeProvider([FakeReply.error(status, "boom", headers={"x-request-id": "req_9"})])
     with pytest.raises(cls) as info:
         client(fake, max_retries=0).complete("x")
@@ -348,29 +340,30 @@ def test_status_errors_are_mapped(
     assert "boom" in str(err)
 
 
-def test_rate_limits_are_retried_honouring_retry_after(no_sleep: list[float]) -> None:
+def test_rate_limits_are_retried_honouring_retry_after() -> None:
     fake = FakeProvider([FakeReply.error(429, "slow down", retry_after=1.5), "ok"])
-    assert client(fake).complete("x") == "ok"
-    assert no_sleep == [1.5]
+    result, trace = drive_complete(client(fake), "x", fake)
+    assert result.output == "ok"
+    assert trace.sleeps == [1.5]
     assert fake.calls == 2
 
 
-def test_server_errors_are_retried_with_backoff_then_raised(no_sleep: list[float]) -> None:
+def test_server_errors_are_retried_with_backoff_then_raised() -> None:
     fake = FakeProvider([FakeReply.error(500, "oops")] * 3)
-    with pytest.raises(tl.InternalServerError):
-        client(fake, max_retries=2).complete("x")
+    error, trace = drive_complete(client(fake, max_retries=2), "x", fake)
+    assert isinstance(error, tl.InternalServerError)
     assert fake.calls == 3
-    assert len(no_sleep) == 2 and 0 < no_sleep[0] <= 0.5 < no_sleep[1] <= 1.0
+    assert len(trace.sleeps) == 2 and 0 < trace.sleeps[0] <= 0.5 < trace.sleeps[1] <= 1.0
 
 
-def test_client_errors_are_not_retried(no_sleep: list[float]) -> None:
+def test_client_errors_are_not_retried() -> None:
     fake = FakeProvider([FakeReply.error(400, "bad")])
-    with pytest.raises(tl.BadRequestError):
-        client(fake).complete("x")
-    assert fake.calls == 1 and no_sleep == []
+    error, trace = drive_complete(client(fake), "x", fake)
+    assert isinstance(error, tl.BadRequestError)
+    assert fake.calls == 1 and trace.sleeps == []
 
 
-def test_error_body_inside_http_200_is_an_error(no_sleep: list[float]) -> None:
+def test_error_body_inside_http_200_is_an_error() -> None:
     body = {"error": {"code": 429, "message": "Provider returned error"}}
     fake = FakeProvider([FakeReply.raw(200, body)])
     with pytest.raises(tl.RateLimitError):
@@ -382,30 +375,36 @@ class _Failing:
 
     def __init__(self, n: int, exc: Callable[[], Exception], then: FakeProvider) -> None:
         self.n, self.exc, self.then = n, exc, then
+        self.calls = 0
 
     def handle_request(self, request: Any) -> Any:
+        self.calls += 1
         if self.n:
             self.n -= 1
             raise self.exc()
         return self.then.handle_request(request)
 
 
-def test_connection_errors_are_retried_then_typed(no_sleep: list[float]) -> None:
+def test_connection_errors_are_retried_then_typed() -> None:
     import httpx
 
+    fast = tl.RetryPolicy(backoff_base=0.0)
     fake = FakeProvider(["ok"])
     flaky = _Failing(1, lambda: httpx.ConnectError("refused"), fake)
     assert client(fake).config.max_retries == 2
-    llm = tl.openai().model("gpt-4o").api_key("k").transport(flaky).build()
+    llm = tl.openai().model("gpt-4o").api_key("k").retry_policy(fast).transport(flaky).build()
     assert llm.complete("x") == "ok"
+    assert flaky.calls == 2
     dead = _Failing(10, lambda: httpx.ReadTimeout("slow"), fake)
-    llm2 = tl.openai().model("gpt-4o").api_key("k").max_retries(1).transport(dead).build()
-    with pytest.raises(tl.APITimeoutError):
-        llm2.complete("x")
+    llm2 = tl.openai().model("gpt-4o").api_key("k").retry_policy(fast).max_retries(1)
+    with pytest.raises(tl.APITimeoutError, match=r"api\.openai\.com"):
+        llm2.transport(dead).build().complete("x")
+    assert dead.calls == 2
     down = _Failing(10, lambda: httpx.ConnectError("refused"), fake)
     llm3 = tl.openai().model("gpt-4o").api_key("k").max_retries(0).transport(down).build()
-    with pytest.raises(tl.APIConnectionError):
+    with pytest.raises(tl.APIConnectionError, match=r"could not reach api\.openai\.com"):
         llm3.complete("x")
+    assert down.calls == 1
 
 
 def test_invalid_prompt_is_a_configuration_error() -> None:

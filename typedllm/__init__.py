@@ -9,8 +9,9 @@ model, ``build()`` without a model, an unknown model name) are type errors under
 pyright, and ``ConfigurationError`` at run time.
 """
 
-from __future__ import annotations
-
+from . import errors as errors
+from . import events as events
+from . import hosts as hosts
 from ._builders import (
     AnthropicBuilder,
     ChatModel,
@@ -44,6 +45,7 @@ from ._catalog import (
     OpenAIReasoningModelName,
 )
 from ._client import Client
+from ._completion import Attempt, Completion, FinishReason, Usage
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -56,28 +58,45 @@ from ._errors import (
     NotFoundError,
     OutputError,
     OutputValidationError,
+    PendingToolCallsError,
     PermissionDeniedError,
+    ProtocolError,
     RateLimitError,
     RefusalError,
     SchemaError,
+    StreamClosedError,
     TransportError,
     TruncatedOutputError,
     TypedLLMError,
     UnprocessableEntityError,
 )
 from ._messages import (
-    Attempt,
-    Completion,
-    FinishReason,
+    AudioPart,
+    CachePoint,
+    Citation,
+    Content,
+    DocumentPart,
+    ImagePart,
     Message,
+    Part,
     Prompt,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
     ToolCall,
-    Usage,
     assistant,
+    audio,
+    cache_point,
+    document,
+    image,
     system,
+    tool_result,
     user,
 )
-from ._stream_session import Partial
+from ._options import CallOptions, ToolChoice, ToolDefinition
+from ._partials import Partial
+from ._protocol import Call, ClientWrapper, Completer
+from ._retry import RetryPolicy
 from ._streams import AsyncStream, Stream
 
 __version__ = "0.1.0"
@@ -92,19 +111,29 @@ __all__ = [
     "AnthropicThinkingModelName",
     "AsyncStream",
     "Attempt",
+    "AudioPart",
     "AuthenticationError",
     "BadRequestError",
+    "CachePoint",
+    "Call",
+    "CallOptions",
     "ChatModel",
+    "Citation",
     "Client",
+    "ClientWrapper",
     "CompatibleModel",
+    "Completer",
     "Completion",
     "ConfigurationError",
     "ConflictError",
+    "Content",
+    "DocumentPart",
     "FinishReason",
     "GeminiBuilder",
     "GeminiModelName",
     "GeminiStandardModelName",
     "GeminiThinkingModelName",
+    "ImagePart",
     "InternalServerError",
     "Message",
     "ModelInfo",
@@ -118,20 +147,30 @@ __all__ = [
     "OpenAIReasoningModelName",
     "OutputError",
     "OutputValidationError",
+    "Part",
     "Partial",
+    "PendingToolCallsError",
     "PermissionDeniedError",
     "Prompt",
+    "ProtocolError",
     "RateLimitError",
     "ReasoningEffort",
     "ReasoningModel",
+    "ReasoningPart",
     "RefusalError",
+    "RefusalPart",
+    "RetryPolicy",
     "SchemaError",
     "StandardModel",
     "Stream",
+    "StreamClosedError",
     "TemperatureSet",
+    "TextPart",
     "ThinkingModel",
     "ThinkingOn",
     "ToolCall",
+    "ToolChoice",
+    "ToolDefinition",
     "TransportError",
     "TruncatedOutputError",
     "TypedLLMError",
@@ -140,9 +179,14 @@ __all__ = [
     "__version__",
     "anthropic",
     "assistant",
+    "audio",
+    "cache_point",
+    "document",
     "gemini",
+    "image",
     "openai",
     "openai_compatible",
     "system",
+    "tool_result",
     "user",
 ]

@@ -2,41 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, overload
+from typing import Any
 
-from typing_extensions import Self, TypeForm
+from typing_extensions import Self
 
 from ._catalog import ModelInfo
+from ._completion import Completion
 from ._config import ClientConfig
-from ._flow import Codec, complete_flow
-from ._messages import Completion, Prompt
-from ._stream_session import Partial, StreamSession
+from ._flow import complete_flow, dry_run
+from ._messages import Prompt
+from ._options import CallOptions
+from ._protocol import Call, Completer
+from ._stream_flow import stream_flow
 from ._streams import AsyncStream, Stream
 from ._transport import AsyncDriver, SyncDriver
-from .codecs.anthropic import CODEC as ANTHROPIC
-from .codecs.gemini import CODEC as GEMINI
-from .codecs.openai_chat import CODEC as OPENAI_CHAT
+from ._wire import WireRequest
+from .codecs import Codec, get_codec
+from .hosts._host import mask_url
 
 __all__ = ["Client"]
 
-T = TypeVar("T")
 
-_CODECS: dict[str, Codec] = {
-    "openai": OPENAI_CHAT,
-    "openai_compatible": OPENAI_CHAT,
-    "anthropic": ANTHROPIC,
-    "gemini": GEMINI,
-}
-
-
-class Client:
+class Client(Completer):
     """A configured model. Make one with a builder, e.g.
     ``tl.openai().model("gpt-4o-mini").build()``.
 
     * ``complete(prompt)`` -> ``str``; ``complete(prompt, schema=T)`` -> ``T``.
     * ``completion(...)`` -> :class:`~typedllm.Completion` (output, usage, finish reason,
-      model, request id, raw body, attempts).
-    * ``acomplete``/``acompletion``: the same, awaitable.
+      model, request id, raw body, attempts, the answer message, cost).
+    * ``stream(...)`` -> :class:`~typedllm.Stream` of text deltas or partial values.
+    * ``acomplete``/``acompletion``/``astream``: the same, asynchronous.
+    * ``options=tl.CallOptions(...)`` overrides the builder's defaults for one call.
 
     The client is picklable (its HTTP clients are created lazily and never pickled), so it can
     be shipped to worker processes. Use it as a context manager, or call ``close()``/``aclose()``,
@@ -47,7 +43,7 @@ class Client:
 
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
-        self._codec = _CODECS[config.provider]
+        self._codec: Codec = get_codec(config.wire)
         self._sync_driver: SyncDriver | None = None
         self._async_driver: AsyncDriver | None = None
 
@@ -69,7 +65,7 @@ class Client:
     def __repr__(self) -> str:
         return (
             f"Client(provider={self._config.provider!r}, model={self._config.model!r}, "
-            f"base_url={self._config.base_url!r})"
+            f"base_url={mask_url(self._config.base_url)!r})"
         )
 
     # -- pickling: configuration only --------------------------------------------------------
@@ -119,81 +115,64 @@ class Client:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    # -- calls ---------------------------------------------------------------------------------
+    def request_for(
+        self,
+        prompt: Prompt,
+        *,
+        schema: Any = None,
+        options: CallOptions | None = None,
+        stream: bool = False,
+    ) -> WireRequest:
+        """The HTTP request ``complete``/``stream`` would send first, without sending it: for
+        debugging and tests (its ``repr`` hides credential headers).
 
-    @overload
-    def complete(self, prompt: Prompt, *, schema: None = None) -> str: ...
-    @overload
-    def complete(self, prompt: Prompt, *, schema: TypeForm[T]) -> T: ...
-    def complete(self, prompt: Prompt, *, schema: Any = None) -> Any:
-        """Ask the model; return its text, or a validated instance of ``schema``.
-
-        ``schema`` is any pydantic-validatable type: a model, ``list[M]``, ``M | None``, a
-        TypedDict, a dataclass, ``Literal[...]``, an enum, ``bool``... Raises
-        :class:`~typedllm.RefusalError`, :class:`~typedllm.TruncatedOutputError` or
-        :class:`~typedllm.OutputValidationError` instead of returning something invalid.
-
-        >>> invoice = llm.complete("ACME, invoice 42, 99.50 EUR", schema=Invoice)  # doctest: +SKIP
+        >>> import typedllm as tl
+        >>> llm = tl.openai().model("gpt-4o-mini").api_key("sk-test").build()
+        >>> llm.request_for("Hello").url
+        'https://api.openai.com/v1/chat/completions'
         """
-        return self.completion(prompt, schema=schema).output
-
-    @overload
-    async def acomplete(self, prompt: Prompt, *, schema: None = None) -> str: ...
-    @overload
-    async def acomplete(self, prompt: Prompt, *, schema: TypeForm[T]) -> T: ...
-    async def acomplete(self, prompt: Prompt, *, schema: Any = None) -> Any:
-        """Async :meth:`complete`."""
-        return (await self.acompletion(prompt, schema=schema)).output
-
-    @overload
-    def completion(self, prompt: Prompt, *, schema: None = None) -> Completion[str]: ...
-    @overload
-    def completion(self, prompt: Prompt, *, schema: TypeForm[T]) -> Completion[T]: ...
-    def completion(self, prompt: Prompt, *, schema: Any = None) -> Completion[Any]:
-        """Like :meth:`complete`, but return the full :class:`~typedllm.Completion` record."""
-        flow = complete_flow(
-            self._config, self._codec, prompt, schema, has_schema=schema is not None
+        return dry_run(
+            self._config,
+            self._codec,
+            prompt,
+            schema,
+            has_schema=schema is not None,
+            options=options,
+            stream=stream,
         )
-        result: Completion[Any] = self._sync().run(flow)
+
+    # -- the primitives the typed surface (Completer) calls ------------------------------------
+
+    def _complete_flow(self, call: Call) -> Any:
+        return complete_flow(
+            self._config,
+            self._codec,
+            call.prompt,
+            call.schema,
+            has_schema=call.has_schema,
+            options=call.options,
+        )
+
+    def _stream_flow(self, call: Call) -> Any:
+        return stream_flow(
+            self._config,
+            self._codec,
+            call.prompt,
+            call.schema,
+            has_schema=call.has_schema,
+            options=call.options,
+        )
+
+    def _completion(self, call: Call) -> Completion[Any]:
+        result: Completion[Any] = self._sync().run(self._complete_flow(call))
         return result
 
-    @overload
-    def stream(self, prompt: Prompt, *, schema: None = None) -> Stream[str, str]: ...
-    @overload
-    def stream(self, prompt: Prompt, *, schema: TypeForm[T]) -> Stream[Partial[T], T]: ...
-    def stream(self, prompt: Prompt, *, schema: Any = None) -> Stream[Any, Any]:
-        """Stream the answer. Without a schema, iterate text deltas; with one, iterate
-        :class:`~typedllm.Partial` snapshots; ``final()`` returns the validated result, and
-        ``items()`` yields each validated item of a ``list[M]`` as soon as it is complete.
-
-        >>> with llm.stream("Tell a story") as s:  # doctest: +SKIP
-        ...     for delta in s:
-        ...         print(delta, end="")
-        """
-        session = StreamSession(
-            self._config, self._codec, prompt, schema, has_schema=schema is not None
-        )
-        return Stream(session, self._sync())
-
-    @overload
-    def astream(self, prompt: Prompt, *, schema: None = None) -> AsyncStream[str, str]: ...
-    @overload
-    def astream(self, prompt: Prompt, *, schema: TypeForm[T]) -> AsyncStream[Partial[T], T]: ...
-    def astream(self, prompt: Prompt, *, schema: Any = None) -> AsyncStream[Any, Any]:
-        """Async :meth:`stream` (``async with`` / ``async for`` / ``await s.final()``)."""
-        session = StreamSession(
-            self._config, self._codec, prompt, schema, has_schema=schema is not None
-        )
-        return AsyncStream(session, self._async())
-
-    @overload
-    async def acompletion(self, prompt: Prompt, *, schema: None = None) -> Completion[str]: ...
-    @overload
-    async def acompletion(self, prompt: Prompt, *, schema: TypeForm[T]) -> Completion[T]: ...
-    async def acompletion(self, prompt: Prompt, *, schema: Any = None) -> Completion[Any]:
-        """Async :meth:`completion`."""
-        flow = complete_flow(
-            self._config, self._codec, prompt, schema, has_schema=schema is not None
-        )
-        result: Completion[Any] = await self._async().run(flow)
+    async def _acompletion(self, call: Call) -> Completion[Any]:
+        result: Completion[Any] = await self._async().run(self._complete_flow(call))
         return result
+
+    def _stream(self, call: Call) -> Stream[Any, Any]:
+        return Stream(self._stream_flow(call), self._sync())
+
+    def _astream(self, call: Call) -> AsyncStream[Any, Any]:
+        return AsyncStream(self._stream_flow(call), self._async())

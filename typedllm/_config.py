@@ -1,15 +1,30 @@
-"""The frozen, picklable configuration a builder produces and a client runs on."""
+"""The frozen, picklable configuration a builder produces and a client runs on.
+
+One :class:`ClientConfig` holds what every wire shares (model, host, auth, the default
+:class:`~typedllm.CallOptions`, the retry policy, hooks) and one per-wire options record
+(:class:`OpenAIChatOptions`, :class:`AnthropicOptions`, :class:`GeminiOptions`, or a record of a
+wire added later) with what only that wire understands.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ._catalog import ModelInfo
+from ._events import Hook
+from ._options import CallOptions
+from ._retry import RetryPolicy
 from ._wire import Secret
+from .hosts import Auth, HeaderAuth, Host
 
-__all__ = ["ClientConfig", "StructuredOutputMode"]
+__all__ = [
+    "AnthropicOptions",
+    "ClientConfig",
+    "GeminiOptions",
+    "OpenAIChatOptions",
+    "StructuredOutputMode",
+]
 
 StructuredOutputMode = Literal["strict", "json_schema", "json_object", "prompt"]
 """How a schema is requested from an OpenAI-style host.
@@ -22,41 +37,151 @@ StructuredOutputMode = Literal["strict", "json_schema", "json_object", "prompt"]
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAIChatOptions:
+    """What only the Chat Completions wire understands.
+
+    Attributes:
+        structured_output: how schemas are requested (see :data:`StructuredOutputMode`).
+        max_tokens_field: ``max_completion_tokens`` (OpenAI) or ``max_tokens`` (most hosts).
+        reasoning_effort: the reasoning effort of reasoning models.
+        developer_role: send system messages as ``developer`` messages (OpenAI reasoning
+            models).
+        stream_usage: ask for usage in the last stream chunk (``stream_options``).
+    """
+
+    structured_output: StructuredOutputMode = "strict"
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_completion_tokens"
+    reasoning_effort: str | None = None
+    developer_role: bool = False
+    stream_usage: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AnthropicOptions:
+    """What only the Anthropic Messages wire understands.
+
+    Attributes:
+        version: the ``anthropic-version`` header.
+        betas: ``anthropic-beta`` feature names.
+        thinking_budget: extended thinking budget tokens (``None``: thinking off).
+    """
+
+    version: str = "2023-06-01"
+    betas: tuple[str, ...] = ()
+    thinking_budget: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeminiOptions:
+    """What only the Gemini ``generateContent`` wire understands.
+
+    Attributes:
+        thinking_budget: ``thinkingConfig.thinkingBudget`` (``None``: the model's default).
+    """
+
+    thinking_budget: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ClientConfig:
     """Everything a client needs to make a call; built by a builder's ``build()``.
 
     Holds no I/O objects except the optional user-supplied transport/clients, which are never
     created here (clients make their httpx clients lazily).
+
+    Attributes:
+        provider: the provider's name in errors and events.
+        wire: the codec's name in the registry (:mod:`typedllm.codecs`).
+        model: the model name requests are sent with.
+        model_info: the model's catalog record (capabilities and prices).
+        host: where requests go.
+        auth: how they are authenticated (``None``: not at all).
+        defaults: the builder's per-call options (each call may override them).
+        wire_options: the wire's own options record.
+        retry: the transport retry policy.
+        max_reasks: how often an answer that fails validation is sent back.
+        reask_token_budget: stop re-asking past this many tokens in all.
+        timeout: per-request timeout in seconds.
+        system_prompt: a system message sent before every call's messages.
+        hooks: subscribers to the call events.
     """
 
     provider: str
+    wire: str
     model: str
     model_info: ModelInfo
-    base_url: str
-    api_key: Secret | None = None
-    timeout: float = 60.0
-    max_retries: int = 2
+    host: Host
+    auth: Auth | None = None
+    defaults: CallOptions = field(default_factory=CallOptions)
+    wire_options: Any = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_reasks: int = 1
     reask_token_budget: int | None = None
-    max_tokens: int | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    seed: int | None = None
-    reasoning_effort: str | None = None
-    top_k: int | None = None
-    thinking_budget: int | None = None
-    api_version: str | None = None
-    betas: tuple[str, ...] = ()
-    auth: str = "default"
+    timeout: float = 60.0
     system_prompt: str | None = None
-    structured_output: StructuredOutputMode = "strict"
-    """For OpenAI-style wires; Anthropic and Gemini choose their route from the catalog."""
-    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_completion_tokens"
-    headers: tuple[tuple[str, str], ...] = ()
+    hooks: tuple[Hook, ...] = field(default=(), compare=False)
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False, repr=False)
     async_http_client: Any = field(default=None, compare=False, repr=False)
 
-    def extra_headers(self) -> Mapping[str, str]:
-        """User-supplied headers as a mapping."""
-        return dict(self.headers)
+    # -- read-only views of the first stage's flat fields -------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The host's base URL."""
+        return self.host.base_url
+
+    @property
+    def api_key(self) -> Secret | None:
+        """The static API key, when the auth step is one."""
+        return self.auth.key if isinstance(self.auth, HeaderAuth) else None
+
+    @property
+    def temperature(self) -> float | None:
+        """The default temperature."""
+        return self.defaults.temperature
+
+    @property
+    def top_p(self) -> float | None:
+        """The default top_p."""
+        return self.defaults.top_p
+
+    @property
+    def max_tokens(self) -> int | None:
+        """The default output token limit."""
+        return self.defaults.max_tokens
+
+    @property
+    def seed(self) -> int | None:
+        """The default seed."""
+        return self.defaults.seed
+
+    @property
+    def max_retries(self) -> int:
+        """Transport retries after the first attempt."""
+        return self.retry.max_retries
+
+    @property
+    def structured_output(self) -> str | None:
+        """The structured-output mode (OpenAI-style wires)."""
+        return getattr(self.wire_options, "structured_output", None)
+
+    @property
+    def max_tokens_field(self) -> str | None:
+        """The body field the token limit goes in (OpenAI-style wires)."""
+        return getattr(self.wire_options, "max_tokens_field", None)
+
+    @property
+    def reasoning_effort(self) -> str | None:
+        """The reasoning effort (OpenAI-style wires)."""
+        return getattr(self.wire_options, "reasoning_effort", None)
+
+    @property
+    def thinking_budget(self) -> int | None:
+        """The thinking budget (Anthropic, Gemini)."""
+        return getattr(self.wire_options, "thinking_budget", None)
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential value this configuration sends (scrubbed from errors)."""
+        own = self.auth.secrets() if self.auth is not None else ()
+        return tuple(s for s in (*own, *self.host.secrets()) if len(s) >= 4)

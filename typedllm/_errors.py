@@ -7,6 +7,7 @@ TypedLLMError
 ├── TransportError                the request did not produce a usable HTTP answer
 │   ├── APIConnectionError        connection refused/reset, DNS, TLS ...
 │   │   └── APITimeoutError       the request timed out
+│   ├── ProtocolError             the answer does not follow the wire protocol (bad stream event)
 │   └── APIStatusError            the provider answered with an error status (or an error body)
 │       ├── BadRequestError              400
 │       ├── AuthenticationError          401
@@ -16,10 +17,12 @@ TypedLLMError
 │       ├── UnprocessableEntityError     422
 │       ├── RateLimitError               429
 │       └── InternalServerError          5xx (500, 502, 503, 504, 529 ...)
-└── OutputError                   the provider answered, but the answer is not a usable ``T``
-    ├── RefusalError              the model refused (OpenAI ``message.refusal``, safety stops)
-    ├── TruncatedOutputError      the answer was cut off (finish reason ``length``)
-    └── OutputValidationError     the answer did not validate, after every re-ask
+├── OutputError                   the provider answered, but the answer is not a usable ``T``
+│   ├── RefusalError              the model refused (OpenAI ``message.refusal``, safety stops)
+│   ├── TruncatedOutputError      the answer was cut off (finish reason ``length``)
+│   ├── OutputValidationError     the answer did not validate, after every re-ask
+│   └── PendingToolCallsError     a schema was asked for, but the model called tools instead
+└── StreamClosedError             a stream was read (``final()``) after it was closed early
 ```
 
 Transport errors carry provider, status, request id and body; output errors carry the raw
@@ -30,11 +33,11 @@ not kept on errors, and bodies are the provider's answers, not our requests.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
-    from ._messages import Attempt, Usage
-    from .schema import SchemaChange
+    from ._completion import Attempt, Usage
+    from .schema._types import SchemaChange
 
 __all__ = [
     "APIConnectionError",
@@ -48,10 +51,13 @@ __all__ = [
     "NotFoundError",
     "OutputError",
     "OutputValidationError",
+    "PendingToolCallsError",
     "PermissionDeniedError",
+    "ProtocolError",
     "RateLimitError",
     "RefusalError",
     "SchemaError",
+    "StreamClosedError",
     "TransportError",
     "TruncatedOutputError",
     "TypedLLMError",
@@ -88,6 +94,11 @@ class APIConnectionError(TransportError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class ProtocolError(TransportError):
+    """The provider's answer does not follow its wire protocol (a stream event that is not
+    JSON, a body of the wrong shape)."""
 
 
 class APIStatusError(TransportError):
@@ -172,6 +183,8 @@ class InternalServerError(APIStatusError):
     """HTTP 5xx (and 529 overloaded): the provider failed (retried automatically)."""
 
 
+E = TypeVar("E", bound=TransportError)
+
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -193,13 +206,15 @@ def _scrub_value(value: Any, secret: str) -> Any:
     return value
 
 
-def scrub_secret(error: APIStatusError, secret: str | None) -> APIStatusError:
-    """Remove an API key the provider (or a proxy) echoed back from the error's message and
-    body, so it cannot leak through logs or tracebacks."""
-    if secret and len(secret) >= 4:
-        error.message = error.message.replace(secret, "***")
-        error.args = (error.message,)
-        error.body = _scrub_value(error.body, secret)
+def scrub_secret(error: E, *secrets: str | None) -> E:
+    """Remove credentials the provider (or a proxy) echoed back from the error's message and
+    body, so they cannot leak through logs or tracebacks."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            error.message = error.message.replace(secret, "***")
+            error.args = (error.message,)
+            if isinstance(error, APIStatusError):
+                error.body = _scrub_value(error.body, secret)
     return error
 
 
@@ -262,3 +277,23 @@ class OutputValidationError(OutputError):
     def __init__(self, message: str, *, errors: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.errors = list(errors)
+
+
+class PendingToolCallsError(OutputError):
+    """A schema was asked for, but the model called the caller's tools instead of answering.
+
+    ``tool_calls`` are the calls and ``answer`` the model's assistant message to append to the
+    history; run the tools, add their results (:func:`typedllm.tool_result`) and call again.
+    """
+
+    def __init__(
+        self, message: str, *, tool_calls: Sequence[Any] = (), answer: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.tool_calls = tuple(tool_calls)
+        self.answer = answer
+
+
+class StreamClosedError(TypedLLMError, RuntimeError):
+    """The stream was closed before it finished (the ``with`` block was left, or ``close()``
+    was called), so there is no final result to read."""

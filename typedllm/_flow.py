@@ -1,23 +1,39 @@
 """The one implementation of a ``complete`` call, shared by the sync and async clients.
 
-A flow is a generator: it yields :class:`~typedllm._wire.WireRequest` (send this) or
-:class:`~typedllm._wire.Sleep` (wait) and receives a :class:`~typedllm._wire.WireResponse` or
-:class:`~typedllm._wire.TransportFailure` back; its return value is the result. Drivers
-(:mod:`typedllm._transport`) only move bytes, so retries, re-asks and output checks exist once.
+A flow is a generator: it yields effects (:mod:`typedllm._wire`: send this request, sleep) and
+receives their results; its return value is the call's result. Drivers
+(:mod:`typedllm._transport`) only perform effects, so retries, re-asks and output checks exist
+once. The data flow of one call::
+
+    prompt -> messages (the default system prompt first; the caller's list is never mutated)
+      -> options (the builder's defaults, the call's overrides) -> capability gates
+      -> codec.output_spec (schema compiled for the wire, cached)
+      -> codec.encode -> host.prepare (URL, headers) -> auth.auth_flow (may yield effects)
+      -> Send -> WireResponse (transport retries per the RetryPolicy)
+      -> codec.decode -> finish_answer (tool route, refusal/truncation, validation)
+      -> Completion, or a re-ask with the validation errors
 
 Two retry layers with separate budgets:
 
-* transport retries (``max_retries``): connection errors, timeouts, 408/409/429/5xx;
+* transport retries (:class:`~typedllm.RetryPolicy`): connection errors, timeouts, retryable
+  statuses, with backoff, ``Retry-After`` and an overall deadline;
 * re-asks (``max_reasks``): an answer that does not validate is sent back with the errors.
   Refusals and truncation are never re-asked: they are typed errors at once.
+
+Every step is reported to the client's hooks (:mod:`typedllm._events`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
-from dataclasses import replace
-from typing import Any, cast
+import time
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, cast
 
+import orjson
+
+from ._answer import InvalidAnswer, finish_answer
+from ._completion import Attempt, Completion, Usage
 from ._config import ClientConfig
 from ._errors import (
     APIConnectionError,
@@ -25,38 +41,52 @@ from ._errors import (
     APITimeoutError,
     ConfigurationError,
     OutputValidationError,
-    RefusalError,
-    TruncatedOutputError,
+    TransportError,
     scrub_secret,
 )
-from ._messages import Attempt, Completion, Message, Prompt, Usage
-from ._output import ValidationFailure, parse_output
-from ._retry import backoff_delay, should_retry_status
-from ._wire import Sleep, TransportFailure, WireRequest, WireResponse
-from .codecs._base import ChatRequest, DecodedCompletion, FunctionCodec, OutputSpec
-from .schema import CompiledSchema
+from ._events import (
+    CallInfo,
+    Failed,
+    Finished,
+    Reasked,
+    RequestSent,
+    ResponseReceived,
+    RetryScheduled,
+    emit,
+    new_call,
+    safe_url,
+)
+from ._gates import check_request
+from ._messages import Message, Prompt, TextPart
+from ._options import CallOptions
+from ._output import ValidationFailure
+from ._wire import EncodedRequest, Send, Sleep, TransportFailure, WireRequest, WireResponse
+from .codecs._base import ChatRequest, Codec, DecodedCompletion, OutputSpec, request_id_of
 
-__all__ = ["Codec", "Effect", "Flow", "Reply", "build_messages", "complete_flow"]
+__all__ = [
+    "CallContext",
+    "Flow",
+    "build_messages",
+    "caller_messages",
+    "complete_flow",
+    "decode_answer",
+    "prepare_call",
+    "send_request",
+    "transport_error",
+]
 
-Effect = WireRequest | Sleep
-Reply = WireResponse | TransportFailure | None
-Flow = Generator[Effect, Reply, Any]
+Flow = Generator[Any, Any, Any]
+TE = TypeVar("TE", bound=TransportError)
+Clock = Callable[[], float]
 
 
-Codec = FunctionCodec
-"""What a flow needs from a wire: ``output_spec``, ``encode``, ``decode``, ``decode_error``."""
-
-
-def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
-    """The full message list for a call: default system prompt, then the caller's messages.
-
-    The caller's sequence is copied, never mutated.
-    """
-    head: tuple[Message, ...] = ()
-    if config.system_prompt:
-        head = (Message("system", config.system_prompt),)
+def caller_messages(prompt: Prompt) -> tuple[Message, ...]:
+    """The caller's messages (a string is one user message); the caller's sequence is copied,
+    never mutated."""
     if isinstance(prompt, str):
-        return (*head, Message("user", prompt))
+        return (Message("user", prompt),)
+    if isinstance(prompt, (bytes, bytearray)):
+        raise ConfigurationError("prompt is bytes: decode it to str first")
     if not isinstance(prompt, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(
             f"prompt must be a str or a sequence of messages, got {type(prompt).__name__}"
@@ -65,55 +95,210 @@ def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
     for m in cast("Sequence[object]", prompt):
         if not isinstance(m, Message):
             raise ConfigurationError(
-                "prompt messages must be typedllm messages (tl.system/tl.user/tl.assistant), "
-                f"got {type(m).__name__}"
+                "prompt messages must be typedllm messages (tl.system/tl.user/tl.assistant/"
+                f"tl.tool_result), got {type(m).__name__}"
             )
         messages.append(m)
     if not messages:
         raise ConfigurationError("prompt has no messages")
-    return (*head, *messages)
+    return tuple(messages)
 
 
-def _secret(config: ClientConfig) -> str | None:
-    return config.api_key.get() if config.api_key is not None else None
+def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
+    """The full message list for a call: the default system prompt, then the caller's."""
+    own = caller_messages(prompt)
+    if config.system_prompt:
+        return (Message("system", config.system_prompt), *own)
+    return own
 
 
-def send_with_retries(
-    config: ClientConfig, codec: Codec, request: WireRequest
-) -> Generator[Effect, Reply, DecodedCompletion]:
-    """Send ``request``, retrying transport failures and retryable statuses; decode the answer."""
-    for retry in range(config.max_retries + 1):
-        last = retry == config.max_retries
-        reply = yield request
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """What every step of one call needs."""
+
+    config: ClientConfig
+    codec: Codec
+    call: CallInfo
+    clock: Clock
+    started: float
+
+    def elapsed(self) -> float:
+        """Seconds since the call started."""
+        return self.clock() - self.started
+
+    def timeout(self, options: CallOptions) -> float:
+        """The timeout of the next request (bounded by what is left of the deadline)."""
+        timeout = options.timeout or self.config.timeout
+        deadline = self.config.retry.deadline
+        if deadline is not None:
+            timeout = max(0.001, min(timeout, deadline - self.elapsed()))
+        return timeout
+
+    def scrub(self, error: TE) -> TE:
+        """``error`` without any credential a server echoed."""
+        return scrub_secret(error, *self.config.secrets())
+
+    def emit(self, event: Any) -> None:
+        """Report ``event`` to the logger and the hooks."""
+        emit(self.config.hooks, event)
+
+
+def new_context(
+    config: ClientConfig, codec: Codec, operation: Literal["complete", "stream"], clock: Clock
+) -> CallContext:
+    """The context of a new call."""
+    return CallContext(
+        config, codec, new_call(config.provider, config.model, operation), clock, clock()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    """The pure setup of one call: its messages, options and output spec."""
+
+    conversation: tuple[Message, ...]
+    messages: tuple[Message, ...]
+    options: CallOptions
+    spec: OutputSpec | None
+
+
+def prepare_call(
+    config: ClientConfig,
+    codec: Codec,
+    prompt: Prompt,
+    schema: Any,
+    *,
+    has_schema: bool,
+    options: CallOptions | None,
+) -> PreparedCall:
+    """Messages, merged options, capability gates and the compiled schema of a call."""
+    if options is not None and not isinstance(options, CallOptions):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"options must be tl.CallOptions, got {type(options).__name__}")
+    conversation = caller_messages(prompt)
+    messages = (
+        (Message("system", config.system_prompt), *conversation)
+        if config.system_prompt
+        else conversation
+    )
+    merged = config.defaults.merged(options)
+    spec = codec.output_spec(config, schema) if has_schema else None
+    check_request(config, ChatRequest(messages, spec, merged))
+    return PreparedCall(conversation, messages, merged, spec)
+
+
+def encode_request(ctx: CallContext, request: ChatRequest, *, stream: bool) -> EncodedRequest:
+    """Encode ``request``; a text that cannot be sent (a lone surrogate) is named."""
+    try:
+        return ctx.codec.encode(ctx.config, request, stream)
+    except orjson.JSONEncodeError as exc:
+        for position, message in enumerate(request.messages):
+            for part in message.parts:
+                if isinstance(part, TextPart):
+                    try:
+                        part.text.encode("utf-8")
+                    except UnicodeEncodeError:
+                        raise ConfigurationError(
+                            f"message {position} ({message.role}) has text that is not valid "
+                            "Unicode (a lone surrogate); it cannot be sent"
+                        ) from None
+        raise ConfigurationError(f"the request cannot be encoded as JSON: {exc}") from None
+
+
+def authenticate(
+    ctx: CallContext, encoded: EncodedRequest, options: CallOptions
+) -> Generator[Any, Any, WireRequest]:
+    """The final request: placed by the host, the call's headers added, then authenticated."""
+    request = ctx.config.host.prepare(encoded, ctx.config.model)
+    if options.extra_headers:
+        request = request.with_headers(options.extra_headers)
+    auth = ctx.config.auth
+    if auth is None:
+        return request
+    return (yield from auth.auth_flow(request))
+
+
+def transport_error(
+    ctx: CallContext, failure: TransportFailure, request: WireRequest
+) -> APIConnectionError:
+    """The typed error for a transport failure, naming the host (and the timeout)."""
+    if failure.kind == "timeout":
+        return APITimeoutError(
+            f"the request to {request.host} timed out: {failure.message}",
+            provider=ctx.config.provider,
+        )
+    return APIConnectionError(
+        f"could not reach {request.host}: {failure.message}", provider=ctx.config.provider
+    )
+
+
+def retry_delay(
+    ctx: CallContext, attempt: int, error: TransportError, retryable: bool
+) -> float | None:
+    """Seconds to wait before retrying ``error`` (and the retry reported), or ``None`` to
+    raise it now."""
+    if not retryable:
+        return None
+    policy = ctx.config.retry
+    status: int | None = None
+    if isinstance(error, APIStatusError):
+        status = error.status_code
+        delay = policy.delay(
+            attempt, kind="status", retry_after=error.retry_after, elapsed=ctx.elapsed()
+        )
+        reason: Literal["status", "connection", "timeout"] = "status"
+    else:
+        delay = policy.delay(attempt, kind="connection", elapsed=ctx.elapsed())
+        reason = "timeout" if isinstance(error, APITimeoutError) else "connection"
+    if delay is not None:
+        ctx.emit(RetryScheduled(ctx.call, attempt + 1, reason, delay, status, error))
+    return delay
+
+
+def status_error(ctx: CallContext, response: WireResponse) -> tuple[APIStatusError, bool]:
+    """The typed (scrubbed) error of an error response, and whether the policy retries it."""
+    error = ctx.scrub(ctx.codec.decode_error(ctx.config.provider, response))
+    return error, ctx.config.retry.retries_status(response.status, response.headers)
+
+
+def send_request(
+    ctx: CallContext, encoded: EncodedRequest, options: CallOptions, *, round: int = 0
+) -> Generator[Any, Any, WireResponse]:
+    """Send one request, retrying transport failures and retryable statuses per the policy;
+    return the successful response."""
+    for attempt in range(ctx.config.retry.max_attempts):
+        request = yield from authenticate(ctx, encoded, options)
+        ctx.emit(RequestSent(ctx.call, request.method, safe_url(request.url), attempt + 1, round))
+        reply = yield Send(request, ctx.timeout(options))
+        error: TransportError
         if isinstance(reply, TransportFailure):
-            if last:
-                cls = APITimeoutError if reply.kind == "timeout" else APIConnectionError
-                raise cls(reply.message, provider=config.provider)
-            yield Sleep(backoff_delay(retry))
-            continue
-        assert reply is not None, "driver must answer a WireRequest"
-        if reply.status >= 400:
-            error = scrub_secret(codec.decode_error(config.provider, reply), _secret(config))
-            if not last and should_retry_status(reply.status, reply.headers):
-                yield Sleep(backoff_delay(retry, error.retry_after))
-                continue
+            error, retryable = transport_error(ctx, reply, request), True
+        else:
+            response = cast(WireResponse, reply)
+            ctx.emit(
+                ResponseReceived(
+                    ctx.call,
+                    response.status,
+                    response.headers,
+                    request_id_of(response.headers),
+                    ctx.elapsed(),
+                )
+            )
+            if response.status < 400:
+                return response
+            error, retryable = status_error(ctx, response)
+        delay = retry_delay(ctx, attempt, error, retryable)
+        if delay is None:
             raise error
-        try:
-            return codec.decode(config.provider, reply)
-        except APIStatusError as error:  # an error body under HTTP 200
-            raise scrub_secret(error, _secret(config)) from None
+        yield Sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _answer_of(spec: OutputSpec | None, decoded: DecodedCompletion) -> DecodedCompletion:
-    """For the tool route, the answer is the input of the call to the answer tool."""
-    if spec is None or spec.mode != "tool":
-        return decoded
-    for call in decoded.tool_calls:
-        if call.name == spec.compiled.name:
-            finish = "stop" if decoded.finish_reason == "tool_calls" else decoded.finish_reason
-            return replace(decoded, text=call.arguments, finish_reason=finish)
-    return decoded
+def decode_answer(ctx: CallContext, response: WireResponse) -> DecodedCompletion:
+    """Decode a successful response (an error body under HTTP 200 raises, scrubbed)."""
+    try:
+        return ctx.codec.decode(ctx.config.provider, response)
+    except TransportError as error:
+        raise ctx.scrub(error) from None
 
 
 def _reask_message(failure: ValidationFailure) -> Message:
@@ -125,42 +310,25 @@ def _reask_message(failure: ValidationFailure) -> Message:
     )
 
 
-def check_output(
-    decoded: DecodedCompletion,
-    usage: Usage,
-    attempts: list[Attempt],
-    compiled: CompiledSchema | None,
-) -> None:
-    schema = compiled.schema if compiled is not None else None
-    changes = compiled.changes if compiled is not None else ()
-    if decoded.refusal is not None:
-        raise RefusalError(
-            decoded.refusal,
-            raw_text=decoded.text,
-            usage=usage,
-            attempts=attempts,
-            schema=schema,
-            schema_changes=changes,
-        )
-    if decoded.finish_reason == "content_filter":
-        raise RefusalError(
-            "the provider's content filter stopped the answer",
-            raw_text=decoded.text,
-            usage=usage,
-            attempts=attempts,
-            schema=schema,
-            schema_changes=changes,
-        )
-    if decoded.finish_reason == "length":
-        raise TruncatedOutputError(
-            "the answer was cut off by the output token limit (finish reason 'length'); "
-            "raise max_tokens or ask for less",
-            raw_text=decoded.text,
-            usage=usage,
-            attempts=attempts,
-            schema=schema,
-            schema_changes=changes,
-        )
+def validation_error(
+    invalid: InvalidAnswer, attempts: Sequence[Attempt], spec: OutputSpec, *, streamed: bool
+) -> OutputValidationError:
+    """The :class:`OutputValidationError` for an answer that did not validate."""
+    failure = invalid.failure
+    what = (
+        "the streamed answer did not validate"
+        if streamed
+        else (f"the answer did not validate after {len(attempts)} attempt(s)")
+    )
+    return OutputValidationError(
+        f"{what}: {failure.message}",
+        errors=failure.errors,
+        raw_text=invalid.attempt.raw_text,
+        usage=invalid.usage,
+        attempts=attempts,
+        schema=spec.compiled.schema,
+        schema_changes=spec.compiled.changes,
+    )
 
 
 def complete_flow(
@@ -170,69 +338,94 @@ def complete_flow(
     schema: Any = None,
     *,
     has_schema: bool,
-) -> Generator[Effect, Reply, Completion[Any]]:
+    options: CallOptions | None = None,
+    clock: Clock = time.monotonic,
+) -> Generator[Any, Any, Completion[Any]]:
     """The whole ``complete`` call: encode, send (with retries), check, validate, re-ask."""
-    messages = build_messages(config, prompt)
-    spec = codec.output_spec(config, schema) if has_schema else None
-    compiled = spec.compiled if spec is not None else None
-    # Only provider-enforced modes guarantee the answer's shape; the rest is extracted leniently.
-    lenient = spec is not None and not spec.enforced
+    ctx = new_context(config, codec, "complete", clock)
+    try:
+        return (yield from _complete(ctx, prompt, schema, has_schema, options))
+    except Exception as error:
+        ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
+        raise
+
+
+def _complete(
+    ctx: CallContext, prompt: Prompt, schema: Any, has_schema: bool, options: CallOptions | None
+) -> Generator[Any, Any, Completion[Any]]:
+    config = ctx.config
+    call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=options)
+    messages = call.messages
     usage = Usage()
     attempts: list[Attempt] = []
-    for reask in range(config.max_reasks + 1):
-        request = codec.encode(config, ChatRequest(messages, spec))
-        decoded = _answer_of(spec, (yield from send_with_retries(config, codec, request)))
-        usage = usage + decoded.usage
-        attempt = Attempt(decoded.text, decoded.usage, decoded.finish_reason, decoded.request_id)
-        check_output(decoded, usage, [*attempts, attempt], compiled)
-        if compiled is None:
-            attempts.append(attempt)
-            output: Any = decoded.text or ""
-        else:
-            try:
-                output = parse_output(decoded.text, compiled, schema, lenient=lenient)
-            except ValidationFailure as failure:
-                attempts.append(
-                    Attempt(
-                        decoded.text,
-                        decoded.usage,
-                        decoded.finish_reason,
-                        decoded.request_id,
-                        failure.errors,
-                    )
-                )
-                budget = config.reask_token_budget
-                if reask == config.max_reasks or (
-                    budget is not None and usage.total_tokens >= budget
-                ):
-                    raise OutputValidationError(
-                        f"the answer did not validate after {len(attempts)} attempt(s): "
-                        f"{failure.message}",
-                        errors=failure.errors,
-                        raw_text=decoded.text,
-                        usage=usage,
-                        attempts=attempts,
-                        schema=compiled.schema,
-                        schema_changes=compiled.changes,
-                    ) from None
-                # New tuple: the caller's messages are never touched.
-                messages = (
-                    *messages,
-                    Message("assistant", decoded.text or ""),
-                    _reask_message(failure),
-                )
-                continue
-            attempts.append(attempt)
-        return Completion(
-            output=output,
-            raw_text=decoded.text,
-            usage=usage,
-            finish_reason=decoded.finish_reason,
-            model=decoded.model,
-            request_id=decoded.request_id,
-            raw=decoded.raw,
-            attempts=tuple(attempts),
-            reasoning=decoded.reasoning,
-            tool_calls=decoded.tool_calls,
+    for round in range(config.max_reasks + 1):
+        request = ChatRequest(messages, call.spec, call.options)
+        encoded = encode_request(ctx, request, stream=False)
+        response = yield from send_request(ctx, encoded, call.options, round=round)
+        decoded = decode_answer(ctx, response)
+        try:
+            completion = finish_answer(
+                decoded,
+                spec=call.spec,
+                schema=schema,
+                usage=usage,
+                attempts=attempts,
+                conversation=call.conversation,
+                model_info=config.model_info,
+            )
+        except InvalidAnswer as invalid:
+            assert call.spec is not None
+            attempts.append(invalid.attempt)
+            usage = invalid.usage
+            budget = config.reask_token_budget
+            if round == config.max_reasks or (budget is not None and usage.total_tokens >= budget):
+                raise validation_error(invalid, attempts, call.spec, streamed=False) from None
+            ctx.emit(Reasked(ctx.call, round, invalid.failure.errors))
+            # New tuple: the caller's messages are never touched.
+            messages = (
+                *messages,
+                Message("assistant", invalid.attempt.raw_text or ""),
+                _reask_message(invalid.failure),
+            )
+            continue
+        ctx.emit(
+            Finished(
+                ctx.call,
+                completion.usage,
+                completion.finish_reason,
+                completion.cost,
+                ctx.elapsed(),
+                len(completion.attempts),
+            )
         )
+        return completion
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def dry_run(
+    config: ClientConfig,
+    codec: Codec,
+    prompt: Prompt,
+    schema: Any = None,
+    *,
+    has_schema: bool,
+    options: CallOptions | None = None,
+    stream: bool = False,
+) -> WireRequest:
+    """The final request a call would send first, without sending it (static auth only: an
+    auth step that must fetch a token is a :class:`~typedllm.ConfigurationError` here)."""
+    ctx = new_context(config, codec, "stream" if stream else "complete", time.monotonic)
+    call = prepare_call(config, codec, prompt, schema, has_schema=has_schema, options=options)
+    encoded = encode_request(
+        ctx, ChatRequest(call.messages, call.spec, call.options), stream=stream
+    )
+    steps = authenticate(ctx, encoded, call.options)
+    try:
+        effect = next(steps)
+    except StopIteration as done:
+        request: WireRequest = done.value
+        return request
+    steps.close()
+    raise ConfigurationError(
+        f"the auth step needs I/O ({type(effect).__name__}) to build the request"
+    )

@@ -1,138 +1,440 @@
-"""The provider-neutral message and result model (frozen values).
+"""The provider-neutral conversation model: messages made of content parts (frozen values).
+
+A :class:`Message` has a role and a tuple of parts, in order:
+
+* input parts: :class:`TextPart`, :class:`ImagePart`, :class:`DocumentPart`, :class:`AudioPart`
+  (user messages; text and media in tool results where the wire allows it), and
+  :class:`CachePoint` markers (a prompt-cache breakpoint after the part before it);
+* answer parts (assistant messages): :class:`TextPart` (with :class:`Citation`\\ s),
+  :class:`ReasoningPart` (thinking, with the provider's signature so it can be sent back),
+  :class:`RefusalPart` and :class:`ToolCall`.
+
+A plain ``str`` is accepted wherever content is (it becomes one text part). ``Message.content``
+is the text of the message (its text parts joined), ``Message.parts`` everything. Tool results
+are messages with role ``"tool"`` that answer a call by its id (:func:`tool_result`).
 
 Codecs translate these to and from each provider's wire format; nothing here knows HTTP.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, Union, overload
+
+from ._errors import ConfigurationError
+from ._media import media_type_of_url, read_source, sniff_media_type
 
 __all__ = [
-    "Attempt",
-    "Completion",
-    "FinishReason",
+    "AudioPart",
+    "CachePoint",
+    "Citation",
+    "Content",
+    "DocumentPart",
+    "ImagePart",
+    "InputPart",
     "Message",
+    "Part",
     "Prompt",
+    "ReasoningPart",
+    "RefusalPart",
     "Role",
+    "TextPart",
     "ToolCall",
-    "Usage",
     "assistant",
+    "audio",
+    "cache_point",
+    "document",
+    "image",
     "system",
+    "text_of",
+    "tool_result",
     "user",
 ]
 
-T_co = TypeVar("T_co", covariant=True)
+Role = Literal["system", "user", "assistant", "tool"]
 
-Role = Literal["system", "user", "assistant"]
 
-FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "refusal", "other"]
-"""Why the model stopped, normalised across providers (``"other"`` keeps unknown reasons)."""
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source the model cited for a piece of its answer (where the provider reports one).
+
+    Attributes:
+        cited_text: the quoted passage, when the provider gives it.
+        url: the web source (search results, grounding).
+        title: the source's or document's title.
+        start, end: character offsets of the cited passage (in the answer or in the document,
+            as the provider reports them).
+        source: where it points, e.g. a document index (``"document:0"``) or the citation kind.
+    """
+
+    cited_text: str | None = None
+    url: str | None = None
+    title: str | None = None
+    start: int | None = None
+    end: int | None = None
+    source: str | None = None
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    """Text; in answers, with the citations the provider attached to it (and Gemini's
+    ``thoughtSignature`` when the text carried one, sent back with it)."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    signature: str | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image, by URL or as bytes with their media type. Make one with :func:`image`.
+
+    ``detail`` is OpenAI's resolution hint (``"low"``, ``"high"``, ``"auto"``).
+    """
+
+    url: str | None = None
+    data: bytes | None = field(default=None, repr=False)
+    media_type: str | None = None
+    detail: Literal["auto", "low", "high"] | None = None
+
+    def __post_init__(self) -> None:
+        _one_source("image", self.url, self.data, self.media_type)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPart:
+    """A document (PDF, plain text ...), by URL or as bytes. Make one with :func:`document`."""
+
+    url: str | None = None
+    data: bytes | None = field(default=None, repr=False)
+    media_type: str | None = "application/pdf"
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_source("document", self.url, self.data, self.media_type)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioPart:
+    """Audio input as bytes (or a URL where the provider fetches audio). Make one with
+    :func:`audio`; ``media_type`` is e.g. ``audio/wav`` or ``audio/mpeg``."""
+
+    url: str | None = None
+    data: bytes | None = field(default=None, repr=False)
+    media_type: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_source("audio", self.url, self.data, self.media_type)
+
+    @property
+    def format(self) -> str:
+        """The short format name (``wav``, ``mp3`` ...) OpenAI's ``input_audio`` expects."""
+        subtype = (self.media_type or "").partition("/")[2]
+        return {"mpeg": "mp3", "x-wav": "wav", "wave": "wav"}.get(subtype, subtype)
+
+
+@dataclass(frozen=True, slots=True)
+class CachePoint:
+    """A prompt-cache breakpoint: the content up to here may be cached (Anthropic
+    ``cache_control``; other wires cache automatically and ignore the marker)."""
+
+    ttl: Literal["5m", "1h"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningPart:
+    """Reasoning (thinking) the model returned.
+
+    ``signature`` is the provider's opaque proof of the reasoning (Anthropic ``signature``,
+    Gemini ``thoughtSignature``); ``redacted`` holds Anthropic's encrypted
+    ``redacted_thinking`` data. Both must be sent back unchanged to continue a conversation, so
+    they are kept; ``provider`` says whose they are (they are only sent back to that provider).
+    """
+
+    text: str
+    signature: str | None = field(default=None, repr=False)
+    redacted: str | None = field(default=None, repr=False)
+    provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalPart:
+    """The model's refusal to answer (OpenAI's ``refusal`` field)."""
+
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
-    """A function call the model asked for: ``arguments`` is the raw JSON text it produced."""
+    """A function call the model asked for: ``arguments`` is the raw JSON text it produced.
+
+    ``signature`` is Gemini's ``thoughtSignature`` for the call, sent back with it.
+    """
 
     id: str
     name: str
     arguments: str
+    signature: str | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+InputPart = Union[TextPart, ImagePart, DocumentPart, AudioPart, CachePoint]
+"""A part of a prompt message."""
+
+Part = Union[
+    TextPart, ImagePart, DocumentPart, AudioPart, CachePoint, ReasoningPart, RefusalPart, ToolCall
+]
+"""Any content part."""
+
+Content = Union[str, Sequence[Union[str, Part]]]
+"""What message constructors accept: a string, or a sequence of strings and parts."""
+
+_PART_TYPES = (
+    TextPart,
+    ImagePart,
+    DocumentPart,
+    AudioPart,
+    CachePoint,
+    ReasoningPart,
+    RefusalPart,
+    ToolCall,
+)
+_MEDIA = (ImagePart, DocumentPart, AudioPart)
+_ANSWER_ONLY = (ReasoningPart, RefusalPart, ToolCall)
+_ROLES = ("system", "user", "assistant", "tool")
+
+
+def _one_source(what: str, url: str | None, data: bytes | None, media_type: str | None) -> None:
+    if (url is None) == (data is None):
+        raise ConfigurationError(f"a {what} part needs exactly one of url= or data=")
+    if data is not None and not media_type:
+        raise ConfigurationError(f"a {what} given as bytes needs its media_type")
+
+
+def _parts(content: object, role: str) -> tuple[Part, ...]:
+    if isinstance(content, str):
+        return (TextPart(content),) if content else ()
+    if isinstance(content, (bytes, bytearray)):
+        raise ConfigurationError(
+            "message content is bytes: wrap media in tl.image(...)/tl.document(...)/"
+            "tl.audio(...), or decode text to str"
+        )
+    if not isinstance(content, Sequence):
+        raise ConfigurationError(
+            f"{role} message content must be a str or a sequence of parts, "
+            f"got {type(content).__name__}"
+        )
+    parts: list[Part] = []
+    for item in content:  # pyright: ignore[reportUnknownVariableType]
+        if isinstance(item, str):
+            parts.append(TextPart(item))
+        elif isinstance(item, _PART_TYPES):
+            parts.append(item)
+        else:
+            raise ConfigurationError(
+                f"unsupported part in a {role} message: {type(item).__name__} "  # pyright: ignore[reportUnknownArgumentType]
+                "(use str, tl.image(), tl.document(), tl.audio() or a part type)"
+            )
+    return tuple(parts)
+
+
+def _check_roles(role: str, parts: tuple[Part, ...]) -> None:
+    for part in parts:
+        if isinstance(part, _ANSWER_ONLY) and role != "assistant":
+            raise ConfigurationError(
+                f"{type(part).__name__} belongs in assistant messages, not in a {role} message"
+            )
+        if isinstance(part, _MEDIA) and role in ("system", "assistant"):
+            raise ConfigurationError(
+                f"{type(part).__name__} is input: put it in a user message (or a tool result), "
+                f"not in a {role} message"
+            )
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Message:
-    """One chat message. Build them with :func:`system`, :func:`user` and :func:`assistant`."""
+    """One chat message: a role and its content parts. Build them with :func:`system`,
+    :func:`user`, :func:`assistant` and :func:`tool_result`.
+
+    Attributes:
+        role: ``"system"``, ``"user"``, ``"assistant"`` or ``"tool"`` (a tool result).
+        parts: the content, in order.
+        tool_call_id: for tool results, the id of the call being answered.
+        name: for tool results, the name of the tool (found from the call when not given).
+        is_error: for tool results, whether the tool failed (the content says how).
+    """
 
     role: Role
-    content: str
-    tool_calls: tuple[ToolCall, ...] = ()
+    parts: tuple[Part, ...]
+    tool_call_id: str | None
+    name: str | None
+    is_error: bool
 
-    def __post_init__(self) -> None:
-        if self.role not in ("system", "user", "assistant"):
-            raise ValueError(f"unknown message role {self.role!r}")
-        if not isinstance(self.content, str):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(f"message content must be str, got {type(self.content).__name__}")
+    @overload
+    def __init__(
+        self,
+        role: Literal["system", "user", "assistant"],
+        content: Content = (),
+        tool_calls: Sequence[ToolCall] = (),
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        role: Literal["tool"],
+        content: Content,
+        *,
+        tool_call_id: str,
+        name: str | None = None,
+        is_error: bool = False,
+    ) -> None: ...
+    def __init__(
+        self,
+        role: Role,
+        content: Content = (),
+        tool_calls: Sequence[ToolCall] = (),
+        *,
+        tool_call_id: str | None = None,
+        name: str | None = None,
+        is_error: bool = False,
+    ) -> None:
+        if role not in _ROLES:
+            raise ConfigurationError(f"unknown message role {role!r}: one of {_ROLES}")
+        parts = _parts(content, role) + tuple(tool_calls)
+        _check_roles(role, parts)
+        if role == "system" and any(not isinstance(p, (TextPart, CachePoint)) for p in parts):
+            raise ConfigurationError("a system message holds text only")
+        if role == "tool":
+            if not isinstance(tool_call_id, str) or not tool_call_id:
+                raise ConfigurationError("a tool result needs the tool_call_id it answers")
+        elif tool_call_id is not None or name is not None or is_error:
+            raise ConfigurationError("tool_call_id, name and is_error are for tool results only")
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "tool_call_id", tool_call_id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "is_error", bool(is_error))
+
+    @property
+    def content(self) -> str:
+        """The message's text: its text parts joined (``""`` when there is none)."""
+        return text_of(self.parts)
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        """The tool calls of an assistant message."""
+        return tuple(p for p in self.parts if isinstance(p, ToolCall))
+
+    @property
+    def reasoning(self) -> str | None:
+        """The reasoning text of an assistant message, if any."""
+        texts = [p.text for p in self.parts if isinstance(p, ReasoningPart)]
+        return "".join(texts) if texts else None
+
+
+def text_of(parts: Sequence[Part]) -> str:
+    """The text parts of ``parts`` joined."""
+    return "".join(p.text for p in parts if isinstance(p, TextPart))
+
+
+def _text_only(content: str, what: str) -> str:
+    if not isinstance(content, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"{what} takes a str, got {type(content).__name__}")
+    return content
 
 
 def system(content: str) -> Message:
-    """A system (instructions) message. Reasoning models receive it as a developer message."""
-    return Message("system", content)
+    """A system (instructions) message. Reasoning models receive it as a developer message.
+
+    Several system messages stay separate where the wire allows it (Anthropic and Gemini take
+    a list of system blocks)."""
+    return Message("system", _text_only(content, "tl.system()"))
 
 
-def user(content: str) -> Message:
-    """A user message."""
+def user(content: Content) -> Message:
+    """A user message: a string, or a list of strings and parts.
+
+    >>> import typedllm as tl
+    >>> tl.user("Hello").content
+    'Hello'
+    >>> msg = tl.user(["Describe this", tl.image("https://example.com/cat.png")])
+    """
     return Message("user", content)
 
 
-def assistant(content: str) -> Message:
-    """An assistant message (a previous answer of the model, for few-shot or history)."""
-    return Message("assistant", content)
+def assistant(content: Content = "", *, tool_calls: Sequence[ToolCall] = ()) -> Message:
+    """An assistant message: a previous answer of the model (for few-shot or history), with
+    the tool calls it made."""
+    return Message("assistant", content, tool_calls)
 
 
-Prompt = str | Sequence[Message]
-"""What ``complete`` accepts: a plain user prompt, or a sequence of messages."""
+def tool_result(
+    call_id: str, content: Content, *, is_error: bool = False, name: str | None = None
+) -> Message:
+    """The result of running the tool call ``call_id``: text (or text and media parts where
+    the wire allows it). ``is_error=True`` tells the model the tool failed.
 
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Token counts reported by the provider (0 when the provider did not report a count)."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    reasoning_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        """Input plus output tokens."""
-        return self.input_tokens + self.output_tokens
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            self.input_tokens + other.input_tokens,
-            self.output_tokens + other.output_tokens,
-            self.cached_input_tokens + other.cached_input_tokens,
-            self.reasoning_tokens + other.reasoning_tokens,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One request/answer round of a ``complete`` call (the first try or a re-ask)."""
-
-    raw_text: str | None
-    usage: Usage
-    finish_reason: FinishReason | None
-    request_id: str | None
-    errors: tuple[Any, ...] = ()
-    """Validation errors of this attempt (empty when it validated)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Completion(Generic[T_co]):
-    """The full record of one ``complete`` call.
-
-    Attributes:
-        output: the validated result (``str`` when no schema was given).
-        raw_text: the model's final text (the JSON it produced, for structured output).
-        usage: token usage summed over every attempt (re-asks included).
-        finish_reason: why the model stopped on the final attempt.
-        model: the model name the provider reported.
-        request_id: the provider's request id of the final attempt.
-        raw: the parsed JSON body of the final response.
-        attempts: every attempt, oldest first (more than one when re-asks happened).
-        reasoning: reasoning text the provider returned, if any.
-        tool_calls: tool calls the model made on the final attempt.
+    >>> import typedllm as tl
+    >>> tl.tool_result("call_1", '{"temperature": 21}').role
+    'tool'
     """
+    return Message("tool", content, tool_call_id=call_id, name=name, is_error=is_error)
 
-    output: T_co
-    raw_text: str | None
-    usage: Usage
-    finish_reason: FinishReason | None
-    model: str | None
-    request_id: str | None
-    raw: Any = field(repr=False, default=None)
-    attempts: tuple[Attempt, ...] = ()
-    reasoning: str | None = None
-    tool_calls: tuple[ToolCall, ...] = ()
+
+def _media_part_source(
+    source: str | bytes | os.PathLike[str], what: str, media_type: str | None
+) -> tuple[str | None, bytes | None, str | None]:
+    url, data, guessed = read_source(source, what)
+    if data is not None:
+        media_type = media_type or sniff_media_type(data) or guessed
+        if not media_type:
+            raise ConfigurationError(
+                f"{what}: cannot tell the media type of these bytes; pass media_type="
+            )
+    elif url is not None:
+        media_type = media_type or media_type_of_url(url)
+    return url, data, media_type
+
+
+def image(
+    source: str | bytes | os.PathLike[str],
+    *,
+    media_type: str | None = None,
+    detail: Literal["auto", "low", "high"] | None = None,
+) -> ImagePart:
+    """An image part from a URL, a ``data:`` URL, a file path or bytes (the media type is read
+    from the bytes or the file name when not given)."""
+    url, data, kind = _media_part_source(source, "tl.image()", media_type)
+    if kind is not None and not kind.startswith("image/"):
+        raise ConfigurationError(f"tl.image() got {kind} content; use tl.document()/tl.audio()")
+    return ImagePart(url=url, data=data, media_type=kind, detail=detail)
+
+
+def document(
+    source: str | bytes | os.PathLike[str],
+    *,
+    media_type: str | None = None,
+    title: str | None = None,
+) -> DocumentPart:
+    """A document part (PDF by default; plain text and others where the provider takes them)
+    from a URL, a file path or bytes."""
+    url, data, kind = _media_part_source(source, "tl.document()", media_type)
+    return DocumentPart(url=url, data=data, media_type=kind or "application/pdf", title=title)
+
+
+def audio(source: str | bytes | os.PathLike[str], *, media_type: str | None = None) -> AudioPart:
+    """An audio part (wav, mp3, flac ...) from bytes, a file path or a URL."""
+    url, data, kind = _media_part_source(source, "tl.audio()", media_type)
+    if kind is not None and not kind.startswith("audio/"):
+        raise ConfigurationError(f"tl.audio() got {kind} content")
+    return AudioPart(url=url, data=data, media_type=kind)
+
+
+def cache_point(ttl: Literal["5m", "1h"] | None = None) -> CachePoint:
+    """A prompt-cache breakpoint to put after the content that should be cached."""
+    return CachePoint(ttl)
+
+
+Prompt = Union[str, Sequence[Message]]
+"""What ``complete`` accepts: a plain user prompt, or a sequence of messages."""

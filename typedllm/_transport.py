@@ -1,39 +1,65 @@
 """httpx drivers: the only code that performs HTTP.
 
-A driver runs a flow (see :mod:`typedllm._flow`): it sends each yielded ``WireRequest`` and feeds
-back a ``WireResponse`` (or a ``TransportFailure``), and sleeps on ``Sleep``. The sync and async
-drivers differ only in how they wait and send.
+A driver runs a flow (see :mod:`typedllm._flow` and :mod:`typedllm._stream_flow`): it performs
+each effect the flow yields and sends the result back. The effects are few and small
+(:mod:`typedllm._wire`): send a request, open a streamed response, read a chunk or the rest of
+the body, close the response, hand a value to the caller; any other effect performs itself
+(``run()``/``arun()``: sleeping, fetching a token). The sync and async drivers differ only in
+how they wait; another HTTP library needs only another pair of these classes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
 import weakref
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._config import ClientConfig
-from ._flow import Flow, Reply
-from ._wire import Sleep, TransportFailure, WireRequest, WireResponse
+from ._wire import (
+    END,
+    CloseStream,
+    CustomEffect,
+    Emit,
+    OpenStream,
+    ReadBody,
+    ReadChunk,
+    ResponseHead,
+    Send,
+    TransportFailure,
+    WireRequest,
+    WireResponse,
+)
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
 
-def _to_httpx(request: WireRequest) -> tuple[str, str, dict[str, str], bytes]:
-    return request.method, request.url, dict(request.headers), request.body
+def _headers(response: httpx.Response) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.headers.items()}
 
 
-def _from_httpx(response: httpx.Response) -> WireResponse:
-    headers = {k.lower(): v for k, v in response.headers.items()}
-    return WireResponse(response.status_code, headers, response.content)
-
-
-def _failure(exc: httpx.TransportError) -> TransportFailure:
+def _failure(exc: httpx.RequestError) -> TransportFailure:
     kind: Any = "timeout" if isinstance(exc, httpx.TimeoutException) else "connect"
     return TransportFailure(kind, f"{type(exc).__name__}: {exc}")
+
+
+def _unknown(effect: object) -> TypeError:
+    return TypeError(f"a flow yielded {effect!r}, which is not an effect this driver knows")
+
+
+class _Open:
+    """The response a flow has open (at most one at a time)."""
+
+    __slots__ = ("chunks", "response")
+
+    def __init__(self, response: Any, chunks: Any) -> None:
+        self.response = response
+        self.chunks = chunks
 
 
 class SyncDriver:
@@ -51,37 +77,96 @@ class SyncDriver:
             )
         return self._client
 
-    def send(self, request: WireRequest) -> WireResponse | TransportFailure:
-        """Perform one request."""
-        method, url, headers, body = _to_httpx(request)
-        try:
-            response = self._http().request(method, url, headers=headers, content=body)
-        except httpx.TransportError as exc:
-            return _failure(exc)
-        return _from_httpx(response)
+    def _build(self, request: WireRequest, timeout: float | None) -> httpx.Request:
+        return self._http().build_request(
+            request.method,
+            request.url,
+            headers=dict(request.headers),
+            content=request.body,
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
 
-    def run(self, flow: Flow) -> Any:
-        """Drive ``flow`` to completion and return its result."""
-        reply: Reply = None
+    def send(
+        self, request: WireRequest, timeout: float | None = None
+    ) -> WireResponse | TransportFailure:
+        """Perform one request."""
+        try:
+            response = self._http().send(self._build(request, timeout))
+        except httpx.RequestError as exc:
+            return _failure(exc)
+        return WireResponse(response.status_code, _headers(response), response.content)
+
+    def _perform(self, effect: Any, state: list[_Open]) -> Any:
+        """Perform one effect other than :class:`Emit`; ``state`` holds the open response."""
+        if isinstance(effect, Send):
+            return self.send(effect.request, effect.timeout)
+        if isinstance(effect, OpenStream):
+            self._close(state)
+            try:
+                response = self._http().send(
+                    self._build(effect.request, effect.timeout), stream=True
+                )
+            except httpx.RequestError as exc:
+                return _failure(exc)
+            state.append(_Open(response, response.iter_bytes()))
+            return ResponseHead(response.status_code, _headers(response))
+        if isinstance(effect, ReadChunk):
+            chunks: Iterator[bytes] = state[-1].chunks
+            try:
+                return next(chunks, END)
+            except httpx.RequestError as exc:
+                return _failure(exc)
+        if isinstance(effect, ReadBody):
+            try:
+                return b"".join(state[-1].chunks)
+            except httpx.RequestError as exc:
+                return _failure(exc)
+        if isinstance(effect, CloseStream):
+            self._close(state)
+            return None
+        if isinstance(effect, CustomEffect):
+            return effect.run()
+        raise _unknown(effect)
+
+    @staticmethod
+    def _close(state: list[_Open]) -> None:
+        while state:
+            state.pop().response.close()
+
+    def run(self, flow: Generator[Any, Any, Any]) -> Any:
+        """Drive a flow that hands nothing to the caller to completion; return its result."""
+        state: list[_Open] = []
+        reply: Any = None
         try:
             while True:
-                effect = flow.send(reply)
-                if isinstance(effect, Sleep):
-                    time.sleep(effect.seconds)
-                    reply = None
-                else:
-                    reply = self.send(effect)
-        except StopIteration as stop:
-            return stop.value
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    return stop.value
+                reply = None if isinstance(effect, Emit) else self._perform(effect, state)
         finally:
+            self._close(state)
             flow.close()
 
-    def open_stream(
-        self, request: WireRequest
-    ) -> contextlib.AbstractContextManager[httpx.Response]:
-        """Open a streaming response (closed when the context exits)."""
-        method, url, headers, body = _to_httpx(request)
-        return self._http().stream(method, url, headers=headers, content=body)
+    def drive(self, flow: Generator[Any, Any, Any]) -> Generator[Any, None, Any]:
+        """Drive a flow, yielding what it hands to the caller (:class:`Emit`); return its
+        result. Closing this generator closes the open response and the flow."""
+        state: list[_Open] = []
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    return stop.value
+                if isinstance(effect, Emit):
+                    reply = None
+                    yield effect.value
+                else:
+                    reply = self._perform(effect, state)
+        finally:
+            self._close(state)
+            flow.close()
 
     def close(self) -> None:
         """Close the HTTP client if this driver created it."""
@@ -104,6 +189,8 @@ class AsyncDriver:
         if self._config.async_http_client is not None:
             client: httpx.AsyncClient = self._config.async_http_client
             return client
+        import asyncio
+
         loop = asyncio.get_running_loop()
         client_for_loop = self._clients.get(loop)
         if client_for_loop is None:
@@ -113,40 +200,104 @@ class AsyncDriver:
             self._clients[loop] = client_for_loop
         return client_for_loop
 
-    async def send(self, request: WireRequest) -> WireResponse | TransportFailure:
-        """Perform one request."""
-        method, url, headers, body = _to_httpx(request)
-        try:
-            response = await self._http().request(method, url, headers=headers, content=body)
-        except httpx.TransportError as exc:
-            return _failure(exc)
-        return _from_httpx(response)
+    def _build(self, request: WireRequest, timeout: float | None) -> httpx.Request:
+        return self._http().build_request(
+            request.method,
+            request.url,
+            headers=dict(request.headers),
+            content=request.body,
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
 
-    async def run(self, flow: Flow) -> Any:
-        """Drive ``flow`` to completion and return its result."""
-        reply: Reply = None
+    async def send(
+        self, request: WireRequest, timeout: float | None = None
+    ) -> WireResponse | TransportFailure:
+        """Perform one request."""
+        try:
+            response = await self._http().send(self._build(request, timeout))
+        except httpx.RequestError as exc:
+            return _failure(exc)
+        return WireResponse(response.status_code, _headers(response), response.content)
+
+    async def _perform(self, effect: Any, state: list[_Open]) -> Any:
+        if isinstance(effect, Send):
+            return await self.send(effect.request, effect.timeout)
+        if isinstance(effect, OpenStream):
+            await self._close(state)
+            try:
+                request = self._build(effect.request, effect.timeout)
+                response = await self._http().send(request, stream=True)
+            except httpx.RequestError as exc:
+                return _failure(exc)
+            state.append(_Open(response, response.aiter_bytes()))
+            return ResponseHead(response.status_code, _headers(response))
+        if isinstance(effect, ReadChunk):
+            chunks: AsyncIterator[bytes] = state[-1].chunks
+            try:
+                return await chunks.__anext__()
+            except StopAsyncIteration:
+                return END
+            except httpx.RequestError as exc:
+                return _failure(exc)
+        if isinstance(effect, ReadBody):
+            try:
+                return b"".join([chunk async for chunk in state[-1].chunks])
+            except httpx.RequestError as exc:
+                return _failure(exc)
+        if isinstance(effect, CloseStream):
+            await self._close(state)
+            return None
+        if isinstance(effect, CustomEffect):
+            return await effect.arun()
+        raise _unknown(effect)
+
+    @staticmethod
+    async def _close(state: list[_Open]) -> None:
+        while state:
+            await state.pop().response.aclose()
+
+    async def run(self, flow: Generator[Any, Any, Any]) -> Any:
+        """Drive a flow that hands nothing to the caller to completion; return its result."""
+        state: list[_Open] = []
+        reply: Any = None
         try:
             while True:
-                effect = flow.send(reply)
-                if isinstance(effect, Sleep):
-                    await asyncio.sleep(effect.seconds)
-                    reply = None
-                else:
-                    reply = await self.send(effect)
-        except StopIteration as stop:
-            return stop.value
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    return stop.value
+                reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
         finally:
+            await _close_quietly(state)
             flow.close()
 
-    def open_stream(
-        self, request: WireRequest
-    ) -> contextlib.AbstractAsyncContextManager[httpx.Response]:
-        """Open a streaming response (closed when the context exits)."""
-        method, url, headers, body = _to_httpx(request)
-        return self._http().stream(method, url, headers=headers, content=body)
+    async def drive(
+        self, flow: Generator[Any, Any, Any], result: list[Any]
+    ) -> AsyncGenerator[Any, None]:
+        """Drive a flow, yielding what it hands to the caller; its result is appended to
+        ``result``. Closing this generator (or cancelling the task) closes the response."""
+        state: list[_Open] = []
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    result.append(stop.value)
+                    return
+                if isinstance(effect, Emit):
+                    reply = None
+                    yield effect.value
+                else:
+                    reply = await self._perform(effect, state)
+        finally:
+            await _close_quietly(state)
+            flow.close()
 
     async def aclose(self) -> None:
         """Close the HTTP client this driver created for the running loop."""
+        import asyncio
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # pragma: no cover - aclose is always awaited in a loop
@@ -154,3 +305,11 @@ class AsyncDriver:
         client = self._clients.pop(loop, None)
         if client is not None:
             await client.aclose()
+
+
+async def _close_quietly(state: list[_Open]) -> None:
+    """Close the open response even while the task is being cancelled."""
+    while state:
+        response = state.pop().response
+        with contextlib.suppress(Exception):
+            await response.aclose()

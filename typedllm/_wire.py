@@ -1,18 +1,71 @@
-"""Wire-level values exchanged between pure codecs/flows and I/O drivers.
+"""Wire-level values exchanged between pure flows and I/O drivers.
 
-A flow yields :class:`WireRequest` (or :class:`Sleep`) and receives :class:`WireResponse` (or
-:class:`TransportFailure`); drivers are the only code that turns these into real HTTP.
+A flow is a generator. It yields *effects* and receives their results:
+
+=================== ======================================================================
+effect              what the driver sends back
+=================== ======================================================================
+:class:`Send`       a :class:`WireResponse` (the whole body), or a :class:`TransportFailure`
+:class:`OpenStream` a :class:`ResponseHead` (the body stays open), or a ``TransportFailure``
+:class:`ReadChunk`  the next ``bytes`` of the open body, :data:`END` at its end, or a failure
+:class:`ReadBody`   the rest of the open body as ``bytes`` (error statuses), or a failure
+:class:`CloseStream` ``None``: the open response is closed (without waiting for the server)
+:class:`Emit`       ``None``: a stream flow hands ``value`` to the caller
+any other effect    what its ``run()`` (sync) or ``arun()`` (async) returns, e.g. :class:`Sleep`
+=================== ======================================================================
+
+Drivers (:mod:`typedllm._transport`) are the only code that turns these into real HTTP; new
+effects (acquire a rate limit, run a tool) bring their own ``run``/``arun`` and need no driver
+change.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
-__all__ = ["Secret", "Sleep", "TransportFailure", "WireRequest", "WireResponse"]
+__all__ = [
+    "END",
+    "CloseStream",
+    "CustomEffect",
+    "Emit",
+    "EncodedRequest",
+    "OpenStream",
+    "ReadBody",
+    "ReadChunk",
+    "ResponseHead",
+    "Secret",
+    "Send",
+    "Sleep",
+    "StreamEnd",
+    "TransportFailure",
+    "WireRequest",
+    "WireResponse",
+    "is_sensitive_header",
+    "redact_headers",
+]
 
-_SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key"})
+_SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "x-goog-api-key",
+        "cookie",
+        "x-amz-security-token",
+    }
+)
+_SENSITIVE_WORDS = ("key", "token", "secret", "password", "auth", "credential", "signature")
+
+
+def is_sensitive_header(name: str) -> bool:
+    """Whether a header's value is a credential (never shown in reprs or logs)."""
+    lower = name.lower()
+    return lower in _SENSITIVE_HEADERS or any(w in lower for w in _SENSITIVE_WORDS)
 
 
 class Secret:
@@ -48,14 +101,14 @@ class Secret:
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` with credential headers replaced by ``***``."""
-    return {k: ("***" if k.lower() in _SENSITIVE_HEADERS else v) for k, v in headers.items()}
+    return {k: ("***" if is_sensitive_header(k) else v) for k, v in headers.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class WireRequest:
-    """One HTTP request, fully encoded (the body is final JSON bytes)."""
+    """One HTTP request, fully encoded (the body is final bytes)."""
 
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "PUT", "DELETE"]
     url: str
     headers: Mapping[str, str] = field(default_factory=dict[str, str])
     body: bytes = b""
@@ -65,6 +118,18 @@ class WireRequest:
             f"WireRequest(method={self.method!r}, url={self.url!r}, "
             f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
         )
+
+    @property
+    def host(self) -> str:
+        """The host (and port) the request goes to."""
+        return urlsplit(self.url).netloc.rpartition("@")[2]
+
+    def with_headers(self, headers: Mapping[str, str]) -> WireRequest:
+        """A copy with ``headers`` added (replacing same-named ones, case-insensitively)."""
+        lower = {k.lower() for k in headers}
+        merged = {k: v for k, v in self.headers.items() if k.lower() not in lower}
+        merged.update(headers)
+        return WireRequest(self.method, self.url, merged, self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +146,112 @@ class WireResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class ResponseHead:
+    """The status line and headers of a response whose body is still open."""
+
+    status: int
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class TransportFailure:
-    """The driver could not get a response (connection error or timeout)."""
+    """The driver could not get (or finish reading) a response."""
 
     kind: Literal["connect", "timeout"]
     message: str
 
 
 @dataclass(frozen=True, slots=True)
+class StreamEnd:
+    """The open body ended (the server closed it)."""
+
+
+END = StreamEnd()
+"""The one :class:`StreamEnd` value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Perform ``request`` and return the whole response."""
+
+    request: WireRequest
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenStream:
+    """Perform ``request`` and return its head; the body stays open for :class:`ReadChunk`."""
+
+    request: WireRequest
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadChunk:
+    """The next bytes of the open body."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBody:
+    """The rest of the open body, in one piece."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseStream:
+    """Close the open response now."""
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """Hand ``value`` to the caller of a stream (the flow goes on when the caller asks for
+    more)."""
+
+    value: Any
+
+
+@runtime_checkable
+class CustomEffect(Protocol):
+    """An effect that knows how to perform itself, in a sync and in an async driver."""
+
+    def run(self) -> Any:
+        """Perform the effect in a synchronous driver."""
+        ...
+
+    async def arun(self) -> Any:
+        """Perform the effect in an asynchronous driver."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class Sleep:
-    """An instruction from a flow to its driver: wait ``seconds`` before the next request."""
+    """Wait ``seconds`` (a retry backoff)."""
 
     seconds: float
+
+    def run(self) -> None:
+        """Sleep in the calling thread."""
+        time.sleep(self.seconds)
+
+    async def arun(self) -> None:
+        """Sleep without blocking the event loop."""
+        import asyncio  # imported on first use: `import typedllm` stays cheap
+
+        await asyncio.sleep(self.seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedRequest:
+    """What a wire codec produces: the body and the operation, before a host places it and an
+    auth step signs it.
+
+    ``path`` is the wire's default path below the base URL (``/chat/completions``,
+    ``/models/{model}:generateContent`` with the model filled in); a host may map
+    ``operation`` to a path of its own (Azure deployments, Bedrock ``invoke``).
+    """
+
+    operation: str
+    path: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
+    query: tuple[tuple[str, str], ...] = ()
+    method: Literal["GET", "POST", "PUT", "DELETE"] = "POST"

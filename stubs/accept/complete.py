@@ -89,7 +89,7 @@ def messages() -> None:
     assert_type(tl.system("s"), tl.Message)
     assert_type(tl.user("u"), tl.Message)
     assert_type(tl.assistant("a"), tl.Message)
-    assert_type(tl.user("u").role, Literal["system", "user", "assistant"])
+    assert_type(tl.user("u").role, Literal["system", "user", "assistant", "tool"])
     assert_type(tl.user("u").content, str)
 
 

@@ -36,7 +36,7 @@ def prompts(llm: tl.Client) -> None:
     llm.complete()  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
     tl.user(42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     tl.system(None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    tl.Message("tool", "x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    tl.Message("tool", "x")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
 
 
 def results(llm: tl.Client) -> None:

@@ -207,15 +207,16 @@ def test_anthropic_encoder_matches_recorded_structured_request(case: dict[str, A
     messages = _messages(recorded["messages"], recorded.get("system"))
     if not messages:
         pytest.skip("non-text content blocks")
-    body = anthropic_codec.encode_body(llm.config, ChatRequest(messages, spec))
+    body = anthropic_codec.encode_body(llm.config, ChatRequest(messages, spec, llm.config.defaults))
     ours = body["output_config"]["format"]
     assert ours["type"] == fmt["type"] == "json_schema"
     assert set(ours["schema"]["properties"]) == set(schema["properties"])
     assert ours["schema"]["additionalProperties"] is False
     assert [m["role"] for m in body["messages"]] == [m["role"] for m in recorded["messages"]]
     assert isinstance(body["max_tokens"], int) and body["max_tokens"] > 0
-    wire = anthropic_codec.encode(llm.config, ChatRequest(messages, spec))
+    wire = llm.request_for(messages, schema=model)
     assert wire.url == "https://api.anthropic.com/v1/messages"
+    assert wire.headers["x-api-key"] == "k"
     assert wire.headers["anthropic-version"] == "2023-06-01"
     assert orjson.loads(wire.body) == body
 

@@ -298,8 +298,8 @@ def test_encoder_matches_recorded_structured_request(case: dict[str, Any]) -> No
         and isinstance(m.get("content"), str)
     ]
     assert [c for _, c in sent] == [c for _, c in expected]
-    # The wire request: POST to /chat/completions with the bearer key, same body bytes.
-    wire = encode(config, request)
+    # The wire request: the host places it at /chat/completions, the auth step adds the key.
+    wire = config.auth.apply(config.host.prepare(encode(config, request), config.model))
     assert wire.method == "POST"
     assert wire.url == "https://api.openai.com/v1/chat/completions"
     assert wire.headers["authorization"] == "Bearer k"

@@ -60,7 +60,9 @@ def _expected_openai(events: list[tuple[str, Any]]) -> dict[str, Any]:
     text, calls, finish, usage = [], {}, None, None
     for _, chunk in events:
         usage = chunk.get("usage") or usage
-        for choice in chunk.get("choices", [])[:1]:
+        for choice in chunk.get("choices", []):
+            if choice.get("index", 0) != 0:
+                continue  # other choices (n > 1) are not the answer
             delta = choice.get("delta", {})
             content = delta.get("content")
             if isinstance(content, list):  # Mistral: content parts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _drive import drive_stream
 from pydantic import BaseModel
 
 import typedllm as tl
@@ -99,12 +100,11 @@ def test_invalid_streamed_answer_is_a_validation_error() -> None:
         client(0, fake).stream("x", schema=City).final()
 
 
-def test_error_status_before_the_stream_is_typed_and_retried(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("typedllm._streams.time.sleep", lambda _s: None)
+def test_error_status_before_the_stream_is_typed_and_retried() -> None:
     fake = FakeProvider([FakeReply.error(503, "busy"), "ok"])
-    assert client(0, fake).stream("x").final() == "ok"
+    completion, trace = drive_stream(client(0, fake), "x", fake)
+    assert completion.output == "ok"
+    assert len(trace.sleeps) == 1 and fake.calls == 2
     fake = FakeProvider([FakeReply.error(401, "bad key")])
     with pytest.raises(tl.AuthenticationError):
         client(1, fake).stream("x").final()
@@ -129,8 +129,10 @@ def test_early_exit_closes_the_response_over_a_real_socket() -> None:
         with llm, llm.stream("x") as stream:
             first = next(iter(stream))
         assert first
-        with pytest.raises(RuntimeError, match="not finished"):
+        with pytest.raises(tl.StreamClosedError, match="closed before it finished"):
             _ = stream.completion
+        with pytest.raises(tl.StreamClosedError):
+            stream.final()
 
 
 async def test_async_early_exit_and_cancellation_close_the_response() -> None:

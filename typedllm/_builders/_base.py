@@ -1,19 +1,31 @@
-"""What every builder shares: immutable settings and the provider-independent options."""
+"""What every builder shares: immutable settings and the provider-independent options.
+
+Every builder ends in :meth:`BaseBuilder._client`, the one build path: the settings become a
+:class:`~typedllm._config.ClientConfig` of a host, an auth step, the default call options, the
+wire's own options record and the retry policy.
+"""
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from .._catalog import ModelInfo
 from .._config import ClientConfig
 from .._errors import ConfigurationError
-from .._wire import Secret
+from .._events import Hook
+from .._options import CallOptions
+from .._retry import RetryPolicy
+from .._wire import Secret, is_sensitive_header
+from ..hosts import Auth, Host
+
+if TYPE_CHECKING:
+    from .._client import Client
 
 __all__ = ["BaseBuilder", "BuilderSettings"]
 
@@ -27,7 +39,7 @@ class BuilderSettings:
     api_key: Secret | None = None
     base_url: str | None = None
     timeout: float = 60.0
-    max_retries: int = 2
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_reasks: int = 1
     reask_token_budget: int | None = None
     max_tokens: int | None = None
@@ -36,13 +48,15 @@ class BuilderSettings:
     seed: int | None = None
     reasoning_effort: str | None = None
     top_k: int | None = None
+    stop: tuple[str, ...] | None = None
     thinking_budget: int | None = None
     api_version: str | None = None
     betas: tuple[str, ...] = ()
     auth: str = "default"
     system_prompt: str | None = None
     structured_output: str | None = None
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str | Secret], ...] = ()
+    hooks: tuple[Hook, ...] = field(default=(), compare=False)
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False)
     async_http_client: Any = field(default=None, compare=False)
@@ -113,7 +127,36 @@ class BaseBuilder:
 
     def max_retries(self, retries: int) -> Self:
         """Transport retries on 408/409/429/5xx and connection errors (default 2)."""
-        return self._with(max_retries=_non_negative_int("max_retries", retries))
+        attempts = _non_negative_int("max_retries", retries) + 1
+        return self._with(retry=replace(self._settings.retry, max_attempts=attempts))
+
+    def retry_policy(self, policy: RetryPolicy) -> Self:
+        """The whole transport retry policy (statuses, attempts, backoff, ``Retry-After`` cap,
+        deadline)."""
+        if not isinstance(policy, RetryPolicy):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"retry_policy takes a tl.RetryPolicy, got {policy!r}")
+        return self._with(retry=policy)
+
+    def deadline(self, seconds: float) -> Self:
+        """Bound each whole call, retries included, to ``seconds``."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(
+                f"deadline must be a positive number of seconds, got {seconds!r}"
+            )
+        return self._with(retry=replace(self._settings.retry, deadline=float(seconds)))
+
+    def on_event(self, hook: Hook) -> Self:
+        """Call ``hook`` with every event of every call (requests, responses, retries, re-asks,
+        first bytes, results and failures; see :mod:`typedllm.events`)."""
+        if not callable(hook):
+            raise ConfigurationError("on_event takes a callable")
+        return self._with(hooks=(*self._settings.hooks, hook))
+
+    def stop(self, *sequences: str) -> Self:
+        """Stop sequences: the model stops before producing any of them."""
+        if not sequences or not all(isinstance(s, str) and s for s in sequences):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("stop takes one or more non-empty strings")
+        return self._with(stop=tuple(sequences))
 
     def max_reasks(self, reasks: int) -> Self:
         """How many times an answer that fails validation is sent back with the errors
@@ -156,8 +199,12 @@ class BaseBuilder:
         return self._with(system_prompt=prompt)
 
     def header(self, name: str, value: str) -> Self:
-        """An extra HTTP header sent with every request."""
-        return self._with(headers=(*self._settings.headers, (name, value)))
+        """An extra HTTP header sent with every request (a credential header's value is kept
+        as a secret: never in a repr, scrubbed from errors)."""
+        if not isinstance(name, str) or not name or not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("header takes a name and a value, both strings")
+        stored: str | Secret = Secret(value) if is_sensitive_header(name) else value
+        return self._with(headers=(*self._settings.headers, (name, stored)))
 
     def transport(self, transport: Any) -> Self:
         """Use this httpx transport (``httpx.BaseTransport`` and/or ``AsyncBaseTransport``) for
@@ -187,7 +234,7 @@ class BaseBuilder:
             raise ConfigurationError(f"top_p must be between 0 and 1, got {value!r}")
         return float(value)
 
-    def _resolve_key(self, env_vars: tuple[str, ...], *, required: bool) -> Secret | None:
+    def _resolve_key(self, env_vars: Sequence[str], *, required: bool) -> Secret | None:
         if self._settings.api_key is not None:
             return self._settings.api_key
         for var in env_vars:
@@ -201,17 +248,61 @@ class BaseBuilder:
             )
         return None
 
-    def _config(self, **fixed: Any) -> ClientConfig:
-        """A ClientConfig from these settings plus the provider-specific ``fixed`` values."""
-        values = {
-            f.name: getattr(self._settings, f.name)
-            for f in fields(ClientConfig)
-            if hasattr(self._settings, f.name) and f.name not in fixed
+    def _defaults(self, **overrides: Any) -> CallOptions:
+        """The builder's values as the client's default call options."""
+        s = self._settings
+        values: dict[str, Any] = {
+            "temperature": s.temperature,
+            "top_p": s.top_p,
+            "top_k": s.top_k,
+            "max_tokens": s.max_tokens,
+            "seed": s.seed,
+            "stop": s.stop,
         }
-        values.pop("structured_output", None)
-        if self._settings.structured_output and "structured_output" not in fixed:
-            values["structured_output"] = self._settings.structured_output
-        return ClientConfig(**values, **fixed)
+        values.update(overrides)
+        return CallOptions(**values)
+
+    def _host(self, name: str, base_url: str, **extra: Any) -> Host:
+        """The host at ``base_url`` with the user's headers."""
+        return Host(name, base_url, headers=self._settings.headers, **extra)
+
+    def _client(
+        self,
+        *,
+        provider: str,
+        wire: str,
+        model: str,
+        info: ModelInfo,
+        host: Host,
+        auth: Auth | None,
+        wire_options: object,
+        defaults: CallOptions | None = None,
+    ) -> Client:
+        """The one build path of every builder."""
+        from .._client import Client
+
+        s = self._settings
+        return Client(
+            ClientConfig(
+                provider=provider,
+                wire=wire,
+                model=model,
+                model_info=info,
+                host=host,
+                auth=auth,
+                defaults=defaults if defaults is not None else self._defaults(),
+                wire_options=wire_options,
+                retry=s.retry,
+                max_reasks=s.max_reasks,
+                reask_token_budget=s.reask_token_budget,
+                timeout=s.timeout,
+                system_prompt=s.system_prompt,
+                hooks=s.hooks,
+                transport=s.transport,
+                http_client=s.http_client,
+                async_http_client=s.async_http_client,
+            )
+        )
 
     def _require_model(self, method: str) -> tuple[str, ModelInfo]:
         s = self._settings

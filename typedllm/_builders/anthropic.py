@@ -25,7 +25,9 @@ from .._catalog import (
     AnthropicStandardModelName,
     AnthropicThinkingModelName,
 )
+from .._config import AnthropicOptions
 from .._errors import ConfigurationError
+from ..hosts import api_key_header
 from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import Neutral, NoModel, StandardModel, TemperatureSet, ThinkingModel, ThinkingOn
 
@@ -205,11 +207,10 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         ``max_tokens`` (always sent) defaults to the model's output limit, capped at 8192, and
         is raised above the thinking budget when thinking is on.
         """
-        from .._client import Client
-
         model, info = self._require_model("build")
         s = self._settings
         key = self._resolve_key(("ANTHROPIC_API_KEY",), required=True)
+        assert key is not None
         max_tokens = s.max_tokens or min(info.max_output_tokens or 8192, 8192)
         if s.thinking_budget is not None and max_tokens <= s.thinking_budget:
             if s.max_tokens is not None:
@@ -218,18 +219,24 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                     f"({s.thinking_budget})"
                 )
             max_tokens = s.thinking_budget + 4096
-        return Client(
-            self._config(
-                provider="anthropic",
-                model=model,
-                model_info=info,
-                api_key=key,
-                base_url=s.base_url
-                or os.environ.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")
-                or ANTHROPIC_BASE_URL,
-                max_tokens=max_tokens,
-                api_version=s.api_version or ANTHROPIC_VERSION,
-            )
+        base_url = (
+            s.base_url
+            or os.environ.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")
+            or ANTHROPIC_BASE_URL
+        )
+        return self._client(
+            provider="anthropic",
+            wire="anthropic-messages",
+            model=model,
+            info=info,
+            host=self._host("anthropic", base_url),
+            auth=api_key_header("x-api-key", key),
+            wire_options=AnthropicOptions(
+                version=s.api_version or ANTHROPIC_VERSION,
+                betas=s.betas,
+                thinking_budget=s.thinking_budget,
+            ),
+            defaults=self._defaults(max_tokens=max_tokens),
         )
 
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any, Generic, overload
 from typing_extensions import TypeVar
 
 from .._catalog import GEMINI_MODELS, GeminiStandardModelName, GeminiThinkingModelName
+from .._config import GeminiOptions
 from .._errors import ConfigurationError
+from ..hosts import api_key_header, bearer
 from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import NoModel, StandardModel, ThinkingModel
 
@@ -112,19 +114,19 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
     def build(self: GeminiBuilder[ThinkingModel] | GeminiBuilder[StandardModel]) -> Client:
         """The client. The key comes from ``.api_key()``, ``GEMINI_API_KEY`` or
         ``GOOGLE_API_KEY``."""
-        from .._client import Client
-
         model, info = self._require_model("build")
         s = self._settings
         key = self._resolve_key(("GEMINI_API_KEY", "GOOGLE_API_KEY"), required=True)
-        return Client(
-            self._config(
-                provider="gemini",
-                model=model,
-                model_info=info,
-                api_key=key,
-                base_url=s.base_url or GEMINI_BASE_URL,
-            )
+        assert key is not None
+        vertex = s.auth == "vertex"
+        return self._client(
+            provider="gemini",
+            wire="gemini-generate-content",
+            model=model,
+            info=info,
+            host=self._host("vertex" if vertex else "gemini", s.base_url or GEMINI_BASE_URL),
+            auth=bearer(key) if vertex else api_key_header("x-goog-api-key", key),
+            wire_options=GeminiOptions(thinking_budget=s.thinking_budget),
         )
 
 

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 from typing_extensions import TypeVar
 
 from .._catalog import OPENAI_MODELS, ModelInfo, OpenAIChatModelName, OpenAIReasoningModelName
-from .._config import ClientConfig, StructuredOutputMode
+from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
+from ..hosts import bearer
 from ._base import BaseBuilder, BuilderSettings, catalog_model
 from ._states import ChatModel, CompatibleModel, NoModel, ReasoningModel
 
@@ -141,23 +142,25 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     def build(self: OpenAIBuilder[ChatModel] | OpenAIBuilder[ReasoningModel]) -> Client:
         """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
         from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
-        from .._client import Client
-
         model, info = self._require_model("build")
         s = self._settings
         key = self._resolve_key(("OPENAI_API_KEY",), required=True)
+        assert key is not None
         mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
-        return Client(
-            _config_from(
-                s,
-                provider="openai",
-                model=model,
-                info=info,
-                key=key,
-                base_url=s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL,
-                mode=mode,
+        base_url = s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
+        return self._client(
+            provider="openai",
+            wire="openai-chat",
+            model=model,
+            info=info,
+            host=self._host("openai", base_url),
+            auth=bearer(key),
+            wire_options=OpenAIChatOptions(
+                structured_output=mode,
                 max_tokens_field="max_completion_tokens",
-            )
+                reasoning_effort=s.reasoning_effort,
+                developer_role=info.reasoning,
+            ),
         )
 
 
@@ -217,62 +220,25 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
 
     def build(self: OpenAICompatibleBuilder[CompatibleModel]) -> Client:
         """The client. The key is optional (from ``.api_key()`` or ``api_key_env``)."""
-        from .._client import Client
-
         model, info = self._require_model("build")
         s = self._settings
         env = (self._key_env,) if self._key_env else ()
         key = self._resolve_key(env, required=False)
         mode = _check_mode(s.structured_output) if s.structured_output else "json_schema"
         assert s.base_url is not None
-        return Client(
-            _config_from(
-                s,
-                provider="openai_compatible",
-                model=model,
-                info=info,
-                key=key,
-                base_url=s.base_url,
-                mode=mode,
+        return self._client(
+            provider="openai_compatible",
+            wire="openai-chat",
+            model=model,
+            info=info,
+            host=self._host("openai_compatible", s.base_url),
+            auth=bearer(key) if key is not None else None,
+            wire_options=OpenAIChatOptions(
+                structured_output=mode,
                 max_tokens_field="max_tokens",
-            )
+                reasoning_effort=s.reasoning_effort,
+            ),
         )
-
-
-def _config_from(
-    s: BuilderSettings,
-    *,
-    provider: str,
-    model: str,
-    info: ModelInfo,
-    key: Any,
-    base_url: str,
-    mode: StructuredOutputMode,
-    max_tokens_field: Literal["max_tokens", "max_completion_tokens"],
-) -> ClientConfig:
-    return ClientConfig(
-        provider=provider,
-        model=model,
-        model_info=info,
-        base_url=base_url,
-        api_key=key,
-        timeout=s.timeout,
-        max_retries=s.max_retries,
-        max_reasks=s.max_reasks,
-        reask_token_budget=s.reask_token_budget,
-        max_tokens=s.max_tokens,
-        temperature=s.temperature,
-        top_p=s.top_p,
-        seed=s.seed,
-        reasoning_effort=s.reasoning_effort,
-        system_prompt=s.system_prompt,
-        structured_output=mode,
-        max_tokens_field=max_tokens_field,
-        headers=s.headers,
-        transport=s.transport,
-        http_client=s.http_client,
-        async_http_client=s.async_http_client,
-    )
 
 
 def _env_url(name: str) -> str | None:

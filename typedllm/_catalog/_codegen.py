@@ -202,6 +202,17 @@ def render_models_module(spec: ProviderSpec) -> str:
         }
         if "thinking_budget" in m:
             values["thinking_budget"] = tuple(m["thinking_budget"])
+        values["apis"] = tuple(m.get("apis", ("chat",)))
+        values["modalities_in"] = tuple(m.get("modalities_in", ("text",)))
+        values["modalities_out"] = tuple(m.get("modalities_out", ("text",)))
+        for key in (
+            "cached_input_price",
+            "cache_write_price",
+            "batch_input_price",
+            "batch_output_price",
+        ):
+            if m.get(key) is not None:
+                values[key] = m[key]
         args = [f"{key}={_py(value)}" for key, value in values.items()]
         lines.append(f"    {_py(m['name'])}: ModelInfo(")
         lines.extend(f"        {a}," for a in args)

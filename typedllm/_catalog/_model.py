@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .._completion import Usage
 
 __all__ = ["ModelInfo", "StructuredOutputSupport"]
 
@@ -17,6 +20,17 @@ class ModelInfo:
     """Capabilities of one model, from the provider's catalog data file.
 
     Prices are USD per million tokens; ``None`` means unknown (unlisted or local models).
+
+    Attributes:
+        apis: the APIs the model is served on (``chat``, ``responses``, ``embeddings``).
+        modalities_in: what it takes as input (``text``, ``image``, ``pdf``, ``audio``,
+            ``video``).
+        modalities_out: what it produces (``text`` ...).
+        reasoning_efforts: the reasoning effort levels it accepts (reasoning models).
+        cached_input_price: the price of input tokens read from the prompt cache.
+        cache_write_price: the price of input tokens written to the prompt cache (Anthropic's
+            5-minute cache).
+        batch_input_price, batch_output_price: prices through the provider's batch API.
     """
 
     name: str
@@ -33,6 +47,13 @@ class ModelInfo:
     output_price: float | None = None
     thinking_budget: tuple[int, int] | None = None
     """Allowed thinking budget range (Gemini), when the provider documents one."""
+    apis: tuple[str, ...] = ("chat",)
+    modalities_in: tuple[str, ...] = ("text",)
+    modalities_out: tuple[str, ...] = ("text",)
+    cached_input_price: float | None = None
+    cache_write_price: float | None = None
+    batch_input_price: float | None = None
+    batch_output_price: float | None = None
 
     @property
     def thinking(self) -> bool:
@@ -44,8 +65,26 @@ class ModelInfo:
         """Whether this is a reasoning model (takes a reasoning effort, not a temperature)."""
         return self.family == "reasoning"
 
-    def cost(self, input_tokens: int, output_tokens: int) -> float | None:
-        """Price in USD of a call with these token counts, when prices are known."""
+    def cost(self, usage: Usage | int, output_tokens: int = 0) -> float | None:
+        """Price in USD of a call's usage (or of ``input_tokens, output_tokens``), when prices
+        are known. Cache reads and writes use their own prices where the catalog has them."""
         if self.input_price is None or self.output_price is None:
             return None
-        return (input_tokens * self.input_price + output_tokens * self.output_price) / 1_000_000
+        if isinstance(usage, int):
+            total = usage * self.input_price + output_tokens * self.output_price
+            return total / 1_000_000
+        read, write = usage.cached_input_tokens, usage.cache_write_tokens
+        fresh = max(0, usage.input_tokens - read - write)
+        read_price = (
+            self.cached_input_price if self.cached_input_price is not None else self.input_price
+        )
+        write_price = (
+            self.cache_write_price if self.cache_write_price is not None else self.input_price
+        )
+        total = (
+            fresh * self.input_price
+            + read * read_price
+            + write * write_price
+            + usage.output_tokens * self.output_price
+        )
+        return total / 1_000_000

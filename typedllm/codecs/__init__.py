@@ -1,7 +1,38 @@
-"""Pure wire codecs, one module per protocol: encode requests, decode responses and errors."""
+"""Pure wire codecs, one module per protocol, and what a new wire needs to plug in.
 
-from __future__ import annotations
+A codec turns a provider-neutral :class:`ChatRequest` into an encoded request (the host places
+it, the auth step signs it), decodes answers into :class:`DecodedCompletion` values or typed
+errors, and makes a fresh :class:`StreamDecoder` for every streamed attempt. The built-in wires
+are :mod:`~typedllm.codecs.openai_chat`, :mod:`~typedllm.codecs.anthropic` and
+:mod:`~typedllm.codecs.gemini` (plus the stream decoders of
+:mod:`~typedllm.codecs.openai_responses` and :mod:`~typedllm.codecs.ollama`); a new one is a
+:class:`FunctionCodec` given to :func:`register_codec`.
+"""
 
-from ._base import ChatRequest, DecodedCompletion, OutputSpec
+from ._base import (
+    ChatRequest,
+    Codec,
+    DecodedCompletion,
+    Delta,
+    FunctionCodec,
+    OutputSpec,
+    StreamDecoder,
+)
+from ._registry import codec_names, get_codec, register_codec
+from ._stream import NDJSONStream, SSEStream, StreamState
 
-__all__ = ["ChatRequest", "DecodedCompletion", "OutputSpec"]
+__all__ = [
+    "ChatRequest",
+    "Codec",
+    "DecodedCompletion",
+    "Delta",
+    "FunctionCodec",
+    "NDJSONStream",
+    "OutputSpec",
+    "SSEStream",
+    "StreamDecoder",
+    "StreamState",
+    "codec_names",
+    "get_codec",
+    "register_codec",
+]

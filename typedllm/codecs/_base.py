@@ -1,35 +1,52 @@
-"""The provider-neutral request and response records codecs translate to and from."""
+"""What every wire codec shares: the provider-neutral request and answer records, the codec
+interface, and the error-body reading most wires have in common.
+
+A codec is pure: it turns a :class:`ChatRequest` into an
+:class:`~typedllm._wire.EncodedRequest` (body and operation; the host places it, the auth step
+signs it), a response into a :class:`DecodedCompletion` or a typed error, and makes a fresh
+:class:`StreamDecoder` (framing plus per-stream state) for each streamed attempt.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
+from .._completion import FinishReason, Usage
 from .._config import ClientConfig
 from .._errors import APIStatusError, status_error_class
-from .._jsonutil import as_dict, as_list
-from .._messages import FinishReason, Message, ToolCall, Usage
-from .._wire import WireRequest, WireResponse
+from .._messages import (
+    Message,
+    Part,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolCall,
+)
+from .._options import CallOptions, ToolChoice, ToolDefinition
+from .._wire import EncodedRequest, WireResponse
 from ..schema import CompiledSchema
-
-if TYPE_CHECKING:
-    from ..streaming import SSEEvent
-    from ._stream import Delta, StreamState
 
 __all__ = [
     "ChatRequest",
+    "Codec",
     "DecodedCompletion",
+    "Delta",
     "FunctionCodec",
     "OutputSpec",
-    "as_dict",
-    "as_list",
+    "StreamDecoder",
     "error_from_body",
     "parse_json_body",
     "request_id_of",
+    "retry_after_of",
 ]
+
+Delta = tuple["str | int", str]
+"""A piece of a streamed answer: ``("text", text)``, or ``(index, arguments)`` for tool call
+``index``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,48 +67,140 @@ class OutputSpec:
         """Whether the provider constrains the answer to the schema (no lenient extraction)."""
         return self.mode in ("strict", "format", "response_json_schema", "response_schema")
 
-
-@dataclass(frozen=True, slots=True)
-class FunctionCodec:
-    """A wire codec made of a protocol module's four pure functions (what flows take)."""
-
-    output_spec: Callable[[ClientConfig, Any], OutputSpec]
-    """Compile a type into the schema and route this wire uses."""
-    encode: Callable[[ClientConfig, ChatRequest], WireRequest]
-    """Encode one request."""
-    decode: Callable[[str, WireResponse], DecodedCompletion]
-    """Decode one successful response (raises the typed error for error bodies)."""
-    decode_error: Callable[[str, WireResponse], APIStatusError]
-    """The typed error for an error response."""
-    encode_stream: Callable[[ClientConfig, ChatRequest], WireRequest]
-    """Encode one streaming request."""
-    stream_event: Callable[[str, SSEEvent, StreamState], list[Delta]]
-    """Apply one SSE event to the stream state; return the deltas it carried."""
+    @property
+    def answer_tool(self) -> str | None:
+        """The name of the tool whose input is the answer (the tool route), else ``None``."""
+        return self.compiled.name if self.mode == "tool" else None
 
 
 @dataclass(frozen=True, slots=True)
 class ChatRequest:
-    """One call, provider-neutral: the full message list and the optional output schema."""
+    """One call, provider-neutral: the full message list, the optional output schema and the
+    call's options (the builder's defaults with the call's overrides applied)."""
 
     messages: tuple[Message, ...]
     output: OutputSpec | None = None
+    options: CallOptions = field(default_factory=CallOptions)
+
+    @property
+    def tools(self) -> tuple[ToolDefinition, ...]:
+        """The tools offered to the model."""
+        return self.options.tools or ()
+
+    @property
+    def tool_choice(self) -> ToolChoice | None:
+        """How the model may use the tools."""
+        return self.options.tool_choice
 
 
 @dataclass(frozen=True, slots=True)
 class DecodedCompletion:
-    """One provider answer, provider-neutral."""
+    """One provider answer, provider-neutral: its parts in order, and what came with them."""
 
-    text: str | None
+    parts: tuple[Part, ...]
     finish_reason: FinishReason | None
     usage: Usage
     model: str | None = None
     response_id: str | None = None
     request_id: str | None = None
     refusal: str | None = None
+    """The refusal, from a refusal part or a refusal stop (safety blocks included)."""
     raw_finish_reason: str | None = None
-    tool_calls: tuple[ToolCall, ...] = ()
-    reasoning: str | None = None
     raw: Any = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        """The answer text (text parts joined); ``None`` when the answer has no text part."""
+        texts = [p.text for p in self.parts if isinstance(p, TextPart)]
+        return "".join(texts) if texts else None
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        """The tool calls, in order."""
+        return tuple(p for p in self.parts if isinstance(p, ToolCall))
+
+    @property
+    def reasoning(self) -> str | None:
+        """The reasoning text, if any."""
+        texts = [p.text for p in self.parts if isinstance(p, ReasoningPart)]
+        return "".join(texts) if texts else None
+
+    @property
+    def message(self) -> Message:
+        """The answer as an assistant message (every part kept)."""
+        return Message("assistant", [p for p in self.parts if not isinstance(p, RefusalPart)])
+
+
+class StreamDecoder(Protocol):
+    """The decoding session of one streamed attempt: the wire's framing (SSE, NDJSON, AWS
+    event-stream) plus the state of the answer so far."""
+
+    @property
+    def done(self) -> bool:
+        """Whether the wire's end event arrived (nothing after it is read)."""
+        ...
+
+    @property
+    def events(self) -> int:
+        """How many events were applied so far."""
+        ...
+
+    def feed(self, chunk: bytes) -> list[Delta]:
+        """Bytes in (at any boundary); out: the deltas of the events they completed."""
+        ...
+
+    def flush(self) -> list[Delta]:
+        """The end of the body."""
+        ...
+
+    def call_name(self, index: int) -> str:
+        """The name of tool call ``index`` so far (``""`` when not known yet)."""
+        ...
+
+    def result(self, request_id: str | None) -> DecodedCompletion:
+        """The assembled answer (the same record the non-streaming decoder returns)."""
+        ...
+
+
+class Codec(Protocol):
+    """What the flows need from a wire."""
+
+    @property
+    def name(self) -> str:
+        """The wire's name in the registry."""
+        ...
+
+    def output_spec(self, config: ClientConfig, schema: Any) -> OutputSpec:
+        """Compile a type into the schema and route this wire uses for it."""
+        ...
+
+    def encode(self, config: ClientConfig, request: ChatRequest, stream: bool) -> EncodedRequest:
+        """Encode one request (streaming or not)."""
+        ...
+
+    def decode(self, provider: str, response: WireResponse) -> DecodedCompletion:
+        """Decode one successful response (raises the typed error for error bodies)."""
+        ...
+
+    def decode_error(self, provider: str, response: WireResponse) -> APIStatusError:
+        """The typed error for an error response."""
+        ...
+
+    def new_stream(self, provider: str) -> StreamDecoder:
+        """A fresh decoding session for one streamed attempt."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCodec:
+    """A codec made of a wire module's pure functions."""
+
+    name: str
+    output_spec: Callable[[ClientConfig, Any], OutputSpec]
+    encode: Callable[[ClientConfig, ChatRequest, bool], EncodedRequest]
+    decode: Callable[[str, WireResponse], DecodedCompletion]
+    decode_error: Callable[[str, WireResponse], APIStatusError]
+    new_stream: Callable[[str], StreamDecoder]
 
 
 def request_id_of(headers: Mapping[str, str]) -> str | None:
@@ -111,7 +220,9 @@ def parse_json_body(body: bytes) -> Any:
         return body.decode("utf-8", errors="replace")
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
+def retry_after_of(headers: Mapping[str, str]) -> float | None:
+    """Seconds a server asks to wait (``retry-after-ms``, ``retry-after`` in seconds or as an
+    HTTP date), or ``None``."""
     value = headers.get("retry-after-ms")
     if value:
         try:
@@ -124,14 +235,15 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        import datetime as _dt
         from email.utils import parsedate_to_datetime
 
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError):
             return None
-        import datetime as _dt
-
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.timezone.utc)
         return max(0.0, (when - _dt.datetime.now(_dt.timezone.utc)).total_seconds())
 
 
@@ -140,8 +252,9 @@ def error_from_body(
 ) -> APIStatusError:
     """Map an error response to the typed error for its status.
 
-    Understands the ``{"error": {"message", "type", "code"}}`` shape (OpenAI and most
-    compatible hosts), ``{"error": "text"}``, ``{"message": ...}`` and plain text bodies.
+    Understands the ``{"error": {"message", "type", "code"}}`` shape (OpenAI, Anthropic and
+    most compatible hosts), ``{"error": "text"}``, ``{"message": ...}``, Gemini's
+    ``{"error": {"code", "message", "status"}}`` and plain text bodies.
     """
     status_code = status if status is not None else response.status
     body = parse_json_body(response.body)
@@ -171,5 +284,5 @@ def error_from_body(
         request_id=request_id_of(response.headers),
         body=body,
         code=code,
-        retry_after=_retry_after(response.headers),
+        retry_after=retry_after_of(response.headers),
     )

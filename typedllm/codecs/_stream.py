@@ -1,24 +1,38 @@
-"""Protocol-neutral accumulation of a streamed answer (pure).
+"""Protocol-neutral accumulation of a streamed answer, and the framing sessions (pure).
 
-Each wire's ``stream_event`` reads one SSE event, updates a :class:`StreamState` and returns the
-deltas it carried, as ``(channel, text)`` pairs: channel ``"text"`` for answer text, an ``int``
-for the arguments of the tool call with that index. At the end ``StreamState.decoded()`` is the
-same :class:`DecodedCompletion` the non-streaming decoder would have produced.
+:class:`StreamState` collects what a stream said, part by part in the order the parts opened
+(text, reasoning with its signature, refusal, tool calls), so that at the end
+:meth:`StreamState.decoded` is the same :class:`DecodedCompletion` the non-streaming decoder
+returns. Each wire has an event function ``(provider, event, state) -> deltas`` that applies one
+event; :class:`SSEStream` and :class:`NDJSONStream` pair such a function with the framing and
+make the :class:`~typedllm.codecs._base.StreamDecoder` a codec's ``new_stream()`` returns.
+
+An event function marks the wire's end event (``[DONE]``, ``message_stop``,
+``response.completed``, ``done: true``) with ``state.done``: nothing after it is applied.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from .._errors import APIStatusError, status_error_class
+import orjson
+
+from .._completion import FinishReason, Usage
+from .._errors import APIStatusError, ProtocolError, status_error_class
 from .._jsonutil import as_dict
-from .._messages import FinishReason, ToolCall, Usage
-from ._base import DecodedCompletion
+from .._messages import Citation, Part, ReasoningPart, RefusalPart, TextPart, ToolCall
+from ..streaming import NDJSONDecoder, SSEDecoder, SSEEvent
+from ._base import DecodedCompletion, Delta
 
-__all__ = ["Delta", "StreamState", "stream_error"]
-
-Delta = tuple["str | int", str]
+__all__ = [
+    "NDJSONStream",
+    "SSEStream",
+    "StreamState",
+    "load_event_json",
+    "stream_error",
+]
 
 _ERROR_STATUS = {"overloaded_error": 529, "rate_limit_error": 429, "invalid_request_error": 400}
 
@@ -28,50 +42,159 @@ class _Call:
     id: str = ""
     name: str = ""
     arguments: list[str] = field(default_factory=list[str])
+    signature: str | None = None
+
+
+@dataclass
+class _Block:
+    kind: Literal["text", "reasoning", "refusal", "call"]
+    key: object
+    chunks: list[str] = field(default_factory=list[str])
+    signature: str | None = None
+    redacted: str | None = None
+    citations: list[Citation] = field(default_factory=list[Citation])
+    call: _Call | None = None
 
 
 @dataclass
 class StreamState:
-    """Everything a stream has said so far."""
+    """Everything a stream has said so far (one choice; other choices are kept apart in
+    ``others`` by their index, never mixed into this one)."""
 
-    texts: list[str] = field(default_factory=list[str])
-    reasoning: list[str] = field(default_factory=list[str])
-    refusal: list[str] = field(default_factory=list[str])
+    provider: str = ""
+    blocks: list[_Block] = field(default_factory=list[_Block])
     calls: dict[int, _Call] = field(default_factory=dict[int, _Call])
     finish_raw: str | None = None
     finish: FinishReason | None = None
+    refusal_reason: str | None = None
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     response_id: str | None = None
     request_id: str | None = None
-    raw_events: int = 0
+    done: bool = False
+    others: dict[int, StreamState] = field(default_factory=dict[int, "StreamState"])
+    _keys: dict[tuple[str, object], _Block] = field(
+        default_factory=dict[tuple[str, object], _Block]
+    )
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    def _block(self, kind: Literal["text", "reasoning", "refusal"], key: object) -> _Block:
+        if key is None:  # keyless deltas continue the last block of their kind, if it is last
+            last = self.blocks[-1] if self.blocks else None
+            if last is not None and last.kind == kind and last.key is None:
+                return last
+            block = _Block(kind, None)
+            self.blocks.append(block)
+            return block
+        block_or_none = self._keys.get((kind, key))
+        if block_or_none is None:
+            block_or_none = _Block(kind, key)
+            self._keys[(kind, key)] = block_or_none
+            self.blocks.append(block_or_none)
+        return block_or_none
+
+    def text(self, delta: str, key: object = None) -> None:
+        """Append answer text (to block ``key``, or to the current text block)."""
+        self._block("text", key).chunks.append(delta)
+
+    def think(self, delta: str, key: object = None) -> None:
+        """Append reasoning text."""
+        self._block("reasoning", key).chunks.append(delta)
+
+    def sign(self, signature: str, key: object = None) -> None:
+        """Attach a reasoning signature (Anthropic ``signature_delta``, Gemini
+        ``thoughtSignature`` of a thought)."""
+        block = self._block("reasoning", key)
+        block.signature = (block.signature or "") + signature
+
+    def sign_text(self, signature: str) -> None:
+        """Attach Gemini's ``thoughtSignature`` to the current text block."""
+        self._block("text", None).signature = signature
+
+    def redacted(self, data: str, key: object = None) -> None:
+        """A redacted (encrypted) reasoning block."""
+        self._block("reasoning", key).redacted = data
+
+    def cite(self, citation: Citation, key: object = None) -> None:
+        """Attach a citation to a text block."""
+        self._block("text", key).citations.append(citation)
+
+    def refuse(self, delta: str) -> None:
+        """Append refusal text."""
+        self._block("refusal", None).chunks.append(delta)
 
     def call(self, index: int) -> _Call:
-        """The tool call with this index (created on first sight)."""
-        return self.calls.setdefault(index, _Call())
+        """The tool call with this index (created, in order, on first sight)."""
+        call = self.calls.get(index)
+        if call is None:
+            call = self.calls[index] = _Call()
+            self.blocks.append(_Block("call", index, call=call))
+        return call
 
     def call_name(self, index: int) -> str:
         """The name of tool call ``index`` so far ('' if unknown)."""
         call = self.calls.get(index)
         return call.name if call else ""
 
-    def decoded(self) -> DecodedCompletion:
+    def choice(self, index: int) -> StreamState:
+        """The state of choice ``index`` (``0`` is this one)."""
+        if index == 0:
+            return self
+        other = self.others.get(index)
+        if other is None:
+            other = self.others[index] = StreamState(self.provider)
+        return other
+
+    def finish_with(self, raw: str, reason: FinishReason) -> None:
+        """Record the stop reason."""
+        self.finish_raw, self.finish = raw, reason
+
+    # -- result -----------------------------------------------------------------------------
+
+    def parts(self) -> tuple[Part, ...]:
+        """The parts so far, in the order they opened."""
+        out: list[Part] = []
+        for block in self.blocks:
+            text = "".join(block.chunks)
+            if block.kind == "text":
+                out.append(TextPart(text, tuple(block.citations), block.signature))
+            elif block.kind == "reasoning":
+                out.append(ReasoningPart(text, block.signature, block.redacted, self.provider))
+            elif block.kind == "refusal":
+                out.append(RefusalPart(text))
+            elif block.call is not None:
+                c = block.call
+                out.append(ToolCall(c.id, c.name, "".join(c.arguments), c.signature))
+        return tuple(out)
+
+    def decoded(self, raw: Any = None) -> DecodedCompletion:
         """The assembled answer."""
-        refusal = "".join(self.refusal) or None
+        parts = self.parts()
+        refusals = "".join(p.text for p in parts if isinstance(p, RefusalPart))
         return DecodedCompletion(
-            text="".join(self.texts) if self.texts else None,
+            parts=parts,
             finish_reason=self.finish,
             usage=self.usage,
             model=self.model,
             response_id=self.response_id,
             request_id=self.request_id,
-            refusal=refusal,
+            refusal=refusals or self.refusal_reason,
             raw_finish_reason=self.finish_raw,
-            tool_calls=tuple(
-                ToolCall(c.id, c.name, "".join(c.arguments)) for _, c in sorted(self.calls.items())
-            ),
-            reasoning="".join(self.reasoning) if self.reasoning else None,
+            raw=raw,
         )
+
+
+def load_event_json(provider: str, data: str) -> Any:
+    """An event's JSON payload; a payload that is not JSON is a :class:`ProtocolError`."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        snippet = data if len(data) <= 200 else data[:200] + "..."
+        raise ProtocolError(
+            f"{provider} sent a stream event that is not JSON ({exc}): {snippet!r}",
+            provider=provider,
+        ) from None
 
 
 def stream_error(provider: str, payload: Any, request_id: str | None) -> APIStatusError:
@@ -79,7 +202,7 @@ def stream_error(provider: str, payload: Any, request_id: str | None) -> APIStat
     err = as_dict(as_dict(payload).get("error")) or as_dict(payload)
     status: Any = err.get("status_code") or err.get("code")
     if not isinstance(status, int) or status < 400:
-        kind = str(err.get("type") or err.get("code") or "")
+        kind = str(err.get("type") or err.get("code") or err.get("status") or "")
         status = _ERROR_STATUS.get(kind, 500)
     message = str(err.get("message") or "error in the stream")
     code = err.get("code") if isinstance(err.get("code"), str) else err.get("type")
@@ -91,3 +214,99 @@ def stream_error(provider: str, payload: Any, request_id: str | None) -> APIStat
         body=payload,
         code=str(code) if code is not None else None,
     )
+
+
+EventFunction = Callable[[str, SSEEvent, StreamState], list[Delta]]
+LineFunction = Callable[[str, Any, StreamState], list[Delta]]
+
+
+class _Session:
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.state = StreamState(provider)
+        self._events = 0
+
+    @property
+    def done(self) -> bool:
+        return self.state.done
+
+    @property
+    def events(self) -> int:
+        return self._events
+
+    def call_name(self, index: int) -> str:
+        return self.state.call_name(index)
+
+    def result(self, request_id: str | None) -> DecodedCompletion:
+        if request_id is not None:
+            self.state.request_id = request_id
+        return self.state.decoded()
+
+
+class SSEStream(_Session):
+    """A Server-Sent Events decoding session for one attempt of a wire."""
+
+    def __init__(self, provider: str, apply: EventFunction) -> None:
+        super().__init__(provider)
+        self._sse = SSEDecoder()
+        self._apply = apply
+
+    def _run(self, events: list[SSEEvent]) -> list[Delta]:
+        deltas: list[Delta] = []
+        for event in events:
+            if self.state.done:
+                break  # nothing after the end event counts
+            self._events += 1
+            deltas += self._apply(self.provider, event, self.state)
+        return deltas
+
+    def feed(self, chunk: bytes) -> list[Delta]:
+        """Bytes in; the deltas of the events they completed."""
+        if self.state.done:
+            return []
+        return self._run(self._sse.decode(chunk))
+
+    def flush(self) -> list[Delta]:
+        """The end of the body."""
+        if self.state.done:
+            return []
+        return self._run(self._sse.flush())
+
+
+class NDJSONStream(_Session):
+    """A newline-delimited JSON decoding session (Ollama native streaming)."""
+
+    def __init__(self, provider: str, apply: LineFunction) -> None:
+        super().__init__(provider)
+        self._ndjson = NDJSONDecoder()
+        self._apply = apply
+
+    def _run(self, lines: list[Any]) -> list[Delta]:
+        deltas: list[Delta] = []
+        for line in lines:
+            if self.state.done:
+                break
+            self._events += 1
+            deltas += self._apply(self.provider, line, self.state)
+        return deltas
+
+    def feed(self, chunk: bytes) -> list[Delta]:
+        """Bytes in; the deltas of the lines they completed."""
+        if self.state.done:
+            return []
+        return self._run(self._lines(lambda: self._ndjson.decode(chunk)))
+
+    def flush(self) -> list[Delta]:
+        """The end of the body."""
+        if self.state.done:
+            return []
+        return self._run(self._lines(self._ndjson.flush))
+
+    def _lines(self, read: Callable[[], list[Any]]) -> list[Any]:
+        try:
+            return read()
+        except orjson.JSONDecodeError as exc:
+            raise ProtocolError(
+                f"{self.provider} sent a stream line that is not JSON ({exc})",
+                provider=self.provider,
+            ) from None

@@ -1,9 +1,23 @@
 """Anthropic Messages API wire codec (pure: no I/O).
 
 Encoding
-    ``POST {base_url}/v1/messages`` with ``x-api-key`` and ``anthropic-version``. System
-    messages become the top-level ``system`` field; ``max_tokens`` is always sent. A schema goes
-    one of two routes:
+    ``POST /v1/messages`` with ``anthropic-version`` (and ``anthropic-beta`` when betas are
+    set); the key header is the auth step's. System messages become the top-level ``system``
+    field: a string for one, a list of text blocks for several (they are never joined) or when a
+    cache point marks one. ``max_tokens`` is always sent. Content maps to blocks:
+
+    * ``text``; ``image`` and ``document`` with a ``base64``, ``url`` or (plain text documents)
+      ``text`` source; a :class:`~typedllm.CachePoint` puts ``cache_control`` on the block
+      before it;
+    * assistant messages: ``thinking`` (with its ``signature``) and ``redacted_thinking``
+      blocks from Anthropic answers are sent back first and unchanged, then ``text`` and
+      ``tool_use`` blocks;
+    * tool results are ``tool_result`` blocks (``is_error`` when the tool failed) in the next
+      user message; consecutive results share one user message;
+    * tools are ``{"name", "description", "input_schema"}`` through the ``anthropic-tool``
+      dialect; ``tool_choice`` maps to ``auto``/``any``/``none``/``tool``.
+
+    A schema goes one of two routes:
 
     * ``format``: native structured outputs, ``output_config: {"format": {"type": "json_schema",
       "schema": ...}}`` (the generally available form; the earlier beta sent ``output_format``
@@ -14,11 +28,13 @@ Encoding
       auto`` plus an instruction to call it; the answer is the tool call's input.
 
 Decoding
-    ``content`` blocks: ``text`` (the answer), ``tool_use`` (tool calls; the tool route's answer),
-    ``thinking`` (reasoning, kept apart). ``stop_reason``: ``end_turn``/``stop_sequence`` ->
-    stop, ``max_tokens`` -> length, ``tool_use`` -> tool_calls, ``refusal`` -> refusal. Errors are
-    ``{"type": "error", "error": {"type", "message"}}`` with a ``request-id`` header; 529
-    ``overloaded_error`` is a retried server error.
+    ``content`` blocks: ``text`` (the answer, with its ``citations``), ``tool_use`` and
+    ``server_tool_use`` (tool calls; the tool route's answer), ``thinking`` and
+    ``redacted_thinking`` (reasoning, kept apart with their signatures). ``stop_reason``:
+    ``end_turn``/``stop_sequence`` -> stop, ``max_tokens`` -> length, ``tool_use`` ->
+    tool_calls, ``refusal`` -> refusal. Usage keeps cache reads and cache writes apart.
+    Errors are ``{"type": "error", "error": {"type", "message"}}`` with a ``request-id``
+    header; 529 ``overloaded_error`` is a retried server error. ``message_stop`` ends a stream.
 """
 
 from __future__ import annotations
@@ -28,44 +44,69 @@ from typing import Any
 
 import orjson
 
-from .._config import ClientConfig
+from .._completion import FinishReason, Usage
+from .._config import AnthropicOptions, ClientConfig
 from .._errors import APIStatusError, SchemaError
 from .._jsonutil import as_dict, as_int, as_list
-from .._messages import FinishReason, ToolCall, Usage
-from .._wire import WireRequest, WireResponse
+from .._messages import (
+    AudioPart,
+    CachePoint,
+    Citation,
+    DocumentPart,
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    TextPart,
+    ToolCall,
+)
+from .._wire import EncodedRequest, WireResponse
 from ..schema import compile_schema
 from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    Delta,
     FunctionCodec,
     OutputSpec,
     error_from_body,
     parse_json_body,
     request_id_of,
 )
-from ._stream import Delta, StreamState, stream_error
+from ._parts import b64, call_arguments, tool_schema, unsupported
+from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
 __all__ = [
     "CODEC",
     "STRUCTURED_OUTPUTS_BETA",
     "decode",
+    "decode_error",
+    "decode_usage",
     "encode",
     "encode_body",
-    "encode_stream",
+    "new_stream",
+    "output_spec",
     "stream_event",
 ]
 
+WIRE = "Anthropic Messages"
 STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13"
+DEFAULT_MAX_TOKENS = 4096
 
 _STOP: dict[str, FinishReason] = {
     "end_turn": "stop",
     "stop_sequence": "stop",
+    "pause_turn": "other",
     "max_tokens": "length",
     "model_context_window_exceeded": "length",
     "tool_use": "tool_calls",
     "refusal": "refusal",
 }
+
+
+def _options(config: ClientConfig) -> AnthropicOptions:
+    options = config.wire_options
+    return options if isinstance(options, AnthropicOptions) else AnthropicOptions()
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
@@ -82,78 +123,260 @@ def _tool_instruction(name: str) -> str:
     return f"Answer by calling the {name} tool with your complete answer as its input."
 
 
+# -- encoding ---------------------------------------------------------------------------------
+
+
+def _source(part: ImagePart | DocumentPart) -> dict[str, Any]:
+    if part.url is not None:
+        return {"type": "url", "url": part.url}
+    assert part.data is not None
+    if isinstance(part, DocumentPart) and (part.media_type or "").startswith("text/"):
+        text = part.data.decode("utf-8", errors="replace")
+        return {"type": "text", "media_type": "text/plain", "data": text}
+    return {"type": "base64", "media_type": part.media_type, "data": b64(part.data)}
+
+
+def _block(part: Part) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        return {"type": "text", "text": part.text}
+    if isinstance(part, ImagePart):
+        return {"type": "image", "source": _source(part)}
+    if isinstance(part, DocumentPart):
+        block: dict[str, Any] = {"type": "document", "source": _source(part)}
+        if part.title:
+            block["title"] = part.title
+        return block
+    if isinstance(part, AudioPart):
+        raise unsupported(WIRE, part, "(Claude does not take audio input)")
+    raise unsupported(WIRE, part, "in a prompt")
+
+
+def _blocks(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
+    """Content blocks; a cache point marks the block before it."""
+    blocks: list[dict[str, Any]] = []
+    for part in parts:
+        if isinstance(part, CachePoint):
+            if blocks:
+                control: dict[str, Any] = {"type": "ephemeral"}
+                if part.ttl is not None:
+                    control["ttl"] = part.ttl
+                blocks[-1]["cache_control"] = control
+            continue
+        if isinstance(part, TextPart) and not part.text:
+            continue  # the API rejects empty text blocks
+        blocks.append(_block(part))
+    return blocks
+
+
+def _content(parts: tuple[Part, ...]) -> str | list[dict[str, Any]]:
+    """A string for plain text, else blocks."""
+    if all(isinstance(p, TextPart) for p in parts) and len(parts) <= 1:
+        return parts[0].text if parts else ""  # type: ignore[union-attr]
+    return _blocks(parts)
+
+
+def _assistant(message: Message) -> str | list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for part in message.parts:
+        if isinstance(part, ReasoningPart):
+            if part.provider != "anthropic":
+                continue  # other providers' reasoning cannot be verified by Anthropic
+            if part.redacted is not None:
+                blocks.append({"type": "redacted_thinking", "data": part.redacted})
+            elif part.signature is not None:
+                blocks.append(
+                    {"type": "thinking", "thinking": part.text, "signature": part.signature}
+                )
+        elif isinstance(part, ToolCall):
+            blocks.append(
+                {
+                    "type": "tool_use",
+                    "id": part.id,
+                    "name": part.name,
+                    "input": call_arguments(part),
+                }
+            )
+        elif isinstance(part, TextPart) and part.text:
+            blocks.append({"type": "text", "text": part.text})
+    if len(blocks) == 1 and blocks[0]["type"] == "text":
+        text: str = blocks[0]["text"]
+        return text
+    return blocks
+
+
+def _tool_result(message: Message) -> dict[str, Any]:
+    parts = message.parts
+    content: str | list[dict[str, Any]]
+    content = message.content if all(isinstance(p, TextPart) for p in parts) else _blocks(parts)
+    block: dict[str, Any] = {
+        "type": "tool_result",
+        "tool_use_id": message.tool_call_id,
+        "content": content,
+    }
+    if message.is_error:
+        block["is_error"] = True
+    return block
+
+
+def _as_blocks(content: str | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": content}] if isinstance(content, str) else content
+
+
+def _messages(request: ChatRequest) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    after_results = False  # the last wire message is a user message of tool results
+    for message in request.messages:
+        if message.role == "system":
+            continue
+        if message.role == "tool":
+            if after_results:
+                out[-1]["content"].append(_tool_result(message))
+            else:
+                out.append({"role": "user", "content": [_tool_result(message)]})
+                after_results = True
+            continue
+        if message.role == "user" and after_results:
+            # Text after tool results belongs in the same user turn, after the results.
+            out[-1]["content"] += _as_blocks(_content(message.parts))
+            continue
+        after_results = False
+        if message.role == "assistant":
+            out.append({"role": "assistant", "content": _assistant(message)})
+        else:
+            out.append({"role": "user", "content": _content(message.parts)})
+    return out
+
+
+def _system(request: ChatRequest, extra: str | None) -> str | list[dict[str, Any]] | None:
+    systems = [m for m in request.messages if m.role == "system"]
+    cached = any(isinstance(p, CachePoint) for m in systems for p in m.parts)
+    if len(systems) == 1 and not cached and extra is None:
+        return systems[0].content
+    if not systems and extra is None:
+        return None
+    blocks: list[dict[str, Any]] = [b for m in systems for b in _blocks(m.parts)]
+    if extra is not None:
+        if not blocks:
+            return extra
+        blocks.append({"type": "text", "text": extra})
+    return blocks
+
+
+def _tool_choice(choice: str, parallel: bool | None) -> dict[str, Any]:
+    mapped: dict[str, Any] = (
+        {"type": "auto"}
+        if choice == "auto"
+        else {"type": "any"}
+        if choice == "required"
+        else {"type": "none"}
+        if choice == "none"
+        else {"type": "tool", "name": choice}
+    )
+    if parallel is False and mapped["type"] != "none":
+        mapped["disable_parallel_tool_use"] = True
+    return mapped
+
+
 def encode_body(
     config: ClientConfig, request: ChatRequest, *, stream: bool = False
 ) -> dict[str, Any]:
     """The JSON request body."""
-    systems = [m.content for m in request.messages if m.role == "system"]
-    messages: list[dict[str, Any]] = []
-    for m in request.messages:
-        if m.role == "system":
-            continue
-        messages.append({"role": m.role, "content": m.content})
-    body: dict[str, Any] = {"model": config.model, "max_tokens": config.max_tokens or 4096}
-    thinking = config.thinking_budget is not None
+    wire = _options(config)
+    options = request.options
+    thinking = wire.thinking_budget is not None
     output = request.output
-    if output is not None and output.mode == "tool" and thinking:
-        systems.append(_tool_instruction(output.compiled.name))
-    if systems:
-        body["system"] = "\n\n".join(systems)
-    body["messages"] = messages
-    if config.temperature is not None:
-        body["temperature"] = config.temperature
-    if config.top_p is not None:
-        body["top_p"] = config.top_p
-    if config.top_k is not None:
-        body["top_k"] = config.top_k
+    tool_route = output is not None and output.mode == "tool"
+    user_tools = request.tools
+    instruction = (
+        _tool_instruction(output.compiled.name)
+        if output is not None and tool_route and (thinking or user_tools)
+        else None
+    )
+    body: dict[str, Any] = {
+        "model": config.model,
+        "max_tokens": options.max_tokens or DEFAULT_MAX_TOKENS,
+    }
+    system = _system(request, instruction)
+    if system is not None:
+        body["system"] = system
+    body["messages"] = _messages(request)
+    if options.temperature is not None:
+        body["temperature"] = options.temperature
+    if options.top_p is not None:
+        body["top_p"] = options.top_p
+    if options.top_k is not None:
+        body["top_k"] = options.top_k
+    if options.stop:
+        body["stop_sequences"] = list(options.stop)
+    if options.user is not None:
+        body["metadata"] = {"user_id": options.user}
     if thinking:
-        body["thinking"] = {"type": "enabled", "budget_tokens": config.thinking_budget}
+        body["thinking"] = {"type": "enabled", "budget_tokens": wire.thinking_budget}
+    tools: list[dict[str, Any]] = [
+        {
+            "name": t.name,
+            "description": t.description,
+            "input_schema": tool_schema(t, "anthropic-tool"),
+        }
+        for t in user_tools
+    ]
+    if user_tools and request.tool_choice is not None:
+        body["tool_choice"] = _tool_choice(request.tool_choice, options.parallel_tool_calls)
+    elif user_tools and options.parallel_tool_calls is False:
+        body["tool_choice"] = _tool_choice("auto", False)
     if output is not None:
         if output.mode == "format":
             body["output_config"] = {
                 "format": {"type": "json_schema", "schema": output.compiled.schema}
             }
         else:
-            body["tools"] = [
+            tools.append(
                 {
                     "name": output.compiled.name,
                     "description": "Record the answer in the required structure.",
                     "input_schema": output.compiled.schema,
                 }
-            ]
-            # Forced tool choice is rejected together with extended thinking.
-            body["tool_choice"] = (
-                {"type": "auto"}
-                if thinking
-                else {
-                    "type": "tool",
-                    "name": output.compiled.name,
-                    "disable_parallel_tool_use": True,
-                }
             )
+            if not user_tools:
+                # Forced tool choice is rejected together with extended thinking.
+                body["tool_choice"] = (
+                    {"type": "auto"}
+                    if thinking
+                    else {
+                        "type": "tool",
+                        "name": output.compiled.name,
+                        "disable_parallel_tool_use": True,
+                    }
+                )
+    if tools:
+        body["tools"] = tools
     if stream:
         body["stream"] = True
+    if options.extra_body:
+        body.update(options.extra_body)
     return body
 
 
-def encode(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode one non-streaming Messages request."""
+def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
+    """Encode one Messages request."""
+    wire = _options(config)
     headers = {
         "content-type": "application/json",
-        "accept": "application/json",
-        "anthropic-version": config.api_version or "2023-06-01",
+        "accept": "text/event-stream" if stream else "application/json",
+        "anthropic-version": wire.version,
     }
-    if config.api_key is not None:
-        headers["x-api-key"] = config.api_key.get()
-    if config.betas:
-        headers["anthropic-beta"] = ",".join(dict.fromkeys(config.betas))
-    headers.update(config.extra_headers())
-    url = f"{config.base_url}/v1/messages"
-    return WireRequest("POST", url, headers, orjson.dumps(encode_body(config, request)))
+    if wire.betas:
+        headers["anthropic-beta"] = ",".join(dict.fromkeys(wire.betas))
+    body = orjson.dumps(encode_body(config, request, stream=stream))
+    return EncodedRequest("chat_stream" if stream else "chat", "/v1/messages", body, headers)
+
+
+# -- decoding ---------------------------------------------------------------------------------
 
 
 def decode_usage(raw: Any) -> Usage:
-    """Map Anthropic's ``usage`` (cache reads count as cached input)."""
+    """Map Anthropic's ``usage``: input tokens count cache reads and writes; both are also
+    reported apart."""
     u = as_dict(raw)
 
     def n(key: str) -> int:
@@ -165,6 +388,7 @@ def decode_usage(raw: Any) -> Usage:
         input_tokens=n("input_tokens") + cached + created,
         output_tokens=n("output_tokens"),
         cached_input_tokens=cached,
+        cache_write_tokens=created,
     )
 
 
@@ -174,106 +398,137 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     return error_from_body(provider, response, status)
 
 
+def _citation(raw: Any) -> Citation:
+    c = as_dict(raw)
+    kind = str(c.get("type") or "")
+
+    def s(key: str) -> str | None:
+        value = c.get(key)
+        return value if isinstance(value, str) else None
+
+    def i(*keys: str) -> int | None:
+        for key in keys:
+            value = c.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+        return None
+
+    index = c.get("document_index")
+    return Citation(
+        cited_text=s("cited_text"),
+        url=s("url"),
+        title=s("document_title") or s("title"),
+        start=i("start_char_index", "start_page_number", "start_block_index"),
+        end=i("end_char_index", "end_page_number", "end_block_index"),
+        source=f"document:{index}" if isinstance(index, int) else kind or None,
+        raw=c,
+    )
+
+
+def _apply_block(block: dict[str, Any], index: int, state: StreamState) -> list[Delta]:
+    """Apply one complete (or just started) content block."""
+    kind = block.get("type")
+    deltas: list[Delta] = []
+    if kind == "text":
+        text = block.get("text")
+        state.text(text if isinstance(text, str) else "", key=index)
+        if isinstance(text, str) and text:
+            deltas.append(("text", text))
+        for citation in as_list(block.get("citations")):
+            state.cite(_citation(citation), key=index)
+    elif kind == "thinking":
+        thinking = block.get("thinking")
+        state.think(thinking if isinstance(thinking, str) else "", key=index)
+        if isinstance(block.get("signature"), str) and block["signature"]:
+            state.sign(block["signature"], key=index)
+    elif kind == "redacted_thinking":
+        state.redacted(str(block.get("data") or ""), key=index)
+    elif kind in ("tool_use", "server_tool_use"):
+        call = state.call(index)
+        call.id, call.name = str(block.get("id") or ""), str(block.get("name") or "")
+        tool_input = block.get("input")
+        if isinstance(tool_input, dict) and tool_input:
+            call.arguments.append(orjson.dumps(tool_input).decode())
+    return deltas
+
+
+def _finish(stop: Any, state: StreamState) -> None:
+    if stop is None:
+        return
+    reason = _STOP.get(str(stop), "other")
+    state.finish_with(str(stop), reason)
+    if reason == "refusal":
+        texts = [p.text for p in state.parts() if isinstance(p, TextPart)]
+        state.refusal_reason = "".join(texts) or "the model refused to answer"
+
+
 def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     """Decode a Messages response; raise the typed error for error responses."""
     body = parse_json_body(response.body)
     data = as_dict(body)
     if response.status >= 400 or data.get("type") == "error":
         raise decode_error(provider, response)
-    texts: list[str] = []
-    thoughts: list[str] = []
-    calls: list[ToolCall] = []
-    for raw_block in as_list(data.get("content")):
+    state = StreamState(provider, request_id=request_id_of(response.headers))
+    for index, raw_block in enumerate(as_list(data.get("content"))):
         block = as_dict(raw_block)
-        kind = block.get("type")
-        if kind == "text" and isinstance(block.get("text"), str):
-            texts.append(block["text"])
-        elif kind == "thinking" and isinstance(block.get("thinking"), str):
-            thoughts.append(block["thinking"])
-        elif kind in ("tool_use", "server_tool_use"):
-            calls.append(
-                ToolCall(
-                    id=str(block.get("id") or ""),
-                    name=str(block.get("name") or ""),
-                    arguments=orjson.dumps(block.get("input", {})).decode(),
-                )
-            )
-    stop = data.get("stop_reason")
-    finish = _STOP.get(str(stop), "other") if stop is not None else None
-    text = "".join(texts) if texts else None
-    refusal = (text or "the model refused to answer") if finish == "refusal" else None
-    model = data.get("model")
-    message_id = data.get("id")
-    return DecodedCompletion(
-        text=text,
-        finish_reason=finish,
-        usage=decode_usage(data.get("usage")),
-        model=model if isinstance(model, str) else None,
-        response_id=message_id if isinstance(message_id, str) else None,
-        request_id=request_id_of(response.headers),
-        refusal=refusal,
-        raw_finish_reason=str(stop) if stop is not None else None,
-        tool_calls=tuple(calls),
-        reasoning="".join(thoughts) if thoughts else None,
-        raw=body,
-    )
-
-
-def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode a streaming request (``stream: true``)."""
-    wire = encode(config, request)
-    body = orjson.dumps(encode_body(config, request, stream=True))
-    headers = {**wire.headers, "accept": "text/event-stream"}
-    return WireRequest("POST", wire.url, headers, body)
+        _apply_block(block, index, state)
+        if block.get("type") in ("tool_use", "server_tool_use") and not block.get("input"):
+            state.call(index).arguments.append("{}")  # a call without arguments
+    _finish(data.get("stop_reason"), state)
+    state.usage = decode_usage(data.get("usage"))
+    model, message_id = data.get("model"), data.get("id")
+    state.model = model if isinstance(model, str) else None
+    state.response_id = message_id if isinstance(message_id, str) else None
+    return state.decoded(raw=body)
 
 
 def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
     """Apply one Messages stream event (``message_start``, ``content_block_*``,
-    ``message_delta``, ``ping``, ``error``)."""
-    data = as_dict(orjson.loads(event.data))
+    ``message_delta``, ``message_stop``, ``ping``, ``error``)."""
+    data = as_dict(load_event_json(provider, event.data))
     kind = data.get("type", event.event)
     if kind == "error" or event.event == "error":
         raise stream_error(provider, data, state.request_id)
     deltas: list[Delta] = []
     if kind == "message_start":
         message = as_dict(data.get("message"))
-        state.model = message.get("model", state.model)
-        state.response_id = message.get("id", state.response_id)
+        model, message_id = message.get("model"), message.get("id")
+        state.model = model if isinstance(model, str) else state.model
+        state.response_id = message_id if isinstance(message_id, str) else state.response_id
         state.usage = decode_usage(message.get("usage"))
     elif kind == "content_block_start":
-        index = int(data.get("index", 0))
-        block = as_dict(data.get("content_block"))
-        if block.get("type") in ("tool_use", "server_tool_use"):
-            call = state.call(index)
-            call.id, call.name = str(block.get("id") or ""), str(block.get("name") or "")
-        elif block.get("type") == "text" and block.get("text"):
-            state.texts.append(str(block["text"]))
-            deltas.append(("text", str(block["text"])))
+        index = as_int(data.get("index"))
+        deltas += _apply_block(as_dict(data.get("content_block")), index, state)
     elif kind == "content_block_delta":
-        index = int(data.get("index", 0))
+        index = as_int(data.get("index"))
         delta = as_dict(data.get("delta"))
         dtype = delta.get("type")
         if dtype == "text_delta" and isinstance(delta.get("text"), str):
-            state.texts.append(delta["text"])
+            state.text(delta["text"], key=index)
             deltas.append(("text", delta["text"]))
         elif dtype == "input_json_delta" and isinstance(delta.get("partial_json"), str):
             if delta["partial_json"]:
                 state.call(index).arguments.append(delta["partial_json"])
                 deltas.append((index, delta["partial_json"]))
         elif dtype == "thinking_delta" and isinstance(delta.get("thinking"), str):
-            state.reasoning.append(delta["thinking"])
+            state.think(delta["thinking"], key=index)
+        elif dtype == "signature_delta" and isinstance(delta.get("signature"), str):
+            state.sign(delta["signature"], key=index)
+        elif dtype == "citations_delta":
+            state.cite(_citation(delta.get("citation")), key=index)
     elif kind == "message_delta":
-        delta = as_dict(data.get("delta"))
-        stop = delta.get("stop_reason")
-        if stop is not None:
-            state.finish_raw = str(stop)
-            state.finish = _STOP.get(str(stop), "other")
-            if state.finish == "refusal":
-                state.refusal.append("".join(state.texts) or "the model refused to answer")
+        _finish(as_dict(data.get("delta")).get("stop_reason"), state)
         usage = as_dict(data.get("usage"))
         if isinstance(usage.get("output_tokens"), int):
             state.usage = replace(state.usage, output_tokens=usage["output_tokens"])
+    elif kind == "message_stop":
+        state.done = True
     return deltas
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)
+def new_stream(provider: str) -> SSEStream:
+    """A fresh SSE decoding session."""
+    return SSEStream(provider, stream_event)
+
+
+CODEC = FunctionCodec("anthropic-messages", output_spec, encode, decode, decode_error, new_stream)

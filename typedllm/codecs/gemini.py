@@ -1,16 +1,31 @@
 """Google Gemini ``generateContent`` wire codec (pure: no I/O); Gemini API and Vertex AI.
 
 Encoding
-    ``POST {base_url}/models/{model}:generateContent`` with ``x-goog-api-key`` (Gemini API) or a
-    bearer token (Vertex AI). Messages become ``contents`` (``assistant`` -> role ``model``),
-    system messages ``systemInstruction``. ``generationConfig`` carries ``temperature``,
-    ``topP``, ``maxOutputTokens``, ``candidateCount: 1``, ``thinkingConfig`` and, for a schema,
+    ``POST /models/{model}:generateContent`` below the host's base URL (the Vertex host's base
+    ends in ``/publishers/google``); the key or token header is the auth step's. Messages become
+    ``contents`` (``assistant`` -> role ``model``); system messages become
+    ``systemInstruction`` parts, one part per message (never joined). Parts:
+
+    * ``text``; media as ``inlineData`` (bytes) or ``fileData`` (a URL or ``gs://`` URI);
+    * model turns: Gemini thoughts (``thought: true``) and ``functionCall`` parts with their
+      ``thoughtSignature`` sent back unchanged (Gemini 3 requires the signatures);
+    * tool results are ``functionResponse`` parts (``response: {"output": ...}`` or
+      ``{"error": ...}``) in one user turn per run of results; media returned by tools follow
+      as parts of that turn;
+    * tools are ``functionDeclarations`` with ``parametersJsonSchema`` (the
+      ``gemini-json-schema`` dialect) or, on models with the OpenAPI subset only,
+      ``parameters``; ``toolConfig.functionCallingConfig`` carries the tool choice.
+
+    ``generationConfig`` carries ``temperature``, ``topP``, ``topK``, ``maxOutputTokens``,
+    ``stopSequences``, ``seed``, ``candidateCount: 1``, ``thinkingConfig`` and, for a schema,
     ``responseMimeType: application/json`` with ``responseJsonSchema`` (2.0+ models) or the
     OpenAPI-subset ``responseSchema`` (older models).
 
 Decoding
     ``candidates[0].content.parts``: text parts are the answer, ``thought: true`` parts the
-    reasoning, ``functionCall`` parts tool calls. ``finishReason``: ``STOP`` -> stop,
+    reasoning, ``functionCall`` parts tool calls (an id is made up when Gemini gives none, so
+    results can answer it), ``thoughtSignature`` kept on the part it came with. Citations come
+    from ``citationMetadata`` and ``groundingMetadata``. ``finishReason``: ``STOP`` -> stop,
     ``MAX_TOKENS`` -> length; ``SAFETY``, ``RECITATION``, ``PROHIBITED_CONTENT``, ``BLOCKLIST``,
     ``SPII``, ``IMAGE_SAFETY`` and ``MODEL_ARMOR`` -> a refusal naming the reason; a prompt
     blocked by ``promptFeedback.blockReason`` is a refusal too. ``usageMetadata`` -> usage
@@ -19,30 +34,53 @@ Decoding
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import orjson
 
-from .._config import ClientConfig
-from .._errors import APIStatusError
+from .._completion import FinishReason, Usage
+from .._config import ClientConfig, GeminiOptions
+from .._errors import APIStatusError, ConfigurationError
 from .._jsonutil import as_dict, as_int, as_list
-from .._messages import FinishReason, Usage
-from .._wire import WireRequest, WireResponse
+from .._messages import (
+    AudioPart,
+    CachePoint,
+    Citation,
+    DocumentPart,
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    TextPart,
+    ToolCall,
+)
+from .._wire import EncodedRequest, WireResponse
 from ..schema import compile_schema
 from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    Delta,
     FunctionCodec,
     OutputSpec,
     error_from_body,
     parse_json_body,
     request_id_of,
 )
-from ._stream import Delta, StreamState, stream_error
+from ._parts import b64, call_arguments, json_or_text, synthetic_call_id, tool_name_for, tool_schema
+from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
-__all__ = ["CODEC", "decode", "encode", "encode_body", "encode_stream", "stream_event"]
+__all__ = [
+    "CODEC",
+    "decode",
+    "decode_error",
+    "decode_usage",
+    "encode",
+    "encode_body",
+    "new_stream",
+    "output_spec",
+    "stream_event",
+]
 
 _BLOCKED = frozenset(
     {
@@ -64,6 +102,12 @@ _FINISH: dict[str, FinishReason] = {
     "UNEXPECTED_TOOL_CALL": "other",
     "OTHER": "other",
 }
+_MODES = {"auto": "AUTO", "required": "ANY", "none": "NONE"}
+
+
+def _options(config: ClientConfig) -> GeminiOptions:
+    options = config.wire_options
+    return options if isinstance(options, GeminiOptions) else GeminiOptions()
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
@@ -73,51 +117,163 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     return OutputSpec(compile_schema(schema, "gemini-json-schema"), "response_json_schema")
 
 
+# -- encoding ---------------------------------------------------------------------------------
+
+
+def _media(part: ImagePart | DocumentPart | AudioPart) -> dict[str, Any]:
+    if part.data is not None:
+        return {"inlineData": {"mimeType": part.media_type, "data": b64(part.data)}}
+    if not part.media_type:
+        raise ConfigurationError(
+            f"Gemini needs the media type of {part.url!r}: pass media_type= to the part"
+        )
+    return {"fileData": {"mimeType": part.media_type, "fileUri": part.url}}
+
+
+def _input_parts(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for part in parts:
+        if isinstance(part, TextPart):
+            out.append({"text": part.text})
+        elif isinstance(part, (ImagePart, DocumentPart, AudioPart)):
+            out.append(_media(part))
+        elif not isinstance(part, CachePoint):  # Gemini caches implicitly
+            raise ConfigurationError(f"Gemini cannot take {type(part).__name__} in a prompt")
+    return out
+
+
+def _model_parts(message: Message) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for part in message.parts:
+        if isinstance(part, ReasoningPart):
+            if part.provider == "gemini" and (part.text or part.signature):
+                thought: dict[str, Any] = {"text": part.text, "thought": True}
+                if part.signature:
+                    thought["thoughtSignature"] = part.signature
+                out.append(thought)
+        elif isinstance(part, TextPart):
+            text: dict[str, Any] = {"text": part.text}
+            if part.signature:
+                text["thoughtSignature"] = part.signature
+            out.append(text)
+        elif isinstance(part, ToolCall):
+            call: dict[str, Any] = {"name": part.name, "args": call_arguments(part)}
+            if part.id:
+                call["id"] = part.id
+            entry: dict[str, Any] = {"functionCall": call}
+            if part.signature:
+                entry["thoughtSignature"] = part.signature
+            out.append(entry)
+    return out or [{"text": ""}]
+
+
+def _function_response(messages: tuple[Message, ...], index: int) -> list[dict[str, Any]]:
+    message = messages[index]
+    text = message.content
+    value = json_or_text(text)
+    response: dict[str, Any] = {"error" if message.is_error else "output": value}
+    function: dict[str, Any] = {"name": tool_name_for(messages, index), "response": response}
+    if message.tool_call_id:
+        function["id"] = message.tool_call_id
+    media = [p for p in message.parts if isinstance(p, (ImagePart, DocumentPart, AudioPart))]
+    return [{"functionResponse": function}, *(_media(p) for p in media)]
+
+
+def _contents(request: ChatRequest) -> list[dict[str, Any]]:
+    contents: list[dict[str, Any]] = []
+    messages = request.messages
+    after_results = False
+    for index, message in enumerate(messages):
+        if message.role == "system":
+            continue
+        if message.role == "tool":
+            parts = _function_response(messages, index)
+            if after_results:
+                contents[-1]["parts"] += parts
+            else:
+                contents.append({"role": "user", "parts": parts})
+                after_results = True
+            continue
+        after_results = False
+        if message.role == "assistant":
+            contents.append({"role": "model", "parts": _model_parts(message)})
+        else:
+            contents.append(
+                {"role": "user", "parts": _input_parts(message.parts) or [{"text": ""}]}
+            )
+    return contents
+
+
+def _tools(config: ClientConfig, request: ChatRequest) -> list[dict[str, Any]]:
+    openapi = config.model_info.structured_output == "openapi"
+    declarations: list[dict[str, Any]] = []
+    for tool in request.tools:
+        declaration: dict[str, Any] = {"name": tool.name, "description": tool.description}
+        if openapi:
+            declaration["parameters"] = tool_schema(tool, "gemini-openapi")
+        else:
+            declaration["parametersJsonSchema"] = tool_schema(tool, "gemini-json-schema")
+        declarations.append(declaration)
+    return [{"functionDeclarations": declarations}]
+
+
 def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
     """The JSON request body."""
-    systems = [m.content for m in request.messages if m.role == "system"]
-    contents: list[dict[str, Any]] = [
-        {"role": "model" if m.role == "assistant" else "user", "parts": [{"text": m.content}]}
-        for m in request.messages
-        if m.role != "system"
-    ]
-    body: dict[str, Any] = {"contents": contents}
+    systems = [m for m in request.messages if m.role == "system"]
+    body: dict[str, Any] = {"contents": _contents(request)}
     if systems:
-        body["systemInstruction"] = {"parts": [{"text": "\n\n".join(systems)}]}
+        body["systemInstruction"] = {"parts": [{"text": m.content} for m in systems]}
+    if request.tools:
+        body["tools"] = _tools(config, request)
+        choice = request.tool_choice
+        if choice is not None:
+            calling: dict[str, Any] = {"mode": _MODES.get(choice, "ANY")}
+            if choice not in _MODES:
+                calling["allowedFunctionNames"] = [choice]
+            body["toolConfig"] = {"functionCallingConfig": calling}
+    options = request.options
     generation: dict[str, Any] = {"candidateCount": 1}
-    if config.temperature is not None:
-        generation["temperature"] = config.temperature
-    if config.top_p is not None:
-        generation["topP"] = config.top_p
-    if config.max_tokens is not None:
-        generation["maxOutputTokens"] = config.max_tokens
-    if config.seed is not None:
-        generation["seed"] = config.seed
-    if config.thinking_budget is not None:
-        generation["thinkingConfig"] = {
-            "thinkingBudget": config.thinking_budget,
-            "includeThoughts": config.thinking_budget != 0,
-        }
+    if options.temperature is not None:
+        generation["temperature"] = options.temperature
+    if options.top_p is not None:
+        generation["topP"] = options.top_p
+    if options.top_k is not None:
+        generation["topK"] = options.top_k
+    if options.max_tokens is not None:
+        generation["maxOutputTokens"] = options.max_tokens
+    if options.stop:
+        generation["stopSequences"] = list(options.stop)
+    if options.seed is not None:
+        generation["seed"] = options.seed
+    budget = _options(config).thinking_budget
+    if budget is not None:
+        generation["thinkingConfig"] = {"thinkingBudget": budget, "includeThoughts": budget != 0}
     output = request.output
     if output is not None:
         generation["responseMimeType"] = "application/json"
         key = "responseSchema" if output.mode == "response_schema" else "responseJsonSchema"
         generation[key] = output.compiled.schema
     body["generationConfig"] = generation
+    if options.extra_body:
+        body.update(options.extra_body)
     return body
 
 
-def encode(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode one non-streaming ``generateContent`` request."""
-    headers = {"content-type": "application/json", "accept": "application/json"}
-    if config.api_key is not None:
-        if config.auth == "vertex":
-            headers["authorization"] = f"Bearer {config.api_key.get()}"
-        else:
-            headers["x-goog-api-key"] = config.api_key.get()
-    headers.update(config.extra_headers())
-    url = f"{config.base_url}/models/{config.model}:generateContent"
-    return WireRequest("POST", url, headers, orjson.dumps(encode_body(config, request)))
+def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
+    """Encode one ``generateContent`` request (``:streamGenerateContent?alt=sse`` when
+    streaming)."""
+    headers = {
+        "content-type": "application/json",
+        "accept": "text/event-stream" if stream else "application/json",
+    }
+    body = orjson.dumps(encode_body(config, request))
+    if stream:
+        path = f"/models/{config.model}:streamGenerateContent"
+        return EncodedRequest("chat_stream", path, body, headers, (("alt", "sse"),))
+    return EncodedRequest("chat", f"/models/{config.model}:generateContent", body, headers)
+
+
+# -- decoding ---------------------------------------------------------------------------------
 
 
 def decode_usage(raw: Any) -> Usage:
@@ -151,55 +307,117 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     if response.status >= 400 or any("error" in c for c in chunks):
         raise decode_error(provider, response)
     # One decoder for both: a complete response is a stream of one chunk (or of the array's).
-    state = StreamState(request_id=request_id_of(response.headers))
+    state = StreamState(provider, request_id=request_id_of(response.headers))
     for chunk in chunks:
-        stream_event(provider, SSEEvent(orjson.dumps(chunk).decode()), state)
-    return replace(state.decoded(), raw=body)
+        _apply_chunk(provider, chunk, state)
+    return state.decoded(raw=body)
 
 
-def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode a streaming request (``:streamGenerateContent?alt=sse``)."""
-    wire = encode(config, request)
-    url = wire.url.replace(":generateContent", ":streamGenerateContent?alt=sse")
-    return WireRequest("POST", url, {**wire.headers, "accept": "text/event-stream"}, wire.body)
+def _citations(candidate: dict[str, Any]) -> list[Citation]:
+    out: list[Citation] = []
+    for raw in as_list(as_dict(candidate.get("citationMetadata")).get("citationSources")):
+        source = as_dict(raw)
+        start, end, uri = source.get("startIndex"), source.get("endIndex"), source.get("uri")
+        out.append(
+            Citation(
+                url=uri if isinstance(uri, str) else None,
+                start=start if isinstance(start, int) else None,
+                end=end if isinstance(end, int) else None,
+                source="citation",
+                raw=source,
+            )
+        )
+    grounding = as_dict(candidate.get("groundingMetadata"))
+    chunks = [as_dict(as_dict(c).get("web")) for c in as_list(grounding.get("groundingChunks"))]
+    for raw in as_list(grounding.get("groundingSupports")):
+        support = as_dict(raw)
+        segment = as_dict(support.get("segment"))
+        for i in as_list(support.get("groundingChunkIndices")):
+            web = chunks[i] if isinstance(i, int) and 0 <= i < len(chunks) else {}
+            uri, title = web.get("uri"), web.get("title")
+            text, start, end = (
+                segment.get("text"),
+                segment.get("startIndex"),
+                segment.get("endIndex"),
+            )
+            out.append(
+                Citation(
+                    cited_text=text if isinstance(text, str) else None,
+                    url=uri if isinstance(uri, str) else None,
+                    title=title if isinstance(title, str) else None,
+                    start=start if isinstance(start, int) else None,
+                    end=end if isinstance(end, int) else None,
+                    source="grounding",
+                    raw=support,
+                )
+            )
+    return out
 
 
-def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
-    """Apply one streamed ``GenerateContentResponse`` chunk."""
-    chunk = as_dict(orjson.loads(event.data))
+def _apply_chunk(provider: str, chunk: dict[str, Any], state: StreamState) -> list[Delta]:
     if "error" in chunk:
         raise stream_error(provider, chunk, state.request_id)
+    model, response_id = chunk.get("modelVersion"), chunk.get("responseId")
+    state.model = model if isinstance(model, str) else state.model
+    state.response_id = response_id if isinstance(response_id, str) else state.response_id
     deltas: list[Delta] = []
     candidates = as_list(chunk.get("candidates"))
     candidate = as_dict(candidates[0]) if candidates else {}
     for raw_part in as_list(as_dict(candidate.get("content")).get("parts")):
         part = as_dict(raw_part)
+        signature = part.get("thoughtSignature") or part.get("thought_signature")
         if isinstance(part.get("text"), str):
             if part.get("thought"):
-                state.reasoning.append(part["text"])
-            elif part["text"]:
-                state.texts.append(part["text"])
-                deltas.append(("text", part["text"]))
-        elif "functionCall" in part:
-            call = as_dict(part["functionCall"])
-            target = state.call(len(state.calls))
-            target.id, target.name = str(call.get("id") or ""), str(call.get("name") or "")
-            target.arguments.append(orjson.dumps(call.get("args", {})).decode())
+                state.think(part["text"])
+                if isinstance(signature, str):
+                    state.sign(signature)
+            else:
+                if part["text"]:
+                    state.text(part["text"])
+                    deltas.append(("text", part["text"]))
+                if isinstance(signature, str):
+                    state.sign_text(signature)
+        elif "functionCall" in part or "function_call" in part:
+            fn = as_dict(part.get("functionCall") or part.get("function_call"))
+            index = len(state.calls)
+            target = state.call(index)
+            target.name = str(fn.get("name") or "")
+            target.arguments.append(orjson.dumps(fn.get("args") or {}).decode())
+            given = fn.get("id")
+            target.id = (
+                given
+                if isinstance(given, str) and given
+                else synthetic_call_id(state.response_id, index, target.name, target.arguments[0])
+            )
+            if isinstance(signature, str):
+                target.signature = signature
+    for citation in _citations(candidate):
+        state.cite(citation)
     reason = candidate.get("finishReason")
     if isinstance(reason, str):
-        state.finish_raw = reason
-        state.finish = "refusal" if reason in _BLOCKED else _FINISH.get(reason, "other")
+        state.finish_with(reason, "refusal" if reason in _BLOCKED else _FINISH.get(reason, "other"))
         if reason in _BLOCKED:
-            state.refusal.append(f"the response was blocked (finishReason {reason})")
+            state.refusal_reason = f"the response was blocked (finishReason {reason})"
     block = as_dict(chunk.get("promptFeedback")).get("blockReason")
-    if isinstance(block, str) and not state.texts:
-        state.finish_raw, state.finish = block, "refusal"
-        state.refusal.append(f"the prompt was blocked (blockReason {block})")
+    if isinstance(block, str) and not any(b.kind == "text" for b in state.blocks):
+        state.finish_with(block, "refusal")
+        state.refusal_reason = f"the prompt was blocked (blockReason {block})"
     if chunk.get("usageMetadata"):
         state.usage = decode_usage(chunk["usageMetadata"])
-    state.model = chunk.get("modelVersion", state.model)
-    state.response_id = chunk.get("responseId", state.response_id)
     return deltas
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)
+def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
+    """Apply one streamed ``GenerateContentResponse`` chunk (Gemini streams end when the
+    server closes the body)."""
+    return _apply_chunk(provider, as_dict(load_event_json(provider, event.data)), state)
+
+
+def new_stream(provider: str) -> SSEStream:
+    """A fresh SSE decoding session."""
+    return SSEStream(provider, stream_event)
+
+
+CODEC = FunctionCodec(
+    "gemini-generate-content", output_spec, encode, decode, decode_error, new_stream
+)

@@ -6,7 +6,7 @@ prefix is reasoning, as is ``message.thinking``), ``message.tool_calls`` are com
 ``length`` -> truncation) and the counts ``prompt_eval_count`` / ``eval_count``. An ``error``
 line raises the typed error.
 
-Request encoding and the non-streaming decoder arrive with the Ollama client (issue 5).
+Request encoding and the non-streaming decoder arrive with the Ollama client.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any
 
 import orjson
 
+from .._completion import FinishReason, Usage
 from .._jsonutil import as_dict, as_list
-from .._messages import FinishReason, Usage
-from ._stream import Delta, StreamState, stream_error
+from ._base import Delta
+from ._stream import NDJSONStream, StreamState, stream_error
 
-__all__ = ["StreamThinkSplitter", "stream_line"]
+__all__ = ["StreamThinkSplitter", "new_stream", "stream_line"]
 
 _DONE: dict[str, FinishReason] = {"stop": "stop", "length": "length", "load": "other"}
 
@@ -76,18 +77,19 @@ def stream_line(
     if "error" in data:
         raise stream_error(provider, {"error": {"message": str(data["error"])}}, state.request_id)
     deltas: list[Delta] = []
-    state.model = data.get("model", state.model)
+    model = data.get("model")
+    state.model = model if isinstance(model, str) else state.model
     message = as_dict(data.get("message"))
+    if isinstance(message.get("thinking"), str) and message["thinking"]:
+        state.think(message["thinking"])
     content = message.get("content")
     if isinstance(content, str) and content:
         answer, thought = splitter.feed(content)
         if thought:
-            state.reasoning.append(thought)
+            state.think(thought)
         if answer:
-            state.texts.append(answer)
+            state.text(answer)
             deltas.append(("text", answer))
-    if isinstance(message.get("thinking"), str):
-        state.reasoning.append(message["thinking"])
     for raw_call in as_list(message.get("tool_calls")):
         fn = as_dict(as_dict(raw_call).get("function"))
         call = state.call(len(state.calls))
@@ -97,11 +99,11 @@ def stream_line(
     if data.get("done"):
         leftover = splitter.flush()
         if leftover:
-            state.reasoning.append(leftover)
+            state.think(leftover)
         reason = str(data.get("done_reason") or "stop")
-        state.finish_raw = reason
-        state.finish = (
-            "tool_calls" if state.calls and reason == "stop" else _DONE.get(reason, "other")
+        state.finish_with(
+            reason,
+            "tool_calls" if state.calls and reason == "stop" else _DONE.get(reason, "other"),
         )
         prompt = data.get("prompt_eval_count")
         output = data.get("eval_count")
@@ -109,4 +111,15 @@ def stream_line(
             input_tokens=prompt if isinstance(prompt, int) else 0,
             output_tokens=output if isinstance(output, int) else 0,
         )
+        state.done = True
     return deltas
+
+
+def new_stream(provider: str) -> NDJSONStream:
+    """A fresh NDJSON decoding session (with its own ``<think>`` splitter)."""
+    splitter = StreamThinkSplitter()
+
+    def apply(provider: str, line: Any, state: StreamState) -> list[Delta]:
+        return stream_line(provider, line, state, splitter)
+
+    return NDJSONStream(provider, apply)

@@ -1,19 +1,34 @@
 """OpenAI Chat Completions wire codec (pure: no I/O).
 
 Encoding
-    ``POST {base_url}/chat/completions`` with ``Authorization: Bearer <key>`` (when a key is set).
-    System messages become ``developer`` messages for OpenAI reasoning models (the role those
-    models document). A schema is requested per :data:`~typedllm._config.StructuredOutputMode`:
-    ``strict`` and ``json_schema`` send ``response_format: {"type": "json_schema", ...}`` with
-    ``strict`` true/false; ``json_object`` sends JSON mode plus the schema in the instructions;
-    ``prompt`` sends only the instructions.
+    ``POST /chat/completions`` below the host's base URL. Messages map one to one, system
+    messages stay separate (as ``developer`` messages for OpenAI reasoning models):
+
+    * user content is a string, or a list of ``text``, ``image_url`` (a URL or a ``data:`` URL),
+      ``file`` (a PDF as ``file_data``) and ``input_audio`` parts;
+    * assistant messages carry ``content`` and ``tool_calls`` (reasoning is not sent back: the
+      wire has no field for it);
+    * tool results are ``tool`` messages with their ``tool_call_id``; media returned by tools
+      (which ``tool`` messages cannot hold) follow in one user message after the results;
+    * tools are ``{"type": "function", "function": {...}}`` with the parameters through the
+      ``openai-strict`` dialect (``strict: true``) or the ``openai-json-schema`` one.
+
+    A schema is requested per :data:`~typedllm._config.StructuredOutputMode`: ``strict`` and
+    ``json_schema`` send ``response_format: {"type": "json_schema", ...}`` with ``strict``
+    true/false; ``json_object`` sends JSON mode plus the schema in the instructions; ``prompt``
+    sends only the instructions.
 
 Decoding
-    ``choices[0].message``: ``content`` (a string, or a list of text parts on some hosts),
-    ``refusal``, ``tool_calls``, and reasoning text from ``reasoning_content`` (DeepSeek,
-    llama.cpp), ``reasoning`` (OpenRouter, Groq, Ollama) or a leading ``<think>`` block.
-    ``usage`` maps ``prompt_tokens``/``completion_tokens`` and the cached/reasoning details.
-    A body with ``error`` and no ``choices`` is an error even under HTTP 200 (OpenRouter).
+    ``choices[0].message``: ``content`` (a string, or a list of text parts on some hosts) with
+    its ``annotations`` (URL citations), ``refusal``, ``tool_calls``, and reasoning from
+    ``reasoning_content`` (DeepSeek, llama.cpp), ``reasoning`` (OpenRouter, Groq, Ollama),
+    ``thinking`` parts (Mistral) or a leading ``<think>`` block. ``usage`` maps
+    ``prompt_tokens``/``completion_tokens`` and the cached/reasoning details. A body with
+    ``error`` and no ``choices`` is an error even under HTTP 200 (OpenRouter).
+
+Streaming
+    ``chat.completion.chunk`` events; deltas are routed by ``choices[].index`` (other choices
+    than the first never mix into the answer); ``data: [DONE]`` ends the stream.
 """
 
 from __future__ import annotations
@@ -23,38 +38,56 @@ from typing import Any, cast
 
 import orjson
 
-from .._config import ClientConfig
+from .._completion import FinishReason, Usage
+from .._config import ClientConfig, OpenAIChatOptions
 from .._errors import APIStatusError
-from .._jsonutil import as_int
-from .._messages import FinishReason, Message, ToolCall, Usage
-from .._wire import WireRequest, WireResponse
+from .._jsonutil import as_dict, as_int, as_list
+from .._messages import (
+    AudioPart,
+    CachePoint,
+    Citation,
+    DocumentPart,
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolCall,
+)
+from .._wire import EncodedRequest, WireResponse
 from ..schema import CompiledSchema, Dialect, compile_schema
 from ..streaming import SSEEvent
 from ._base import (
     ChatRequest,
     DecodedCompletion,
+    Delta,
     FunctionCodec,
     OutputSpec,
-    as_dict,
-    as_list,
     error_from_body,
     parse_json_body,
     request_id_of,
 )
-from ._stream import Delta, StreamState, stream_error
+from ._parts import b64, data_url, tool_schema, unsupported
+from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
 __all__ = [
     "CODEC",
     "decode",
     "decode_error",
+    "decode_usage",
     "encode",
     "encode_body",
-    "encode_stream",
+    "finish_reason_of",
     "is_error_body",
+    "new_stream",
+    "output_spec",
     "schema_instructions",
     "split_think",
     "stream_event",
 ]
+
+WIRE = "OpenAI Chat Completions"
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -73,6 +106,11 @@ _FINISH: dict[str, FinishReason] = {
 _THINK = re.compile(r"^\s*<think>(.*?)</think>\s*", re.DOTALL)
 
 
+def _options(config: ClientConfig) -> OpenAIChatOptions:
+    options = config.wire_options
+    return options if isinstance(options, OpenAIChatOptions) else OpenAIChatOptions()
+
+
 def schema_instructions(compiled: CompiledSchema) -> str:
     """Instructions that carry the schema in the prompt (JSON mode and prompt-only hosts)."""
     schema = orjson.dumps(compiled.schema).decode()
@@ -82,49 +120,155 @@ def schema_instructions(compiled: CompiledSchema) -> str:
     )
 
 
-def _role(config: ClientConfig, message: Message) -> str:
-    if message.role == "system" and config.provider == "openai" and config.model_info.reasoning:
-        return "developer"
-    return message.role
+# -- encoding ---------------------------------------------------------------------------------
+
+
+def _media(part: Part) -> dict[str, Any]:
+    if isinstance(part, ImagePart):
+        image: dict[str, Any] = {"url": data_url(part)}
+        if part.detail is not None:
+            image["detail"] = part.detail
+        return {"type": "image_url", "image_url": image}
+    if isinstance(part, DocumentPart):
+        if part.data is None:
+            raise unsupported(WIRE, part, "by URL (pass the document's bytes)")
+        file: dict[str, Any] = {
+            "filename": part.title or "document.pdf",
+            "file_data": data_url(part),
+        }
+        return {"type": "file", "file": file}
+    if isinstance(part, AudioPart):
+        if part.data is None:
+            raise unsupported(WIRE, part, "by URL (pass the audio's bytes)")
+        return {
+            "type": "input_audio",
+            "input_audio": {"data": b64(part.data), "format": part.format},
+        }
+    raise unsupported(WIRE, part, "in a prompt")
+
+
+def _content(parts: tuple[Part, ...]) -> str | list[dict[str, Any]]:
+    """A string for text alone, else a list of content parts."""
+    visible = [p for p in parts if not isinstance(p, CachePoint)]
+    if len(visible) <= 1 and all(isinstance(p, TextPart) for p in visible):
+        return visible[0].text if visible else ""  # type: ignore[union-attr]
+    return [
+        {"type": "text", "text": p.text} if isinstance(p, TextPart) else _media(p) for p in visible
+    ]
+
+
+def _assistant(message: Message) -> dict[str, Any]:
+    texts = [p.text for p in message.parts if isinstance(p, TextPart)]
+    entry: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts else None}
+    refusals = [p.text for p in message.parts if isinstance(p, RefusalPart)]
+    if refusals:
+        entry["refusal"] = "".join(refusals)
+    if message.tool_calls:
+        entry["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in message.tool_calls
+        ]
+    if entry["content"] is None and "tool_calls" not in entry:
+        entry["content"] = ""
+    return entry
+
+
+def _messages(config: ClientConfig, request: ChatRequest) -> list[dict[str, Any]]:
+    system_role = "developer" if _options(config).developer_role else "system"
+    out: list[dict[str, Any]] = []
+    pending_media: list[Part] = []  # media from tool results, sent after the run of results
+    for message in request.messages:
+        if message.role != "tool" and pending_media:
+            out.append({"role": "user", "content": _content(tuple(pending_media))})
+            pending_media = []
+        if message.role == "system":
+            out.append({"role": system_role, "content": message.content})
+        elif message.role == "user":
+            out.append({"role": "user", "content": _content(message.parts)})
+        elif message.role == "assistant":
+            out.append(_assistant(message))
+        else:
+            media = [
+                p for p in message.parts if isinstance(p, (ImagePart, DocumentPart, AudioPart))
+            ]
+            text = message.content
+            if media:
+                pending_media += [TextPart(f"Media returned by tool call {message.tool_call_id}:")]
+                pending_media += media
+                text = text or "(the result is in the next message)"
+            if message.is_error:
+                text = f"Error: {text}"
+            out.append({"role": "tool", "tool_call_id": message.tool_call_id, "content": text})
+    if pending_media:
+        out.append({"role": "user", "content": _content(tuple(pending_media))})
+    return out
+
+
+def _tools(request: ChatRequest) -> list[dict[str, Any]]:
+    tools: list[dict[str, Any]] = []
+    for tool in request.tools:
+        dialect: Dialect = "openai-strict" if tool.strict else "openai-json-schema"
+        function: dict[str, Any] = {
+            "name": tool.name,
+            "description": tool.description,
+            "parameters": tool_schema(tool, dialect),
+        }
+        if tool.strict is not None:
+            function["strict"] = tool.strict
+        tools.append({"type": "function", "function": function})
+    return tools
+
+
+def _tool_choice(choice: str) -> Any:
+    if choice in ("auto", "required", "none"):
+        return choice
+    return {"type": "function", "function": {"name": choice}}
 
 
 def encode_body(
     config: ClientConfig, request: ChatRequest, *, stream: bool = False
 ) -> dict[str, Any]:
-    """The JSON request body as a dict (exposed for tests and for streaming)."""
-    messages = list(request.messages)
+    """The JSON request body as a dict (exposed for tests)."""
+    wire = _options(config)
+    messages = _messages(config, request)
     output = request.output
     if output is not None and output.mode in ("json_object", "prompt"):
         # JSON mode requires the word "JSON" in the prompt; the schema instructions carry it.
         instructions = schema_instructions(output.compiled)
-        if messages and messages[0].role == "system":
-            messages[0] = Message("system", messages[0].content + "\n\n" + instructions)
+        first = messages[0] if messages else None
+        if first is not None and first["role"] in ("system", "developer"):
+            messages[0] = {**first, "content": first["content"] + "\n\n" + instructions}
         else:
-            messages.insert(0, Message("system", instructions))
-    wire_messages: list[dict[str, Any]] = []
-    for m in messages:
-        entry: dict[str, Any] = {"role": _role(config, m), "content": m.content}
-        if m.tool_calls:
-            entry["tool_calls"] = [
-                {
-                    "id": tc.id,
-                    "type": "function",
-                    "function": {"name": tc.name, "arguments": tc.arguments},
-                }
-                for tc in m.tool_calls
-            ]
-        wire_messages.append(entry)
-    body: dict[str, Any] = {"model": config.model, "messages": wire_messages}
-    if config.temperature is not None:
-        body["temperature"] = config.temperature
-    if config.top_p is not None:
-        body["top_p"] = config.top_p
-    if config.seed is not None:
-        body["seed"] = config.seed
-    if config.reasoning_effort is not None:
-        body["reasoning_effort"] = config.reasoning_effort
-    if config.max_tokens is not None:
-        body[config.max_tokens_field] = config.max_tokens
+            role = "developer" if wire.developer_role else "system"
+            messages.insert(0, {"role": role, "content": instructions})
+    body: dict[str, Any] = {"model": config.model, "messages": messages}
+    options = request.options
+    if options.temperature is not None:
+        body["temperature"] = options.temperature
+    if options.top_p is not None:
+        body["top_p"] = options.top_p
+    if options.top_k is not None:
+        body["top_k"] = options.top_k  # only OpenAI-compatible hosts: OpenAI itself is gated
+    if options.seed is not None:
+        body["seed"] = options.seed
+    if options.stop:
+        body["stop"] = list(options.stop)
+    if wire.reasoning_effort is not None:
+        body["reasoning_effort"] = wire.reasoning_effort
+    if options.max_tokens is not None:
+        body[wire.max_tokens_field] = options.max_tokens
+    if options.user is not None:
+        body["user"] = options.user
+    if options.metadata:
+        body["metadata"] = dict(options.metadata)
+    if options.cache_key is not None:
+        body["prompt_cache_key"] = options.cache_key
+    if request.tools:
+        body["tools"] = _tools(request)
+        if request.tool_choice is not None:
+            body["tool_choice"] = _tool_choice(request.tool_choice)
+        if options.parallel_tool_calls is not None:
+            body["parallel_tool_calls"] = options.parallel_tool_calls
     if output is not None:
         if output.mode in ("strict", "json_schema"):
             body["response_format"] = {
@@ -139,22 +283,25 @@ def encode_body(
             body["response_format"] = {"type": "json_object"}
     if stream:
         body["stream"] = True
-        body["stream_options"] = {"include_usage": True}
+        if wire.stream_usage:
+            body["stream_options"] = {"include_usage": True}
+    if options.extra_body:
+        body.update(options.extra_body)
     return body
 
 
-def encode(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode one non-streaming Chat Completions request."""
-    headers = {"content-type": "application/json", "accept": "application/json"}
-    if config.api_key is not None:
-        headers["authorization"] = f"Bearer {config.api_key.get()}"
-    headers.update(config.extra_headers())
-    return WireRequest(
-        "POST",
-        f"{config.base_url}/chat/completions",
-        headers,
-        orjson.dumps(encode_body(config, request)),
-    )
+def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
+    """Encode one Chat Completions request (``stream: true`` with usage in the last chunk when
+    streaming)."""
+    headers = {
+        "content-type": "application/json",
+        "accept": "text/event-stream" if stream else "application/json",
+    }
+    body = orjson.dumps(encode_body(config, request, stream=stream))
+    return EncodedRequest("chat_stream" if stream else "chat", "/chat/completions", body, headers)
+
+
+# -- decoding ---------------------------------------------------------------------------------
 
 
 def _text_of(content: Any) -> tuple[str | None, str | None]:
@@ -201,23 +348,16 @@ def split_think(text: str) -> tuple[str, str | None]:
 
 def decode_usage(raw: Any) -> Usage:
     """Map an OpenAI-style ``usage`` object (missing counts are 0)."""
-    if not isinstance(raw, dict):
-        return Usage()
-    u = cast(dict[str, Any], raw)
-    prompt_details = u.get("prompt_tokens_details")
-    completion_details = u.get("completion_tokens_details")
-    cached = 0
-    if isinstance(prompt_details, dict):
-        cached = as_int(cast(dict[str, Any], prompt_details).get("cached_tokens"))
+    u = as_dict(raw)
+    prompt_details = as_dict(u.get("prompt_tokens_details"))
+    completion_details = as_dict(u.get("completion_tokens_details"))
+    cached = as_int(prompt_details.get("cached_tokens"))
     cached = cached or as_int(u.get("prompt_cache_hit_tokens")) or as_int(u.get("cached_tokens"))
-    reasoning = 0
-    if isinstance(completion_details, dict):
-        reasoning = as_int(cast(dict[str, Any], completion_details).get("reasoning_tokens"))
     return Usage(
         input_tokens=as_int(u.get("prompt_tokens")),
         output_tokens=as_int(u.get("completion_tokens")),
         cached_input_tokens=cached,
-        reasoning_tokens=reasoning,
+        reasoning_tokens=as_int(completion_details.get("reasoning_tokens")),
     )
 
 
@@ -232,9 +372,8 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     """The typed error for a non-2xx response (or a 200 response carrying only an error)."""
     status = response.status
     if status < 400:
-        body = parse_json_body(response.body)
-        err = cast(dict[str, Any], body).get("error") if isinstance(body, dict) else None
-        code = cast(dict[str, Any], err).get("code") if isinstance(err, dict) else None
+        err = as_dict(as_dict(parse_json_body(response.body)).get("error"))
+        code = err.get("code")
         status = code if isinstance(code, int) and code >= 400 else 500
     return error_from_body(provider, response, status)
 
@@ -242,6 +381,38 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
 def is_error_body(body: Any) -> bool:
     """Whether a 2xx body is an error in disguise (``error`` and no ``choices``)."""
     return isinstance(body, dict) and "error" in body and "choices" not in body
+
+
+def _citations(message: dict[str, Any]) -> tuple[Citation, ...]:
+    out: list[Citation] = []
+    for raw in as_list(message.get("annotations")):
+        annotation = as_dict(raw)
+        if annotation.get("type") != "url_citation":
+            continue
+        cite = as_dict(annotation.get("url_citation")) or annotation
+        start, end = cite.get("start_index"), cite.get("end_index")
+        out.append(
+            Citation(
+                url=cite.get("url") if isinstance(cite.get("url"), str) else None,
+                title=cite.get("title") if isinstance(cite.get("title"), str) else None,
+                start=start if isinstance(start, int) else None,
+                end=end if isinstance(end, int) else None,
+                source="url_citation",
+                raw=annotation,
+            )
+        )
+    return tuple(out)
+
+
+def _call(raw_call: Any) -> ToolCall:
+    call = as_dict(raw_call)
+    fn = as_dict(call.get("function"))
+    args = fn.get("arguments", "")
+    return ToolCall(
+        id=str(call.get("id") or ""),
+        name=str(fn.get("name") or ""),
+        arguments=args if isinstance(args, str) else orjson.dumps(args).decode(),
+    )
 
 
 def decode(provider: str, response: WireResponse) -> DecodedCompletion:
@@ -252,16 +423,9 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     if is_error_body(body) or not isinstance(body, dict):
         raise decode_error(provider, response)
     data = cast(dict[str, Any], body)
-    choices = data.get("choices")
-    choice: dict[str, Any] = {}
-    if isinstance(choices, list) and choices:
-        first = as_list(choices)[0]
-        if isinstance(first, dict):
-            choice = cast(dict[str, Any], first)
-    message_raw = choice.get("message")
-    message: dict[str, Any] = (
-        cast(dict[str, Any], message_raw) if isinstance(message_raw, dict) else {}
-    )
+    choices = as_list(data.get("choices"))
+    choice = as_dict(choices[0]) if choices else {}
+    message = as_dict(choice.get("message"))
     text, reasoning = _text_of(message.get("content"))
     for key in ("reasoning_content", "reasoning"):
         value = message.get(key)
@@ -270,29 +434,20 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     if text is not None:
         text, in_band = split_think(text)
         reasoning = reasoning or in_band
+    parts: list[Part] = []
+    if reasoning is not None:
+        parts.append(ReasoningPart(reasoning, provider=provider))
+    if text is not None:
+        parts.append(TextPart(text, _citations(message)))
     refusal = message.get("refusal")
-    tool_calls: list[ToolCall] = []
-    raw_calls = message.get("tool_calls")
-    if isinstance(raw_calls, list):
-        for raw_call in as_list(raw_calls):
-            if not isinstance(raw_call, dict):
-                continue
-            call = cast(dict[str, Any], raw_call)
-            fn = call.get("function")
-            fn_d: dict[str, Any] = cast(dict[str, Any], fn) if isinstance(fn, dict) else {}
-            args = fn_d.get("arguments", "")
-            tool_calls.append(
-                ToolCall(
-                    id=str(call.get("id") or ""),
-                    name=str(fn_d.get("name") or ""),
-                    arguments=args if isinstance(args, str) else orjson.dumps(args).decode(),
-                )
-            )
+    if isinstance(refusal, str) and refusal:
+        parts.append(RefusalPart(refusal))
+    parts += [_call(c) for c in as_list(message.get("tool_calls"))]
     raw_finish = choice.get("finish_reason")
     model = data.get("model")
     response_id = data.get("id")
     return DecodedCompletion(
-        text=text,
+        parts=tuple(parts),
         finish_reason=finish_reason_of(raw_finish),
         usage=decode_usage(data.get("usage")),
         model=model if isinstance(model, str) else None,
@@ -300,15 +455,13 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
         request_id=request_id_of(response.headers),
         refusal=refusal if isinstance(refusal, str) and refusal else None,
         raw_finish_reason=str(raw_finish) if raw_finish is not None else None,
-        tool_calls=tuple(tool_calls),
-        reasoning=reasoning,
         raw=body,
     )
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     """Compile ``schema`` for the client's structured-output mode."""
-    mode = config.structured_output
+    mode = _options(config).structured_output
     dialect: Dialect = (
         "openai-strict"
         if mode == "strict"
@@ -319,59 +472,72 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     return OutputSpec(compile_schema(schema, dialect), mode)
 
 
-def encode_stream(config: ClientConfig, request: ChatRequest) -> WireRequest:
-    """Encode a streaming request (``stream: true`` with usage in the final chunk)."""
-    headers = {"content-type": "application/json", "accept": "text/event-stream"}
-    if config.api_key is not None:
-        headers["authorization"] = f"Bearer {config.api_key.get()}"
-    headers.update(config.extra_headers())
-    body = orjson.dumps(encode_body(config, request, stream=True))
-    return WireRequest("POST", f"{config.base_url}/chat/completions", headers, body)
+# -- streaming --------------------------------------------------------------------------------
+
+
+def _apply_choice(choice: dict[str, Any], state: StreamState, answer: bool) -> list[Delta]:
+    deltas: list[Delta] = []
+    delta = as_dict(choice.get("delta"))
+    for key in ("reasoning_content", "reasoning"):
+        if isinstance(delta.get(key), str):
+            if delta[key]:
+                state.think(delta[key])
+            break
+    content, thinking = _text_of(delta.get("content"))  # str, or parts (Mistral)
+    if thinking:
+        state.think(thinking)
+    if content:
+        state.text(content)
+        if answer:
+            deltas.append(("text", content))
+    if isinstance(delta.get("refusal"), str) and delta["refusal"]:
+        state.refuse(delta["refusal"])
+    for raw_call in as_list(delta.get("tool_calls")):
+        call = as_dict(raw_call)
+        index = call.get("index", 0)
+        index = index if isinstance(index, int) else 0
+        target = state.call(index)
+        target.id = target.id or str(call.get("id") or "")
+        fn = as_dict(call.get("function"))
+        target.name = target.name or str(fn.get("name") or "")
+        args = fn.get("arguments")
+        if isinstance(args, str) and args:
+            target.arguments.append(args)
+            if answer:
+                deltas.append((index, args))
+    if choice.get("finish_reason") is not None:
+        reason = finish_reason_of(choice["finish_reason"])
+        assert reason is not None
+        state.finish_with(str(choice["finish_reason"]), reason)
+    return deltas
 
 
 def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
     """Apply one ``chat.completion.chunk`` event; errors sent in the stream raise."""
     if event.data.strip() == "[DONE]":
+        state.done = True
         return []
-    chunk = as_dict(orjson.loads(event.data))
+    chunk = as_dict(load_event_json(provider, event.data))
     if "error" in chunk or event.event == "error":
         raise stream_error(provider, chunk, state.request_id)
-    state.model = chunk.get("model", state.model)
-    state.response_id = chunk.get("id", state.response_id)
+    model, response_id = chunk.get("model"), chunk.get("id")
+    state.model = model if isinstance(model, str) else state.model
+    state.response_id = response_id if isinstance(response_id, str) else state.response_id
     if chunk.get("usage"):
         state.usage = decode_usage(chunk["usage"])
     deltas: list[Delta] = []
-    for raw_choice in as_list(chunk.get("choices"))[:1]:
+    for raw_choice in as_list(chunk.get("choices")):
         choice = as_dict(raw_choice)
-        delta = as_dict(choice.get("delta"))
-        content, thinking = _text_of(delta.get("content"))  # str, or parts (Mistral)
-        if content:
-            state.texts.append(content)
-            deltas.append(("text", content))
-        if thinking:
-            state.reasoning.append(thinking)
-        if isinstance(delta.get("refusal"), str):
-            state.refusal.append(delta["refusal"])
-        for key in ("reasoning_content", "reasoning"):
-            if isinstance(delta.get(key), str):
-                state.reasoning.append(delta[key])
-                break
-        for raw_call in as_list(delta.get("tool_calls")):
-            call = as_dict(raw_call)
-            index = call.get("index", 0)
-            index = index if isinstance(index, int) else 0
-            target = state.call(index)
-            target.id = target.id or str(call.get("id") or "")
-            fn = as_dict(call.get("function"))
-            target.name = target.name or str(fn.get("name") or "")
-            args = fn.get("arguments")
-            if isinstance(args, str) and args:
-                target.arguments.append(args)
-                deltas.append((index, args))
-        if choice.get("finish_reason") is not None:
-            state.finish_raw = str(choice["finish_reason"])
-            state.finish = finish_reason_of(choice["finish_reason"])
+        index = choice.get("index", 0)
+        index = index if isinstance(index, int) else 0
+        # Only the first choice is the answer: other choices (n > 1) are kept apart.
+        deltas += _apply_choice(choice, state.choice(index), answer=index == 0)
     return deltas
 
 
-CODEC = FunctionCodec(output_spec, encode, decode, decode_error, encode_stream, stream_event)
+def new_stream(provider: str) -> SSEStream:
+    """A fresh SSE decoding session."""
+    return SSEStream(provider, stream_event)
+
+
+CODEC = FunctionCodec("openai-chat", output_spec, encode, decode, decode_error, new_stream)

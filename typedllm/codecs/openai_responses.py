@@ -12,21 +12,20 @@ same :class:`~typedllm.codecs._stream.StreamState` the other wires use:
   reason (``incomplete_details.reason`` ``max_output_tokens`` is truncation);
 * ``error`` and ``response.failed`` raise the typed error.
 
-Request encoding and the non-streaming decoder arrive with the Responses client (issue 5).
+Request encoding and the non-streaming decoder arrive with the Responses client.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
+from .._completion import FinishReason, Usage
 from .._jsonutil import as_dict, as_int
-from .._messages import FinishReason, Usage
 from ..streaming import SSEEvent
-from ._stream import Delta, StreamState, stream_error
+from ._base import Delta
+from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
-__all__ = ["decode_usage", "stream_event"]
+__all__ = ["decode_usage", "new_stream", "stream_event"]
 
 
 def decode_usage(raw: Any) -> Usage:
@@ -51,7 +50,7 @@ def _finish(response: dict[str, Any], state: StreamState) -> FinishReason:
         return "length"
     if status == "incomplete" and reason == "content_filter":
         return "content_filter"
-    if state.calls and not state.texts:
+    if state.calls and not any(b.kind == "text" for b in state.blocks):
         return "tool_calls"
     return "stop" if status in (None, "completed") else "other"
 
@@ -59,8 +58,9 @@ def _finish(response: dict[str, Any], state: StreamState) -> FinishReason:
 def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
     """Apply one Responses stream event (OpenRouter also ends with ``data: [DONE]``)."""
     if event.data.strip() == "[DONE]":
+        state.done = True
         return []
-    data = as_dict(orjson.loads(event.data))
+    data = as_dict(load_event_json(provider, event.data))
     kind = str(data.get("type", event.event))
     if kind in ("error", "response.failed"):
         payload = as_dict(data.get("response")).get("error") or data
@@ -68,13 +68,13 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
     deltas: list[Delta] = []
     delta = data.get("delta")
     if kind == "response.output_text.delta" and isinstance(delta, str):
-        state.texts.append(delta)
+        state.text(delta)
         deltas.append(("text", delta))
     elif kind == "response.refusal.delta" and isinstance(delta, str):
-        state.refusal.append(delta)
+        state.refuse(delta)
     elif kind in ("response.reasoning_text.delta", "response.reasoning_summary_text.delta"):
         if isinstance(delta, str):
-            state.reasoning.append(delta)
+            state.think(delta)
     elif kind == "response.output_item.added":
         item = as_dict(data.get("item"))
         if item.get("type") == "function_call":
@@ -93,8 +93,14 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
         response = as_dict(data.get("response"))
         state.model = response.get("model", state.model)
         state.usage = decode_usage(response.get("usage"))
-        state.finish_raw = str(response.get("status"))
-        state.finish = _finish(response, state)
-        if state.refusal:
-            state.finish = "refusal"
+        refused = any(b.kind == "refusal" for b in state.blocks)
+        state.finish_with(
+            str(response.get("status")), "refusal" if refused else _finish(response, state)
+        )
+        state.done = True
     return deltas
+
+
+def new_stream(provider: str) -> SSEStream:
+    """A fresh SSE decoding session."""
+    return SSEStream(provider, stream_event)

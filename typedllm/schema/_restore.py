@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from .._jsonutil import as_dict, as_list
-from ._types import Rewrite
 
-__all__ = ["is_dict_node", "restore", "tuple_key"]
+__all__ = ["Rewrite", "is_dict_node", "restore", "tuple_key"]
+
+Rewrite = Literal["dict_pairs", "tuple_object", "enum_strings"]
+"""Lossless rewrites that need the answer converted back before validation:
+
+* ``dict_pairs``: ``dict[str, X]`` sent as a list of ``{"key", "value"}`` objects;
+* ``tuple_object``: ``tuple[A, B]`` sent as an object ``{"item_0": A, "item_1": B}``;
+* ``enum_strings``: non-string enum values sent as their JSON text (``1`` -> ``"1"``).
+"""
 
 
 def tuple_key(index: int) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from ._restore import Rewrite, restore
+
 __all__ = ["DIALECTS", "WRAP_KEY", "CompiledSchema", "Dialect", "Rewrite", "SchemaChange"]
 
 Dialect = Literal[
@@ -41,13 +43,6 @@ DIALECTS: tuple[Dialect, ...] = (
     "prompt",
 )
 
-Rewrite = Literal["dict_pairs", "tuple_object", "enum_strings"]
-"""Lossless rewrites that need the answer converted back before validation:
-
-* ``dict_pairs``: ``dict[str, X]`` sent as a list of ``{"key", "value"}`` objects;
-* ``tuple_object``: ``tuple[A, B]`` sent as an object ``{"item_0": A, "item_1": B}``;
-* ``enum_strings``: non-string enum values sent as their JSON text (``1`` -> ``"1"``).
-"""
 
 WRAP_KEY = "result"
 """Property name used to wrap non-object roots (``list[M]``, unions, primitives)."""
@@ -94,8 +89,6 @@ class CompiledSchema:
         """Undo the lossless rewrites on a decoded answer (identity when there are none)."""
         if not self.rewrites:
             return data
-        from ._restore import restore
-
         return restore(data, self.source, self.rewrites)
 
     def unwrap(self, data: Any) -> Any:

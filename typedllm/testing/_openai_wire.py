@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any, cast
 
-from ..codecs._base import as_list
+from .._jsonutil import as_list
 from ._instances import generate_instance
 from ._replies import FakeReply
 

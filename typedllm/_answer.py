@@ -1,0 +1,150 @@
+"""The steps that finish one answer, as one pure function shared by every way of getting an
+answer (``complete_flow``, ``stream_flow``, and later provider batch results):
+
+1. the answer of the tool route is the input of the call to the answer tool;
+2. a refusal, a content filter or a truncation is a typed error at once (never re-asked);
+3. tool calls to the caller's own tools with no answer are returned (no schema) or raised as
+   :class:`~typedllm.PendingToolCallsError` (a schema asks for an answer);
+4. the answer text is validated into the requested type (:class:`ValidationFailure` lets the
+   caller decide whether to re-ask);
+5. the :class:`~typedllm.Completion` is assembled, with the conversation and the cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._catalog import ModelInfo
+from ._completion import Attempt, Completion, FinishReason, Usage
+from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
+from ._messages import Message
+from ._output import ValidationFailure, parse_output
+from .codecs._base import DecodedCompletion, OutputSpec
+
+__all__ = ["Answer", "InvalidAnswer", "answer_of", "check_output", "finish_answer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer text and finish reason of a decoded answer, after the tool route."""
+
+    text: str | None
+    finish_reason: FinishReason | None
+    pending_calls: bool
+    """Whether the model called the caller's own tools instead of answering."""
+
+
+def answer_of(spec: OutputSpec | None, decoded: DecodedCompletion) -> Answer:
+    """For the tool route, the answer is the input of the call to the answer tool."""
+    tool = spec.answer_tool if spec is not None else None
+    calls = decoded.tool_calls
+    if tool is not None:
+        for call in calls:
+            if call.name == tool:
+                finish = "stop" if decoded.finish_reason == "tool_calls" else decoded.finish_reason
+                return Answer(call.arguments, finish, False)
+    user_calls = any(c.name != tool for c in calls)
+    return Answer(decoded.text, decoded.finish_reason, user_calls)
+
+
+def check_output(
+    decoded: DecodedCompletion,
+    answer: Answer,
+    usage: Usage,
+    attempts: Sequence[Attempt],
+    spec: OutputSpec | None,
+) -> None:
+    """Raise the typed error for a refusal, a content filter stop or a truncated answer."""
+    compiled = spec.compiled if spec is not None else None
+    context: dict[str, Any] = {
+        "raw_text": answer.text,
+        "usage": usage,
+        "attempts": attempts,
+        "schema": compiled.schema if compiled is not None else None,
+        "schema_changes": compiled.changes if compiled is not None else (),
+    }
+    if decoded.refusal is not None:
+        raise RefusalError(decoded.refusal, **context)
+    if answer.finish_reason == "content_filter":
+        raise RefusalError("the provider's content filter stopped the answer", **context)
+    if answer.finish_reason == "length":
+        raise TruncatedOutputError(
+            "the answer was cut off by the output token limit (finish reason 'length'); "
+            "raise max_tokens or ask for less",
+            **context,
+        )
+    if spec is not None and answer.pending_calls and not (answer.text or "").strip():
+        raise PendingToolCallsError(
+            "the model called tools instead of answering: run them and send the results "
+            "(tl.tool_result) to get the answer",
+            tool_calls=decoded.tool_calls,
+            answer=decoded.message,
+            **context,
+        )
+
+
+class InvalidAnswer(Exception):
+    """The answer did not validate (internal: the flow re-asks or raises
+    :class:`~typedllm.OutputValidationError`)."""
+
+    def __init__(self, failure: ValidationFailure, attempt: Attempt, usage: Usage) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+        self.attempt = attempt
+        self.usage = usage
+
+
+def finish_answer(
+    decoded: DecodedCompletion,
+    *,
+    spec: OutputSpec | None,
+    schema: Any,
+    usage: Usage,
+    attempts: Sequence[Attempt],
+    conversation: Sequence[Message],
+    model_info: ModelInfo,
+) -> Completion[Any]:
+    """Finish one decoded answer: tool-route answer, refusal/truncation checks, validation,
+    and the :class:`Completion` record.
+
+    ``usage`` and ``attempts`` are those of the earlier attempts of the call (re-asks);
+    ``conversation`` is the caller's messages. Raises the typed output errors, or
+    :class:`InvalidAnswer` when the answer does not validate.
+    """
+    answer = answer_of(spec, decoded)
+    usage = usage + decoded.usage
+    attempt = Attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id)
+    check_output(decoded, answer, usage, [*attempts, attempt], spec)
+    if spec is None:
+        output: Any = answer.text or ""
+    else:
+        try:
+            output = parse_output(answer.text, spec.compiled, schema, lenient=not spec.enforced)
+        except ValidationFailure as failure:
+            failed = Attempt(
+                answer.text,
+                decoded.usage,
+                answer.finish_reason,
+                decoded.request_id,
+                failure.errors,
+            )
+            raise InvalidAnswer(failure, failed, usage) from None
+    message = decoded.message
+    return Completion(
+        output=output,
+        raw_text=answer.text,
+        usage=usage,
+        finish_reason=answer.finish_reason,
+        model=decoded.model,
+        request_id=decoded.request_id,
+        raw=decoded.raw,
+        attempts=(*attempts, attempt),
+        reasoning=decoded.reasoning,
+        tool_calls=decoded.tool_calls,
+        message=message,
+        messages=(*conversation, message),
+        cost=model_info.cost(usage),
+        response_id=decoded.response_id,
+    )

@@ -1,0 +1,209 @@
+"""Observation events of a call, and the ``typedllm`` logger.
+
+Flows report what happens as frozen event values to the hooks of the client (``builder
+.on_event(hook)``): a hook is any callable taking one event. Every event carries the
+:class:`CallInfo` of its call, so concurrent calls can be told apart.
+
+====================== ==============================================================
+event                  when
+====================== ==============================================================
+:class:`RequestSent`   a request is about to go out (each attempt, each re-ask)
+:class:`ResponseReceived` the status and headers of a response arrived
+:class:`RetryScheduled` a transport failure will be retried after ``delay`` seconds
+:class:`Reasked`       an answer failed validation and is sent back with the errors
+:class:`FirstByte`     the first bytes of a streamed answer arrived
+:class:`Finished`      the call produced its result (usage summed over every attempt)
+:class:`Failed`        the call raised ``error``
+====================== ==============================================================
+
+The ``typedllm`` logger logs retries and re-asks at ``INFO`` and requests at ``DEBUG``; it
+never logs a header value, a body or a credential. Hooks are called synchronously in the flow
+(in both the sync and the async client): keep them quick. An exception in a hook propagates.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+from urllib.parse import urlsplit, urlunsplit
+
+from ._completion import FinishReason, Usage
+
+__all__ = [
+    "CallInfo",
+    "Event",
+    "Failed",
+    "Finished",
+    "FirstByte",
+    "Hook",
+    "Reasked",
+    "RequestSent",
+    "ResponseReceived",
+    "RetryScheduled",
+    "emit",
+    "logger",
+    "new_call",
+    "safe_url",
+]
+
+logger = logging.getLogger("typedllm")
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class CallInfo:
+    """Which call an event belongs to."""
+
+    id: int
+    provider: str
+    model: str
+    operation: Literal["complete", "stream"]
+
+
+def new_call(provider: str, model: str, operation: Literal["complete", "stream"]) -> CallInfo:
+    """A fresh :class:`CallInfo` (ids are unique within the process)."""
+    return CallInfo(next(_ids), provider, model, operation)
+
+
+def safe_url(url: str) -> str:
+    """``url`` without userinfo or query string (both may hold credentials)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSent:
+    """A request is about to be sent (``attempt`` counts transport attempts from 1, ``round``
+    counts re-asks from 0)."""
+
+    call: CallInfo
+    method: str
+    url: str
+    attempt: int
+    round: int = 0
+    stream: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseReceived:
+    """A response's status and headers arrived."""
+
+    call: CallInfo
+    status: int
+    headers: Mapping[str, str] = field(repr=False)
+    request_id: str | None
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class RetryScheduled:
+    """A failure will be retried after ``delay`` seconds.
+
+    ``reason`` is ``"status"`` (then ``status`` is set) or ``"connection"`` / ``"timeout"``.
+    """
+
+    call: CallInfo
+    attempt: int
+    reason: Literal["status", "connection", "timeout"]
+    delay: float
+    status: int | None
+    error: Exception = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Reasked:
+    """The answer of round ``round`` did not validate; it is sent back with ``errors``."""
+
+    call: CallInfo
+    round: int
+    errors: Sequence[Any] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstByte:
+    """The first bytes of a streamed body arrived, ``elapsed`` seconds into the call."""
+
+    call: CallInfo
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """The call succeeded."""
+
+    call: CallInfo
+    usage: Usage
+    finish_reason: FinishReason | None
+    cost: float | None
+    elapsed: float
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The call raised ``error``."""
+
+    call: CallInfo
+    error: BaseException
+    elapsed: float
+
+
+Event = Union[RequestSent, ResponseReceived, RetryScheduled, Reasked, FirstByte, Finished, Failed]
+"""Any observation event."""
+
+Hook = Callable[[Event], object]
+"""A subscriber: called with every event of every call of the client."""
+
+
+def _log(event: Event) -> None:
+    if isinstance(event, RetryScheduled):
+        if logger.isEnabledFor(logging.INFO):
+            why = f"HTTP {event.status}" if event.status is not None else event.reason
+            logger.info(
+                "retrying %s %s call #%d in %.2fs (%s, attempt %d)",
+                event.call.provider,
+                event.call.model,
+                event.call.id,
+                event.delay,
+                why,
+                event.attempt,
+            )
+    elif isinstance(event, Reasked):
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "re-asking %s %s call #%d: the answer had %d validation error(s)",
+                event.call.provider,
+                event.call.model,
+                event.call.id,
+                len(event.errors),
+            )
+    elif isinstance(event, RequestSent):
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s call #%d: %s %s (attempt %d%s)",
+                event.call.provider,
+                event.call.id,
+                event.method,
+                event.url,
+                event.attempt,
+                ", stream" if event.stream else "",
+            )
+    elif isinstance(event, ResponseReceived) and logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s call #%d: HTTP %d after %.3fs (request id %s)",
+            event.call.provider,
+            event.call.id,
+            event.status,
+            event.elapsed,
+            event.request_id,
+        )
+
+
+def emit(hooks: Sequence[Hook], event: Event) -> None:
+    """Log ``event`` and hand it to every hook."""
+    _log(event)
+    for hook in hooks:
+        hook(event)

@@ -1,0 +1,106 @@
+"""Run-time capability gates (pure): what the model cannot take is a
+:class:`~typedllm.ConfigurationError` before any request is sent.
+
+The builders gate what they can statically (a temperature on a reasoning model is a type
+error); these checks cover what only the call shows: per-call options, media parts, tools.
+"""
+
+from __future__ import annotations
+
+from ._catalog import ModelInfo
+from ._config import AnthropicOptions, ClientConfig
+from ._errors import ConfigurationError
+from ._messages import AudioPart, DocumentPart, ImagePart
+from .codecs._base import ChatRequest
+
+__all__ = ["check_request"]
+
+_MODALITY: dict[type, str] = {ImagePart: "image", DocumentPart: "pdf", AudioPart: "audio"}
+
+
+def _known(info: ModelInfo) -> bool:
+    """Whether the catalog describes the model (compatible hosts' models are unknown)."""
+    return info.family != "compatible"
+
+
+def _check_media(config: ClientConfig, request: ChatRequest) -> None:
+    info = config.model_info
+    if not _known(info):
+        return
+    for position, message in enumerate(request.messages):
+        for part in message.parts:
+            modality = _MODALITY.get(type(part))
+            if modality is None:
+                continue
+            if modality == "pdf" and isinstance(part, DocumentPart):
+                media_type = part.media_type or ""
+                if media_type.startswith("text/") and "text" in info.modalities_in:
+                    continue  # plain text documents are text to the model
+            if modality not in info.modalities_in:
+                what = {"image": "images", "pdf": "documents (PDF)", "audio": "audio"}[modality]
+                raise ConfigurationError(
+                    f"{config.model} does not take {what} as input (message {position} has "
+                    f"a {type(part).__name__}); use a model with {modality} input"
+                )
+
+
+def _check_options(config: ClientConfig, request: ChatRequest) -> None:
+    info = config.model_info
+    options = request.options
+    sampling = [
+        name for name in ("temperature", "top_p", "top_k") if getattr(options, name) is not None
+    ]
+    if sampling and _known(info) and not info.temperature:
+        raise ConfigurationError(
+            f"{config.model} does not take sampling options ({', '.join(sampling)}): "
+            "it is a reasoning model"
+        )
+    wire = config.wire_options
+    if sampling and isinstance(wire, AnthropicOptions) and wire.thinking_budget is not None:
+        raise ConfigurationError(
+            "sampling options (temperature/top_p/top_k) cannot be combined with extended "
+            "thinking on Anthropic models"
+        )
+    if options.top_k is not None and config.provider == "openai":
+        raise ConfigurationError("OpenAI models do not take top_k")
+    if (
+        options.temperature is not None
+        and config.wire == "anthropic-messages"
+        and options.temperature > 1.0
+    ):
+        raise ConfigurationError(
+            f"Anthropic takes a temperature between 0 and 1, got {options.temperature}"
+        )
+    limit = info.max_output_tokens
+    if options.max_tokens is not None and limit is not None and options.max_tokens > limit:
+        raise ConfigurationError(
+            f"max_tokens={options.max_tokens} exceeds {config.model}'s limit of {limit} "
+            "output tokens"
+        )
+    if request.tools and _known(info) and not info.tools:
+        raise ConfigurationError(f"{config.model} does not support tools")
+    choice = request.tool_choice
+    names = {t.name for t in request.tools}
+    if choice is not None and choice not in ("auto", "required", "none") and choice not in names:
+        raise ConfigurationError(
+            f"tool_choice={choice!r} names no offered tool "
+            "(use 'auto', 'required', 'none' or the name of a tool in tools=)"
+        )
+    if choice is not None and not request.tools:
+        raise ConfigurationError("tool_choice is set but no tools are offered (tools=)")
+    budget = getattr(wire, "thinking_budget", None)
+    if (
+        isinstance(wire, AnthropicOptions)
+        and budget is not None
+        and options.max_tokens is not None
+        and options.max_tokens <= budget
+    ):
+        raise ConfigurationError(
+            f"max_tokens ({options.max_tokens}) must be greater than the thinking budget ({budget})"
+        )
+
+
+def check_request(config: ClientConfig, request: ChatRequest) -> None:
+    """Raise :class:`~typedllm.ConfigurationError` for what the model cannot take."""
+    _check_options(config, request)
+    _check_media(config, request)

@@ -1,0 +1,221 @@
+"""The one implementation of a streaming call, shared by the sync and async stream objects.
+
+Like :func:`~typedllm._flow.complete_flow`, ``stream_flow`` is a generator of effects. Per
+attempt it yields :class:`~typedllm._wire.OpenStream` and receives the response head; an error
+status is read whole (:class:`~typedllm._wire.ReadBody`) and retried per the
+:class:`~typedllm.RetryPolicy`; a success is read chunk by chunk
+(:class:`~typedllm._wire.ReadChunk`) into a fresh decoding session from the codec
+(``codec.new_stream()``: its own framing and state). What the caller iterates leaves the flow
+as :class:`~typedllm._wire.Emit` effects: ``("update", text_or_partial)`` and
+``("item", validated_list_item)``.
+
+* Once anything has been handed to the caller, a transport failure is raised, never retried
+  (the caller would see the answer twice).
+* The wire's end event (``[DONE]``, ``message_stop`` ...) ends the read: the flow closes the
+  response at once (:class:`~typedllm._wire.CloseStream`) instead of waiting for the server.
+* Streaming calls do not re-ask: an answer that does not validate raises
+  :class:`~typedllm.OutputValidationError` when the stream ends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from typing import Any, cast
+
+from ._answer import InvalidAnswer, finish_answer
+from ._completion import Completion, Usage
+from ._config import ClientConfig
+from ._errors import TransportError
+from ._events import Failed, Finished, FirstByte, RequestSent, ResponseReceived, safe_url
+from ._flow import (
+    CallContext,
+    Clock,
+    PreparedCall,
+    authenticate,
+    encode_request,
+    new_context,
+    prepare_call,
+    retry_delay,
+    status_error,
+    transport_error,
+    validation_error,
+)
+from ._messages import Prompt
+from ._options import CallOptions
+from ._partials import PartialTracker
+from ._wire import (
+    CloseStream,
+    Emit,
+    OpenStream,
+    ReadBody,
+    ReadChunk,
+    ResponseHead,
+    Sleep,
+    StreamEnd,
+    TransportFailure,
+    WireResponse,
+)
+from .codecs._base import ChatRequest, Codec, DecodedCompletion, StreamDecoder, request_id_of
+
+__all__ = ["stream_flow"]
+
+
+def stream_flow(
+    config: ClientConfig,
+    codec: Codec,
+    prompt: Prompt,
+    schema: Any = None,
+    *,
+    has_schema: bool,
+    options: CallOptions | None = None,
+    clock: Clock = time.monotonic,
+) -> Generator[Any, Any, Completion[Any]]:
+    """The whole streaming call: open (with retries), decode incrementally, emit deltas,
+    partials and items, then check and validate the complete answer.
+
+    The call is prepared at once (an invalid prompt, option or schema raises here, before the
+    stream is iterated); the returned generator does the I/O."""
+    ctx = new_context(config, codec, "stream", clock)
+    try:
+        call = prepare_call(config, codec, prompt, schema, has_schema=has_schema, options=options)
+    except Exception as error:
+        ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
+        raise
+    return _observed(ctx, call, schema)
+
+
+def _observed(
+    ctx: CallContext, call: PreparedCall, schema: Any
+) -> Generator[Any, Any, Completion[Any]]:
+    try:
+        return (yield from _stream(ctx, call, schema))
+    except Exception as error:
+        ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
+        raise
+
+
+def _stream(
+    ctx: CallContext, call: PreparedCall, schema: Any
+) -> Generator[Any, Any, Completion[Any]]:
+    request = ChatRequest(call.messages, call.spec, call.options)
+    encoded = encode_request(ctx, request, stream=True)
+    for attempt in range(ctx.config.retry.max_attempts):
+        wire = yield from authenticate(ctx, encoded, call.options)
+        ctx.emit(RequestSent(ctx.call, wire.method, safe_url(wire.url), attempt + 1, stream=True))
+        head = yield OpenStream(wire, ctx.timeout(call.options))
+        error: TransportError
+        if isinstance(head, TransportFailure):
+            error, retryable = transport_error(ctx, head, wire), True
+        else:
+            head = cast(ResponseHead, head)
+            request_id = request_id_of(head.headers)
+            ctx.emit(
+                ResponseReceived(ctx.call, head.status, head.headers, request_id, ctx.elapsed())
+            )
+            if head.status < 400:
+                decoder = ctx.codec.new_stream(ctx.config.provider)
+                outcome = yield from _read(ctx, decoder, call, schema)
+                if isinstance(outcome, TransportFailure):
+                    error, retryable = transport_error(ctx, outcome, wire), True
+                else:
+                    return _finish(ctx, call, schema, outcome.result(request_id))
+            else:
+                body = yield ReadBody()
+                if isinstance(body, TransportFailure):
+                    error, retryable = transport_error(ctx, body, wire), True
+                else:
+                    response = WireResponse(head.status, head.headers, cast(bytes, body))
+                    error, retryable = status_error(ctx, response)
+        yield CloseStream()
+        delay = retry_delay(ctx, attempt, error, retryable)
+        if delay is None:
+            raise error
+        yield Sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read(
+    ctx: CallContext, decoder: StreamDecoder, call: PreparedCall, schema: Any
+) -> Generator[Any, Any, StreamDecoder | TransportFailure]:
+    """Read one attempt's body into ``decoder``; a transport failure before anything was
+    handed to the caller is returned (to be retried), after it raised."""
+    tracker = PartialTracker(call.spec, schema)
+    delivered = False
+    first = True
+    deadline = ctx.config.retry.deadline
+    while not decoder.done:
+        chunk = yield ReadChunk()
+        if isinstance(chunk, TransportFailure):
+            if delivered:
+                raise _mid_stream(ctx, chunk)
+            return chunk
+        if first:
+            first = False
+            ctx.emit(FirstByte(ctx.call, ctx.elapsed()))
+        end = isinstance(chunk, StreamEnd)
+        try:
+            deltas = decoder.flush() if end else decoder.feed(cast(bytes, chunk))
+        except TransportError as error:  # an error event inside the stream, a bad event
+            raise ctx.scrub(error) from None
+        for delta in deltas:
+            for update in tracker.updates(delta, decoder):
+                delivered = True
+                yield Emit(("update", update))
+        for item in tracker.new_items():
+            delivered = True
+            yield Emit(("item", item))
+        if end:
+            break
+        if deadline is not None and ctx.elapsed() > deadline:
+            raise _deadline(ctx, deadline)
+    yield CloseStream()  # the end event arrived (or the body ended): never wait for the socket
+    return decoder
+
+
+def _mid_stream(ctx: CallContext, failure: TransportFailure) -> TransportError:
+    from ._errors import APIConnectionError, APITimeoutError
+
+    cls = APITimeoutError if failure.kind == "timeout" else APIConnectionError
+    return cls(
+        f"the stream broke after part of the answer was delivered: {failure.message}",
+        provider=ctx.config.provider,
+    )
+
+
+def _deadline(ctx: CallContext, deadline: float) -> TransportError:
+    from ._errors import APITimeoutError
+
+    return APITimeoutError(
+        f"the stream did not finish within the call's deadline of {deadline:g}s",
+        provider=ctx.config.provider,
+    )
+
+
+def _finish(
+    ctx: CallContext, call: PreparedCall, schema: Any, decoded: DecodedCompletion
+) -> Completion[Any]:
+    try:
+        completion = finish_answer(
+            decoded,
+            spec=call.spec,
+            schema=schema,
+            usage=Usage(),
+            attempts=(),
+            conversation=call.conversation,
+            model_info=ctx.config.model_info,
+        )
+    except InvalidAnswer as invalid:
+        assert call.spec is not None, "text answers always validate"
+        raise validation_error(invalid, [invalid.attempt], call.spec, streamed=True) from None
+    ctx.emit(
+        Finished(
+            ctx.call,
+            completion.usage,
+            completion.finish_reason,
+            completion.cost,
+            ctx.elapsed(),
+            1,
+        )
+    )
+    return completion
