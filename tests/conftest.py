@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 _PROVIDER_ENV = (
@@ -18,3 +20,12 @@ _PROVIDER_ENV = (
 def _isolated_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _PROVIDER_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+# Hypothesis: derandomized by default, so a CI run is reproducible and a failure shows the same
+# example on every machine; HYPOTHESIS_PROFILE=dev explores new examples locally.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

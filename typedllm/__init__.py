@@ -9,97 +9,211 @@ model, ``build()`` without a model, an unknown model name) are type errors under
 pyright, and ``ConfigurationError`` at run time.
 """
 
-from . import errors as errors
-from . import events as events
-from . import hosts as hosts
-from ._builders import (
-    AnthropicBuilder,
-    ChatModel,
-    CompatibleModel,
-    GeminiBuilder,
-    Neutral,
-    NoModel,
-    OpenAIBuilder,
-    OpenAICompatibleBuilder,
-    ReasoningEffort,
-    ReasoningModel,
-    StandardModel,
-    TemperatureSet,
-    ThinkingModel,
-    ThinkingOn,
-    anthropic,
-    gemini,
-    openai,
-    openai_compatible,
-)
-from ._catalog import (
-    AnthropicModelName,
-    AnthropicStandardModelName,
-    AnthropicThinkingModelName,
-    GeminiModelName,
-    GeminiStandardModelName,
-    GeminiThinkingModelName,
-    ModelInfo,
-    OpenAIChatModelName,
-    OpenAIModelName,
-    OpenAIReasoningModelName,
-)
-from ._client import Client
-from ._completion import Attempt, Completion, FinishReason, Usage
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    OutputError,
-    OutputValidationError,
-    PendingToolCallsError,
-    PermissionDeniedError,
-    ProtocolError,
-    RateLimitError,
-    RefusalError,
-    SchemaError,
-    StreamClosedError,
-    TransportError,
-    TruncatedOutputError,
-    TypedLLMError,
-    UnprocessableEntityError,
-)
-from ._messages import (
-    AudioPart,
-    CachePoint,
-    Citation,
-    Content,
-    DocumentPart,
-    ImagePart,
-    Message,
-    Part,
-    Prompt,
-    ReasoningPart,
-    RefusalPart,
-    TextPart,
-    ToolCall,
-    assistant,
-    audio,
-    cache_point,
-    document,
-    image,
-    system,
-    tool_result,
-    user,
-)
-from ._options import CallOptions, ToolChoice, ToolDefinition
-from ._partials import Partial
-from ._protocol import Call, ClientWrapper, Completer
-from ._retry import RetryPolicy
-from ._streams import AsyncStream, Stream
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from . import errors as errors
+    from . import events as events
+    from . import hosts as hosts
+    from ._builders import (
+        AnthropicBuilder,
+        ChatModel,
+        CompatibleModel,
+        GeminiBuilder,
+        Neutral,
+        NoModel,
+        OpenAIBuilder,
+        OpenAICompatibleBuilder,
+        ReasoningEffort,
+        ReasoningModel,
+        StandardModel,
+        TemperatureSet,
+        ThinkingModel,
+        ThinkingOn,
+        anthropic,
+        gemini,
+        openai,
+        openai_compatible,
+    )
+    from ._catalog import (
+        AnthropicModelName,
+        AnthropicStandardModelName,
+        AnthropicThinkingModelName,
+        GeminiModelName,
+        GeminiStandardModelName,
+        GeminiThinkingModelName,
+        ModelInfo,
+        OpenAIChatModelName,
+        OpenAIModelName,
+        OpenAIReasoningModelName,
+    )
+    from ._client import Client
+    from ._completion import Attempt, Completion, FinishReason, Usage
+    from ._errors import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        OutputError,
+        OutputValidationError,
+        PendingToolCallsError,
+        PermissionDeniedError,
+        ProtocolError,
+        RateLimitError,
+        RefusalError,
+        SchemaError,
+        StreamClosedError,
+        TransportError,
+        TruncatedOutputError,
+        TypedLLMError,
+        UnprocessableEntityError,
+    )
+    from ._messages import (
+        AudioPart,
+        CachePoint,
+        Citation,
+        Content,
+        DocumentPart,
+        ImagePart,
+        Message,
+        Part,
+        Prompt,
+        ReasoningPart,
+        RefusalPart,
+        TextPart,
+        ToolCall,
+        assistant,
+        audio,
+        cache_point,
+        document,
+        image,
+        system,
+        tool_result,
+        user,
+    )
+    from ._options import CallOptions, ToolChoice, ToolDefinition
+    from ._partials import Partial
+    from ._protocol import Call, ClientWrapper, Completer
+    from ._retry import RetryPolicy
+    from ._streams import AsyncStream, Stream
 
 __version__ = "0.1.0"
+
+# Public name -> the private module defining it. Names are imported on first use, so
+# `import typedllm` stays cheap; the TYPE_CHECKING imports above give type checkers the
+# same names statically.
+_LAZY: dict[str, str] = {
+    "APIConnectionError": "._errors",
+    "APIStatusError": "._errors",
+    "APITimeoutError": "._errors",
+    "AnthropicBuilder": "._builders",
+    "AnthropicModelName": "._catalog",
+    "AnthropicStandardModelName": "._catalog",
+    "AnthropicThinkingModelName": "._catalog",
+    "AsyncStream": "._streams",
+    "Attempt": "._completion",
+    "AudioPart": "._messages",
+    "AuthenticationError": "._errors",
+    "BadRequestError": "._errors",
+    "CachePoint": "._messages",
+    "Call": "._protocol",
+    "CallOptions": "._options",
+    "ChatModel": "._builders",
+    "Citation": "._messages",
+    "Client": "._client",
+    "ClientWrapper": "._protocol",
+    "CompatibleModel": "._builders",
+    "Completer": "._protocol",
+    "Completion": "._completion",
+    "ConfigurationError": "._errors",
+    "ConflictError": "._errors",
+    "Content": "._messages",
+    "DocumentPart": "._messages",
+    "FinishReason": "._completion",
+    "GeminiBuilder": "._builders",
+    "GeminiModelName": "._catalog",
+    "GeminiStandardModelName": "._catalog",
+    "GeminiThinkingModelName": "._catalog",
+    "ImagePart": "._messages",
+    "InternalServerError": "._errors",
+    "Message": "._messages",
+    "ModelInfo": "._catalog",
+    "Neutral": "._builders",
+    "NoModel": "._builders",
+    "NotFoundError": "._errors",
+    "OpenAIBuilder": "._builders",
+    "OpenAIChatModelName": "._catalog",
+    "OpenAICompatibleBuilder": "._builders",
+    "OpenAIModelName": "._catalog",
+    "OpenAIReasoningModelName": "._catalog",
+    "OutputError": "._errors",
+    "OutputValidationError": "._errors",
+    "Part": "._messages",
+    "Partial": "._partials",
+    "PendingToolCallsError": "._errors",
+    "PermissionDeniedError": "._errors",
+    "Prompt": "._messages",
+    "ProtocolError": "._errors",
+    "RateLimitError": "._errors",
+    "ReasoningEffort": "._builders",
+    "ReasoningModel": "._builders",
+    "ReasoningPart": "._messages",
+    "RefusalError": "._errors",
+    "RefusalPart": "._messages",
+    "RetryPolicy": "._retry",
+    "SchemaError": "._errors",
+    "StandardModel": "._builders",
+    "Stream": "._streams",
+    "StreamClosedError": "._errors",
+    "TemperatureSet": "._builders",
+    "TextPart": "._messages",
+    "ThinkingModel": "._builders",
+    "ThinkingOn": "._builders",
+    "ToolCall": "._messages",
+    "ToolChoice": "._options",
+    "ToolDefinition": "._options",
+    "TransportError": "._errors",
+    "TruncatedOutputError": "._errors",
+    "TypedLLMError": "._errors",
+    "UnprocessableEntityError": "._errors",
+    "Usage": "._completion",
+    "anthropic": "._builders",
+    "assistant": "._messages",
+    "audio": "._messages",
+    "cache_point": "._messages",
+    "document": "._messages",
+    "errors": ".errors",
+    "events": ".events",
+    "gemini": "._builders",
+    "hosts": ".hosts",
+    "image": "._messages",
+    "openai": "._builders",
+    "openai_compatible": "._builders",
+    "system": "._messages",
+    "tool_result": "._messages",
+    "user": "._messages",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'typedllm' has no attribute {name!r}")
+    module = _importlib.import_module(module_name, __name__)
+    value = module if module_name == "." + name else getattr(module, name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*(n for n in globals() if n.startswith("__")), *__all__, *_LAZY})
+
 
 __all__ = [
     "APIConnectionError",

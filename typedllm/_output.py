@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pydantic
-from pydantic import TypeAdapter
+import pydantic  # the package is lazy: TypeAdapter is imported on first validation
 
 from .schema import WRAP_KEY, CompiledSchema
 
 __all__ = ["ValidationFailure", "adapter_for", "extract_json_text", "format_errors", "parse_output"]
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 _adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
@@ -51,6 +53,8 @@ def adapter_for(tp: Any, *, wrapped: bool = False) -> TypeAdapter[Any]:
 
 
 def _build_adapter(tp: Any, wrapped: bool) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
     if not wrapped:
         return TypeAdapter(tp)
     fields: dict[str, Any] = {WRAP_KEY: (tp, ...)}

@@ -173,3 +173,29 @@ def test_property_think_splitter_any_chunking(
     got_thought.append(splitter.flush())
     assert "".join(got_answer) == answer
     assert "".join(got_thought) == (thought if tagged else "")
+
+
+def test_a_long_line_in_tiny_chunks_is_scanned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line splitter scans only new text: feeding one 50 KB ``data:`` line a byte at a time
+    scans each character once (a splitter that rescans its buffer scans ~n^2/2 characters)."""
+    import re
+
+    from typedllm.streaming import _sse
+
+    scanned = [0]
+    real = _sse._EOL
+
+    class Counting:
+        def finditer(self, text: str) -> Any:
+            scanned[0] += len(text)
+            return real.finditer(text)
+
+    monkeypatch.setattr(_sse, "_EOL", Counting())
+    line = b'data: {"text": "' + b"x" * 50_000 + b'"}\n\n'
+    decoder = SSEDecoder()
+    events = []
+    for i in range(len(line)):
+        events += decoder.decode(line[i : i + 1])
+    assert [len(e.data) for e in events] == [len(line) - len("data: ") - 2]
+    assert scanned[0] <= len(line)
+    assert isinstance(real, re.Pattern)

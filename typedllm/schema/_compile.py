@@ -6,8 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import pydantic
-from pydantic import TypeAdapter
+import pydantic  # the package is lazy: TypeAdapter is imported on first compile
 
 from .._errors import SchemaError
 from ._anthropic import Anthropic, AnthropicTool
@@ -72,6 +71,8 @@ def source_schema(
             f"schema={tp!r} is a string; pass the type itself (schema=Invoice, not 'Invoice')"
         )
     try:
+        from pydantic import TypeAdapter
+
         source = TypeAdapter(tp).json_schema(mode="validation")
     except (pydantic.PydanticUserError, pydantic.PydanticSchemaGenerationError, TypeError) as exc:
         raise SchemaError(f"{tp!r} is not a type pydantic can validate: {exc}") from exc

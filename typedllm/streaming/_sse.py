@@ -11,6 +11,7 @@ no data is not dispatched); a leading BOM is ignored.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,31 +34,45 @@ class SSEEvent:
 
 
 class _LineSplitter:
-    """Bytes in, complete text lines out (CR, LF and CRLF line ends; UTF-8 across chunks)."""
+    """Bytes in, complete text lines out (CR, LF and CRLF line ends; UTF-8 across chunks).
+
+    Only the new text of each chunk is scanned, and an unfinished line is kept in a
+    :class:`io.StringIO` (amortised constant time per append), so a single long line fed in
+    tiny chunks costs time linear in its length.
+    """
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        self._pending = io.StringIO()
+        self._has_pending = False
         self._pending_cr = False
+
+    def _take(self, tail: str) -> str:
+        if not self._has_pending:
+            return tail
+        self._pending.write(tail)
+        line = self._pending.getvalue()
+        self._pending = io.StringIO()
+        self._has_pending = False
+        return line
 
     def feed(self, chunk: bytes, *, final: bool = False) -> list[str]:
         text = self._decoder.decode(chunk, final=final)
         if self._pending_cr and text.startswith("\n"):
             text = text[1:]  # the LF of a CRLF split across chunks
         self._pending_cr = False
-        data = self._buffer + text
         lines: list[str] = []
         start = 0
-        # One regex pass: linear in the chunk (str.find for "\r" would rescan to the end).
-        for match in _EOL.finditer(data):
-            lines.append(data[start : match.start()])
+        for match in _EOL.finditer(text):
+            lines.append(self._take(text[start : match.start()]))
             start = match.end()
-        self._buffer = data[start:]
-        if lines and data.endswith("\r") and start == len(data):
+        if lines and text.endswith("\r") and start == len(text):
             self._pending_cr = True  # a CR at the end may be the first half of a CRLF
-        if final and self._buffer:
-            lines.append(self._buffer)
-            self._buffer = ""
+        if start < len(text):
+            self._pending.write(text[start:])
+            self._has_pending = True
+        if final and self._has_pending:
+            lines.append(self._take(""))
         return lines
 
 
