@@ -316,6 +316,17 @@ class Message:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "is_error", bool(is_error))
 
+    @classmethod
+    def _trusted(cls, role: Role, parts: tuple[Part, ...]) -> Message:
+        """A message from parts a decoder built (already valid): no checks, no copies."""
+        message = object.__new__(cls)
+        object.__setattr__(message, "role", role)
+        object.__setattr__(message, "parts", parts)
+        object.__setattr__(message, "tool_call_id", None)
+        object.__setattr__(message, "name", None)
+        object.__setattr__(message, "is_error", False)
+        return message
+
     @property
     def content(self) -> str:
         """The message's text: its text parts joined (``""`` when there is none)."""

@@ -128,7 +128,8 @@ class DecodedCompletion:
     @property
     def message(self) -> Message:
         """The answer as an assistant message (every part kept)."""
-        return Message("assistant", [p for p in self.parts if not isinstance(p, RefusalPart)])
+        parts = tuple(p for p in self.parts if not isinstance(p, RefusalPart))
+        return Message._trusted("assistant", parts)  # pyright: ignore[reportPrivateUsage]
 
 
 class StreamDecoder(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,16 +15,22 @@ __all__ = ["Host", "join_url", "mask_url"]
 HeaderValue = str | Secret
 
 
+@functools.lru_cache(maxsize=512)
+def _join(base_url: str, path: str, query: tuple[tuple[str, str], ...]) -> str:
+    parts = urlsplit(base_url)
+    params = parse_qsl(parts.query, keep_blank_values=True) + list(query)
+    full_path = parts.path.rstrip("/") + (path if path.startswith("/") or not path else "/" + path)
+    return urlunsplit((parts.scheme, parts.netloc, full_path, urlencode(params), ""))
+
+
 def join_url(base_url: str, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
     """``path`` below ``base_url``, with the base's own query string kept and ``query`` added.
 
     >>> join_url("https://x.example/openai?api-version=2024-10-21", "/chat/completions")
     'https://x.example/openai/chat/completions?api-version=2024-10-21'
     """
-    parts = urlsplit(base_url)
-    params = parse_qsl(parts.query, keep_blank_values=True) + list(query)
-    full_path = parts.path.rstrip("/") + (path if path.startswith("/") or not path else "/" + path)
-    return urlunsplit((parts.scheme, parts.netloc, full_path, urlencode(params), ""))
+    # Cached: a client sends to the same few URLs again and again.
+    return _join(base_url, path, tuple(query))
 
 
 def mask_url(url: str) -> str:
