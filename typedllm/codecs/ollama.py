@@ -19,54 +19,11 @@ from .._completion import FinishReason, Usage
 from .._jsonutil import as_dict, as_list
 from ._base import Delta
 from ._stream import NDJSONStream, StreamState, stream_error
+from ._think import StreamThinkSplitter
 
 __all__ = ["StreamThinkSplitter", "new_stream", "stream_line"]
 
 _DONE: dict[str, FinishReason] = {"stop": "stop", "length": "length", "load": "other"}
-
-
-class StreamThinkSplitter:
-    """Separates a leading ``<think>...</think>`` block from streamed content, across deltas."""
-
-    def __init__(self) -> None:
-        self._buffer = ""
-        self._mode = "start"  # "start" | "think" | "after_think" | "answer"
-
-    def feed(self, text: str) -> tuple[str, str]:
-        """``(answer, reasoning)`` parts of this delta."""
-        if self._mode == "answer":
-            return text, ""
-        if self._mode == "after_think":  # drop the whitespace between the block and the answer
-            text = text.lstrip()
-            if text:
-                self._mode = "answer"
-            return text, ""
-        self._buffer += text
-        if self._mode == "start":
-            stripped = self._buffer.lstrip()
-            if not stripped:
-                return "", ""
-            if "<think>".startswith(stripped[:7]) and len(stripped) < 7:
-                return "", ""  # could still become "<think>"
-            if not stripped.startswith("<think>"):
-                self._mode, out, self._buffer = "answer", self._buffer, ""
-                return out, ""
-            self._mode = "think"
-            self._buffer = stripped.removeprefix("<think>")
-        end = self._buffer.find("</think>")
-        if end == -1:
-            keep = 8  # a "</think>" may be split across deltas
-            thought, self._buffer = self._buffer[:-keep], self._buffer[-keep:]
-            return "", thought
-        thought, rest = self._buffer[:end], self._buffer[end + len("</think>") :]
-        self._mode, self._buffer = "after_think", ""
-        answer, _ = self.feed(rest)
-        return answer, thought
-
-    def flush(self) -> str:
-        """Reasoning still buffered at the end (an unterminated think block)."""
-        out, self._buffer = (self._buffer if self._mode == "think" else ""), ""
-        return out
 
 
 def stream_line(
@@ -97,9 +54,12 @@ def stream_line(
         call.name = str(fn.get("name") or "")
         call.arguments.append(orjson.dumps(fn.get("arguments", {})).decode())
     if data.get("done"):
-        leftover = splitter.flush()
+        tail, leftover = splitter.flush()
         if leftover:
             state.think(leftover)
+        if tail:
+            state.text(tail)
+            deltas.append(("text", tail))
         reason = str(data.get("done_reason") or "stop")
         state.finish_with(
             reason,

@@ -70,6 +70,7 @@ from ._base import (
 )
 from ._parts import b64, data_url, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
+from ._think import StreamThinkSplitter
 
 __all__ = [
     "CODEC",
@@ -475,7 +476,12 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
 # -- streaming --------------------------------------------------------------------------------
 
 
-def _apply_choice(choice: dict[str, Any], state: StreamState, answer: bool) -> list[Delta]:
+def _apply_choice(
+    choice: dict[str, Any],
+    state: StreamState,
+    answer: bool,
+    splitter: StreamThinkSplitter | None,
+) -> list[Delta]:
     deltas: list[Delta] = []
     delta = as_dict(choice.get("delta"))
     for key in ("reasoning_content", "reasoning"):
@@ -486,6 +492,10 @@ def _apply_choice(choice: dict[str, Any], state: StreamState, answer: bool) -> l
     content, thinking = _text_of(delta.get("content"))  # str, or parts (Mistral)
     if thinking:
         state.think(thinking)
+    if content and splitter is not None:
+        content, in_band = splitter.feed(content)  # a leading <think> block is reasoning
+        if in_band:
+            state.think(in_band)
     if content:
         state.text(content)
         if answer:
@@ -506,14 +516,30 @@ def _apply_choice(choice: dict[str, Any], state: StreamState, answer: bool) -> l
             if answer:
                 deltas.append((index, args))
     if choice.get("finish_reason") is not None:
+        if splitter is not None:
+            tail, leftover = splitter.flush()
+            if leftover:
+                state.think(leftover)
+            if tail:
+                state.text(tail)
+                if answer:
+                    deltas.append(("text", tail))
         reason = finish_reason_of(choice["finish_reason"])
         assert reason is not None
         state.finish_with(str(choice["finish_reason"]), reason)
     return deltas
 
 
-def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
-    """Apply one ``chat.completion.chunk`` event; errors sent in the stream raise."""
+def stream_event(
+    provider: str,
+    event: SSEEvent,
+    state: StreamState,
+    splitter: StreamThinkSplitter | None = None,
+) -> list[Delta]:
+    """Apply one ``chat.completion.chunk`` event; errors sent in the stream raise.
+
+    With a ``splitter``, a leading in-band ``<think>`` block of the answer is reasoning, as in
+    :func:`decode`."""
     if event.data.strip() == "[DONE]":
         state.done = True
         return []
@@ -531,13 +557,20 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
         index = choice.get("index", 0)
         index = index if isinstance(index, int) else 0
         # Only the first choice is the answer: other choices (n > 1) are kept apart.
-        deltas += _apply_choice(choice, state.choice(index), answer=index == 0)
+        deltas += _apply_choice(
+            choice, state.choice(index), index == 0, splitter if index == 0 else None
+        )
     return deltas
 
 
 def new_stream(provider: str) -> SSEStream:
-    """A fresh SSE decoding session."""
-    return SSEStream(provider, stream_event)
+    """A fresh SSE decoding session (with its own ``<think>`` splitter for the answer)."""
+    splitter = StreamThinkSplitter()
+
+    def apply(provider: str, event: SSEEvent, state: StreamState) -> list[Delta]:
+        return stream_event(provider, event, state, splitter)
+
+    return SSEStream(provider, apply)
 
 
 CODEC = FunctionCodec("openai-chat", output_spec, encode, decode, decode_error, new_stream)
