@@ -112,6 +112,7 @@ def drive_stream(
     source: FakeProvider | Answer,
     *,
     schema: Any = None,
+    options: tl.CallOptions | None = None,
     chunk_size: int = 7,
     stop_after: int | None = None,
     failures: Iterator[TransportFailure | None] | None = None,
@@ -124,7 +125,12 @@ def drive_stream(
     answer = _answerer(source)
     trace = Trace()
     flow = stream_flow(
-        llm.config, get_codec(llm.config.wire), prompt, schema, has_schema=schema is not None
+        llm.config,
+        get_codec(llm.config.wire),
+        prompt,
+        schema,
+        has_schema=schema is not None,
+        options=options,
     )
     body: bytes = b""
     offset = 0

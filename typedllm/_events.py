@@ -102,7 +102,8 @@ class ResponseReceived:
 class RetryScheduled:
     """A failure will be retried after ``delay`` seconds.
 
-    ``reason`` is ``"status"`` (then ``status`` is set) or ``"connection"`` / ``"timeout"``.
+    ``attempt`` is the number (from 1) of the transport attempt that failed; ``reason`` is
+    ``"status"`` (then ``status`` is set) or ``"connection"`` / ``"timeout"``.
     """
 
     call: CallInfo
@@ -132,7 +133,8 @@ class FirstByte:
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """The call succeeded."""
+    """The call succeeded; ``attempts`` counts answer rounds (the first answer plus re-asks;
+    always 1 for streams), ``usage`` and ``cost`` are summed over them."""
 
     call: CallInfo
     usage: Usage
@@ -144,7 +146,8 @@ class Finished:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """The call raised ``error``."""
+    """The call raised ``error`` (a stream closed early reports a
+    :class:`~typedllm.StreamClosedError`)."""
 
     call: CallInfo
     error: BaseException

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar, cast
 
 import orjson
@@ -60,7 +60,15 @@ from ._gates import check_request
 from ._messages import Message, Prompt, TextPart
 from ._options import CallOptions
 from ._output import ValidationFailure
-from ._wire import EncodedRequest, Send, Sleep, TransportFailure, WireRequest, WireResponse
+from ._wire import (
+    EncodedRequest,
+    Send,
+    Sleep,
+    TransportFailure,
+    WireRequest,
+    WireResponse,
+    is_sensitive_header,
+)
 from .codecs._base import ChatRequest, Codec, DecodedCompletion, OutputSpec, request_id_of
 
 __all__ = [
@@ -121,6 +129,14 @@ class CallContext:
     call: CallInfo
     clock: Clock
     started: float
+    extra_secrets: tuple[str, ...] = ()
+    """Credentials sent by this call only (sensitive per-call headers)."""
+
+    def for_call(self, options: CallOptions) -> CallContext:
+        """This context knowing the call's own credentials (to scrub them too)."""
+        headers = options.extra_headers or {}
+        secrets = tuple(v for k, v in headers.items() if is_sensitive_header(k) and len(v) >= 4)
+        return replace(self, extra_secrets=secrets) if secrets else self
 
     def elapsed(self) -> float:
         """Seconds since the call started."""
@@ -136,7 +152,7 @@ class CallContext:
 
     def scrub(self, error: TE) -> TE:
         """``error`` without any credential a server echoed."""
-        return scrub_secret(error, *self.config.secrets())
+        return scrub_secret(error, *self.config.secrets(), *self.extra_secrets)
 
     def emit(self, event: Any) -> None:
         """Report ``event`` to the logger and the hooks."""
@@ -355,6 +371,7 @@ def _complete(
 ) -> Generator[Any, Any, Completion[Any]]:
     config = ctx.config
     call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=options)
+    ctx = ctx.for_call(call.options)
     messages = call.messages
     usage = Usage()
     attempts: list[Attempt] = []
@@ -416,6 +433,7 @@ def dry_run(
     auth step that must fetch a token is a :class:`~typedllm.ConfigurationError` here)."""
     ctx = new_context(config, codec, "stream" if stream else "complete", time.monotonic)
     call = prepare_call(config, codec, prompt, schema, has_schema=has_schema, options=options)
+    ctx = ctx.for_call(call.options)
     encoded = encode_request(
         ctx, ChatRequest(call.messages, call.spec, call.options), stream=stream
     )

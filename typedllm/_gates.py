@@ -86,8 +86,9 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
             f"tool_choice={choice!r} names no offered tool "
             "(use 'auto', 'required', 'none' or the name of a tool in tools=)"
         )
-    if choice is not None and not request.tools:
-        raise ConfigurationError("tool_choice is set but no tools are offered (tools=)")
+    if choice not in (None, "auto", "none") and not request.tools:
+        raise ConfigurationError(f"tool_choice={choice!r} is set but no tools are offered (tools=)")
+    _check_wire_options(config, request)
     budget = getattr(wire, "thinking_budget", None)
     if (
         isinstance(wire, AnthropicOptions)
@@ -98,6 +99,19 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
         raise ConfigurationError(
             f"max_tokens ({options.max_tokens}) must be greater than the thinking budget ({budget})"
         )
+
+
+def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
+    """Options a wire has no field for are an error, not silently dropped."""
+    options = request.options
+    if config.wire == "anthropic-messages" and options.metadata:
+        raise ConfigurationError(
+            "Anthropic takes no request metadata except the end-user id: use user="
+        )
+    if config.wire == "gemini-generate-content":
+        unsupported = [n for n in ("user", "metadata") if getattr(options, n)]
+        if unsupported:
+            raise ConfigurationError(f"Gemini takes no {' or '.join(unsupported)} option")
 
 
 def check_request(config: ClientConfig, request: ChatRequest) -> None:

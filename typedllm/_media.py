@@ -93,17 +93,18 @@ def _decode_data_url(source: str) -> tuple[bytes, str | None]:
 
 def read_source(
     source: str | bytes | os.PathLike[str], what: str
-) -> tuple[str | None, bytes | None, str | None]:
-    """``(url, data, media type)`` of a media source: a URL stays a URL, a ``data:`` URL and a
-    file path become bytes (with the type from the data URL or the file extension)."""
+) -> tuple[str | None, bytes | None, str | None, str | None]:
+    """``(url, data, declared type, guessed type)`` of a media source: a URL stays a URL, a
+    ``data:`` URL and a file path become bytes; a data URL declares its type, a file name only
+    suggests one (the bytes' own signature wins over the suggestion, not over a declaration)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return None, bytes(source), None
+        return None, bytes(source), None, None
     if isinstance(source, str):
         if is_url(source):
-            return source, None, None
+            return source, None, None, None
         if source.startswith("data:"):
             data, media_type = _decode_data_url(source)
-            return None, data, media_type
+            return None, data, media_type, None
     if not isinstance(source, (str, os.PathLike)):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(
             f"{what} takes a URL, a file path or bytes, got {type(source).__name__}"
@@ -113,11 +114,12 @@ def read_source(
         data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigurationError(
-            f"{what}: no such file {str(path)!r} (URLs must start with http://, https:// or gs://)"
+            f"{what}: no such file {str(path)!r} "
+            "(URLs must start with http://, https://, gs:// or s3://)"
         ) from None
     except OSError as exc:
         raise ConfigurationError(f"{what}: cannot read {str(path)!r}: {exc}") from None
-    return None, data, _EXTENSIONS.get(path.suffix.lower())
+    return None, data, None, _EXTENSIONS.get(path.suffix.lower())
 
 
 def media_type_of_url(url: str) -> str | None:

@@ -240,6 +240,21 @@ def _parts(content: object, role: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+def _tool_calls(calls: object) -> tuple[ToolCall, ...]:
+    if isinstance(calls, ToolCall) or not isinstance(calls, Sequence) or isinstance(calls, str):
+        raise ConfigurationError(
+            f"tool_calls must be a sequence of tl.ToolCall, got {type(calls).__name__}"
+        )
+    out: list[ToolCall] = []
+    for call in calls:  # pyright: ignore[reportUnknownVariableType]
+        if not isinstance(call, ToolCall):
+            raise ConfigurationError(
+                f"tool_calls must hold tl.ToolCall values, got {type(call).__name__}"  # pyright: ignore[reportUnknownArgumentType]
+            )
+        out.append(call)
+    return tuple(out)
+
+
 def _check_roles(role: str, parts: tuple[Part, ...]) -> None:
     for part in parts:
         if isinstance(part, _ANSWER_ONLY) and role != "assistant":
@@ -301,7 +316,7 @@ class Message:
     ) -> None:
         if role not in _ROLES:
             raise ConfigurationError(f"unknown message role {role!r}: one of {_ROLES}")
-        parts = _parts(content, role) + tuple(tool_calls)
+        parts = _parts(content, role) + _tool_calls(tool_calls)
         _check_roles(role, parts)
         if role == "system" and any(not isinstance(p, (TextPart, CachePoint)) for p in parts):
             raise ConfigurationError("a system message holds text only")
@@ -396,9 +411,9 @@ def tool_result(
 def _media_part_source(
     source: str | bytes | os.PathLike[str], what: str, media_type: str | None
 ) -> tuple[str | None, bytes | None, str | None]:
-    url, data, guessed = read_source(source, what)
+    url, data, declared, guessed = read_source(source, what)
     if data is not None:
-        media_type = media_type or sniff_media_type(data) or guessed
+        media_type = media_type or declared or sniff_media_type(data) or guessed
         if not media_type:
             raise ConfigurationError(
                 f"{what}: cannot tell the media type of these bytes; pass media_type="
@@ -431,6 +446,8 @@ def document(
     """A document part (PDF by default; plain text and others where the provider takes them)
     from a URL, a file path or bytes."""
     url, data, kind = _media_part_source(source, "tl.document()", media_type)
+    if kind is not None and kind.startswith(("image/", "audio/")):
+        raise ConfigurationError(f"tl.document() got {kind} content; use tl.image()/tl.audio()")
     return DocumentPart(url=url, data=data, media_type=kind or "application/pdf", title=title)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Union
 
 from ._errors import ConfigurationError
+from ._wire import redact_headers
 
 __all__ = ["CallOptions", "ToolChoice", "ToolDefinition"]
 
@@ -73,7 +74,7 @@ def _check_positive_int(name: str, value: Any) -> None:
         raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CallOptions:
     """Options for one call; ``None`` keeps the client's default (the builder's value).
 
@@ -134,18 +135,34 @@ class CallOptions:
             object.__setattr__(self, "stop", tuple(stop))  # pyright: ignore[reportUnknownArgumentType]
         if self.tools is not None:
             tools: Any = self.tools
+            if isinstance(tools, (ToolDefinition, str)) or not hasattr(tools, "__iter__"):
+                raise ConfigurationError(
+                    "tools takes a sequence of tl.ToolDefinition (wrap one tool in a tuple)"
+                )
+            tools = tuple(tools)  # once: an iterator is read a single time
             if not all(isinstance(t, ToolDefinition) for t in tools):
                 raise ConfigurationError("tools must be tl.ToolDefinition values")
             names = [t.name for t in tools]
             if len(set(names)) != len(names):
                 raise ConfigurationError(f"tool names must be unique, got {names}")
-            object.__setattr__(self, "tools", tuple(tools))
+            object.__setattr__(self, "tools", tools)
         if self.tool_choice is not None and (
             not isinstance(self.tool_choice, str) or not self.tool_choice  # pyright: ignore[reportUnnecessaryIsInstance]
         ):
             raise ConfigurationError(
                 f"tool_choice must be a non-empty str, got {self.tool_choice!r}"
             )
+
+    def __repr__(self) -> str:
+        shown: list[str] = []
+        for f in fields(CallOptions):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if f.name == "extra_headers":
+                value = redact_headers(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"CallOptions({', '.join(shown)})"
 
     def merged(self, overrides: CallOptions | None) -> CallOptions:
         """These options with every field ``overrides`` sets replacing ours (``extra_*``

@@ -4,7 +4,11 @@
 ``acompletion``, ``stream``/``astream``, typed by the schema) on top of four primitives that take
 one :class:`Call`. :class:`~typedllm.Client` implements the primitives with its flows;
 :class:`ClientWrapper` forwards them to another completer, so fallback routing, caching,
-tracing and batch helpers wrap any client and inherit the typed surface for free::
+tracing and batch helpers wrap any client and inherit the typed surface for free. Each public
+method goes through one primitive: ``complete``/``completion`` through :meth:`_completion`,
+``acomplete``/``acompletion`` through :meth:`_acompletion`, ``stream`` through
+:meth:`_stream` and ``astream`` through :meth:`_astream`; a wrapper that must see every call
+(a tracer) overrides all four::
 
     class Logged(tl.ClientWrapper):
         def _completion(self, call: tl.Call) -> tl.Completion[Any]:

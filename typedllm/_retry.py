@@ -24,7 +24,23 @@ DEFAULT_RETRY_STATUSES = frozenset({408, 409, 429, *range(500, 600)})
 (5xx, Anthropic's 529 overloaded included)."""
 
 
-@dataclass(frozen=True, slots=True)
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+
+
+def _statuses(statuses: frozenset[int]) -> str:
+    """A compact rendering: ``408, 409, 429, 5xx``."""
+    shown = sorted(s for s in statuses if not 500 <= s < 600)
+    fives = sum(1 for s in statuses if 500 <= s < 600)
+    text = [str(s) for s in shown]
+    if fives == 100:
+        text.append("5xx")
+    else:
+        text += [str(s) for s in sorted(statuses) if 500 <= s < 600]
+    return "{" + ", ".join(text) + "}"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class RetryPolicy:
     """How transport failures are retried (re-asks on invalid answers are separate).
 
@@ -55,15 +71,24 @@ class RetryPolicy:
             raise ConfigurationError(f"max_attempts must be an int, got {self.max_attempts!r}")
         if self.max_attempts < 1:
             raise ConfigurationError("max_attempts must be at least 1")
-        for name in ("backoff_base", "backoff_cap", "retry_after_cap"):
+        for name in ("backoff_base", "backoff_cap", "retry_after_cap", "jitter"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
+            if not _number(value) or value < 0:
                 raise ConfigurationError(f"{name} must be a non-negative number, got {value!r}")
-        if not 0.0 <= self.jitter <= 1.0:
+        if self.jitter > 1.0:
             raise ConfigurationError(f"jitter must be between 0 and 1, got {self.jitter!r}")
-        if self.deadline is not None and not self.deadline > 0:
+        if self.deadline is not None and (not _number(self.deadline) or not self.deadline > 0):
             raise ConfigurationError(f"deadline must be a positive number, got {self.deadline!r}")
         object.__setattr__(self, "statuses", frozenset(self.statuses))
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryPolicy(max_attempts={self.max_attempts}, statuses={_statuses(self.statuses)}, "
+            f"retry_connection_errors={self.retry_connection_errors}, "
+            f"backoff_base={self.backoff_base}, backoff_cap={self.backoff_cap}, "
+            f"jitter={self.jitter}, retry_after_cap={self.retry_after_cap}, "
+            f"deadline={self.deadline})"
+        )
 
     @property
     def max_retries(self) -> int:

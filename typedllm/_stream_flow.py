@@ -26,7 +26,7 @@ from typing import Any, cast
 from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
-from ._errors import TransportError
+from ._errors import StreamClosedError, TransportError
 from ._events import Failed, Finished, FirstByte, RequestSent, ResponseReceived, safe_url
 from ._flow import (
     CallContext,
@@ -82,7 +82,7 @@ def stream_flow(
     except Exception as error:
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise
-    return _observed(ctx, call, schema)
+    return _observed(ctx.for_call(call.options), call, schema)
 
 
 def _observed(
@@ -90,6 +90,11 @@ def _observed(
 ) -> Generator[Any, Any, Completion[Any]]:
     try:
         return (yield from _stream(ctx, call, schema))
+    except GeneratorExit:
+        # Closed early by the caller: observers learn the call ended without a result.
+        closed = StreamClosedError("the stream was closed before it finished")
+        ctx.emit(Failed(ctx.call, closed, ctx.elapsed()))
+        raise
     except Exception as error:
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise

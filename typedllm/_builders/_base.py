@@ -23,6 +23,7 @@ from .._options import CallOptions
 from .._retry import RetryPolicy
 from .._wire import Secret, is_sensitive_header
 from ..hosts import Auth, Host
+from ..hosts._host import mask_url
 
 if TYPE_CHECKING:
     from .._client import Client
@@ -103,7 +104,8 @@ class BaseBuilder:
 
     def __repr__(self) -> str:
         s = self._settings
-        return f"{type(self).__name__}(model={s.model!r}, base_url={s.base_url!r})"
+        base_url = mask_url(s.base_url) if s.base_url is not None else None
+        return f"{type(self).__name__}(model={s.model!r}, base_url={base_url!r})"
 
     def api_key(self, key: str) -> Self:
         """Use this API key instead of the provider's environment variable."""

@@ -92,6 +92,8 @@ class FetchToken:
         """Call the provider synchronously."""
         value = self.source()
         if inspect.isawaitable(value):
+            if inspect.iscoroutine(value):
+                value.close()  # never awaited: close it rather than leak a warning
             raise ConfigurationError(
                 "this token provider is async: use the async client (acomplete/astream)"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .._errors import ConfigurationError
 from .._wire import EncodedRequest, Secret, WireRequest, is_sensitive_header
@@ -18,9 +18,11 @@ HeaderValue = str | Secret
 @functools.lru_cache(maxsize=512)
 def _join(base_url: str, path: str, query: tuple[tuple[str, str], ...]) -> str:
     parts = urlsplit(base_url)
-    params = parse_qsl(parts.query, keep_blank_values=True) + list(query)
     full_path = parts.path.rstrip("/") + (path if path.startswith("/") or not path else "/" + path)
-    return urlunsplit((parts.scheme, parts.netloc, full_path, urlencode(params), ""))
+    # The base URL's own query is kept exactly as written (``?flag`` stays ``?flag``).
+    extra = urlencode(list(query))
+    joined = "&".join(q for q in (parts.query, extra) if q)
+    return urlunsplit((parts.scheme, parts.netloc, full_path, joined, ""))
 
 
 def join_url(base_url: str, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
@@ -84,11 +86,14 @@ class Host:
         return tuple(v.get() for _, v in self.headers if isinstance(v, Secret))
 
     def path_for(self, operation: str, default: str, model: str) -> str:
-        """The path of ``operation`` for ``model`` on this host."""
-        for op, template in self.paths:
-            if op == operation:
-                return template.replace("{model}", model)
-        return default
+        """The path of ``operation`` for ``model`` on this host; a streaming operation
+        (``chat_stream``) uses its plain operation's override (``chat``) unless it has its
+        own (Bedrock streams on another path, Azure on the same one)."""
+        overrides = dict(self.paths)
+        template = overrides.get(operation)
+        if template is None and operation.endswith("_stream"):
+            template = overrides.get(operation.removesuffix("_stream"))
+        return default if template is None else template.replace("{model}", model)
 
     def prepare(self, encoded: EncodedRequest, model: str) -> WireRequest:
         """The request at its final URL; the host's headers (the user's among them) win over
