@@ -7,7 +7,8 @@ A :class:`Message` has a role and a tuple of parts, in order:
   :class:`CachePoint` markers (a prompt-cache breakpoint after the part before it);
 * answer parts (assistant messages): :class:`TextPart` (with :class:`Citation`\\ s),
   :class:`ReasoningPart` (thinking, with the provider's signature so it can be sent back),
-  :class:`RefusalPart` and :class:`ToolCall`.
+  :class:`RefusalPart`, :class:`ToolCall`, and :class:`OpaquePart` for what a provider
+  returns that typedllm does not model (kept to be sent back unchanged).
 
 A plain ``str`` is accepted wherever content is (it becomes one text part). ``Message.content``
 is the text of the message (its text parts joined), ``Message.parts`` everything. Tool results
@@ -19,7 +20,7 @@ Codecs translate these to and from each provider's wire format; nothing here kno
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, overload
 
@@ -35,6 +36,7 @@ __all__ = [
     "ImagePart",
     "InputPart",
     "Message",
+    "OpaquePart",
     "Part",
     "Prompt",
     "ReasoningPart",
@@ -158,6 +160,24 @@ class ReasoningPart:
     signature: str | None = field(default=None, repr=False)
     redacted: str | None = field(default=None, repr=False)
     provider: str | None = None
+    source: str | None = field(default=None, repr=False, compare=False)
+    """The wire field it came in (``reasoning_content``, ``reasoning`` ...), for hosts that
+    want it back in the same field (DeepSeek's thinking mode with tool calls)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpaquePart:
+    """A piece of an answer typedllm does not model (Anthropic server-tool calls and their
+    results, ...), kept exactly as the provider sent it so that it can be sent back to the
+    same provider; other providers never see it."""
+
+    provider: str
+    data: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def kind(self) -> str:
+        """The provider's name for it (Anthropic's block ``type``)."""
+        return str(self.data.get("type", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +204,15 @@ InputPart = Union[TextPart, ImagePart, DocumentPart, AudioPart, CachePoint]
 """A part of a prompt message."""
 
 Part = Union[
-    TextPart, ImagePart, DocumentPart, AudioPart, CachePoint, ReasoningPart, RefusalPart, ToolCall
+    TextPart,
+    ImagePart,
+    DocumentPart,
+    AudioPart,
+    CachePoint,
+    ReasoningPart,
+    RefusalPart,
+    ToolCall,
+    OpaquePart,
 ]
 """Any content part."""
 
@@ -200,9 +228,10 @@ _PART_TYPES = (
     ReasoningPart,
     RefusalPart,
     ToolCall,
+    OpaquePart,
 )
 _MEDIA = (ImagePart, DocumentPart, AudioPart)
-_ANSWER_ONLY = (ReasoningPart, RefusalPart, ToolCall)
+_ANSWER_ONLY = (ReasoningPart, RefusalPart, ToolCall, OpaquePart)
 _ROLES = ("system", "user", "assistant", "tool")
 
 

@@ -54,10 +54,14 @@ def test_decode_recorded_anthropic_response(case: dict[str, Any]) -> None:
     assert decoded.text == ("".join(texts) if texts else None)
     thoughts = [b["thinking"] for b in blocks if b["type"] == "thinking"]
     assert decoded.reasoning == ("".join(thoughts) if thoughts else None)
-    uses = [b for b in blocks if b["type"] in ("tool_use", "server_tool_use")]
+    uses = [b for b in blocks if b["type"] == "tool_use"]
     assert [(c.id, c.name, json.loads(c.arguments)) for c in decoded.tool_calls] == [
         (u["id"], u["name"], u["input"]) for u in uses
     ]
+    # Server tools (run by Anthropic) and their results are kept as received, not as calls.
+    modelled = ("text", "thinking", "redacted_thinking", "tool_use")
+    others = [b for b in blocks if b["type"] not in modelled]
+    assert [dict(p.data) for p in decoded.parts if isinstance(p, tl.OpaquePart)] == others
     assert decoded.raw_finish_reason == body["stop_reason"]
     expected_finish = {"end_turn": "stop", "max_tokens": "length", "tool_use": "tool_calls"}.get(
         body["stop_reason"], decoded.finish_reason

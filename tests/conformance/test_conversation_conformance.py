@@ -48,88 +48,7 @@ ALL = load_cases(lambda c: c["api"] in CODECS)
 
 # -- known bugs (each xfail is strict: fixing the bug makes the test pass and the xfail fail) --
 
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    (
-        "encode",
-        "deepseek/reasoning/chat_completions__pydantic-ai__test_deepseek_deferred_capability"
-        "_with_thinking__i2",
-    ): (
-        "Chat Completions encoder drops ReasoningPart from assistant messages with tool calls: "
-        "the recorded (accepted) DeepSeek request sends `reasoning_content` back on those "
-        "messages, which DeepSeek's thinking mode requires after tool calls (HTTP 400 without "
-        "it); ours sends only content + tool_calls"
-    ),
-    (
-        "decode",
-        "google/tool_call/chat_completions__pydantic-ai__test_compatible_api_with_tool_calls"
-        "_without_id__i0",
-    ): (
-        "Chat Completions decoder keeps the empty tool call id Gemini's OpenAI-compatible "
-        'endpoint sends (`id: ""`): expected a synthesized stable id (as the native Gemini '
-        "codec does), got ToolCall(id='')"
-    ),
-    (
-        "roundtrip",
-        "google/tool_call/chat_completions__pydantic-ai__test_compatible_api_with_tool_calls"
-        "_without_id__i0",
-    ): (
-        "the call decoded with id '' cannot be answered: tl.tool_result('', ...) raises "
-        "ConfigurationError (the decoder should synthesize an id)"
-    ),
-    (
-        "stream",
-        "google/stream_tool_call/chat_completions__magentic__test_openai_chat_model_gemini"
-        "_acomplete-Return-1-2-3-4-5-output_types2-list-__i0",
-    ): 'Chat Completions stream decoder keeps Gemini-compat\'s empty tool call id (`id: ""`)',
-    (
-        "stream",
-        "google/stream_tool_call/chat_completions__magentic__test_openai_chat_model_gemini"
-        "_acomplete-Return-True.-output_types1-bool-__i0",
-    ): 'Chat Completions stream decoder keeps Gemini-compat\'s empty tool call id (`id: ""`)',
-    (
-        "roundtrip",
-        "google/stream_tool_call/chat_completions__magentic__test_openai_chat_model_gemini"
-        "_acomplete-Return-1-2-3-4-5-output_types2-list-__i0",
-    ): "the streamed call with id '' cannot be answered (tl.tool_result('') raises)",
-    (
-        "roundtrip",
-        "google/stream_tool_call/chat_completions__magentic__test_openai_chat_model_gemini"
-        "_acomplete-Return-True.-output_types1-bool-__i0",
-    ): "the streamed call with id '' cannot be answered (tl.tool_result('') raises)",
-    (
-        "server_tools",
-        "anthropic/usage/anthropic_messages__ellmer__anthropic-web-fetch__i0",
-    ): (
-        "decoded.message re-encodes the `server_tool_use` block (web_fetch) as a client "
-        "`tool_use` block and drops its `web_fetch_tool_result` block: the API then expects a "
-        "tool_result for a call it already ran"
-    ),
-    (
-        "server_tools",
-        "anthropic/stream_tool_call/anthropic_messages__pydantic-ai__test_anthropic_native_tool"
-        "_search_streaming__i0",
-    ): (
-        "streamed `server_tool_use` (tool_search_tool_bm25) is re-encoded as a client `tool_use` "
-        "block and its `tool_search_tool_result` block is dropped"
-    ),
-    (
-        "blank_text",
-        "anthropic/reasoning/anthropic_messages__ellmer__anthropic-whitespace__i0",
-    ): (
-        "the whitespace-only answer text (' ') is sent back as the assistant turn's only text "
-        "block; Anthropic rejects it ('text content blocks must contain non-whitespace text', "
-        "the reason for ellmer's #376 test this recording comes from)"
-    ),
-    (
-        "decode",
-        "openrouter/tool_call/chat_completions__pydantic-ai__test_openrouter_tool_optional"
-        "_parameters__i0",
-    ): (
-        "Chat Completions decoder turns a tool call recorded without `function.arguments` into "
-        "ToolCall(arguments='') (not JSON; json.loads fails and it is sent back as ''); "
-        "expected '{}', as the Anthropic decoder does for a call without input"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _params(kind: str, cases: Iterable[dict[str, Any]]) -> list[Any]:
@@ -335,7 +254,12 @@ def _chat_convert(body: dict[str, Any], provider: str) -> Converted:
                 for c in m.get("tool_calls") or []
             ]
             if calls and m.get("reasoning_content"):
-                parts.insert(0, tl.ReasoningPart(m["reasoning_content"], provider=provider))
+                parts.insert(
+                    0,
+                    tl.ReasoningPart(
+                        m["reasoning_content"], provider=provider, source="reasoning_content"
+                    ),
+                )
             messages.append(tl.assistant(parts, tool_calls=calls))
         elif role == "tool":
             content = m.get("content")
@@ -1126,8 +1050,9 @@ def _chat_expected(messages: Iterable[dict[str, Any]]) -> Expected:
 
 
 def _anthropic_expected(blocks: dict[int, dict[str, Any]]) -> Expected:
-    """Content blocks by index: text, thinking (+signature), redacted_thinking, tool_use and
-    server_tool_use (the codec's documented reading: both are tool calls)."""
+    """Content blocks by index: text, thinking (+signature), redacted_thinking, tool_use (a
+    client call); server_tool_use and every other block (server-tool results ...) are kept
+    opaque, as received, so that they can be sent back."""
     expected = Expected()
     for _, b in sorted(blocks.items()):
         kind = b["type"]
@@ -1137,10 +1062,12 @@ def _anthropic_expected(blocks: dict[int, dict[str, Any]]) -> Expected:
             expected.add("reasoning", b.get("thinking", ""), b.get("signature") or None, None)
         elif kind == "redacted_thinking":
             expected.add("reasoning", "", None, b["data"])
-        elif kind in ("tool_use", "server_tool_use"):
+        elif kind == "tool_use":
+            expected.add("call", b["id"], b["name"], b["args"], None)
+        else:
             if kind == "server_tool_use":
                 expected.server.add(b["id"])
-            expected.add("call", b["id"], b["name"], b["args"], None)
+            expected.add("opaque", kind)
     return expected
 
 
@@ -1241,6 +1168,8 @@ def _actual(decoded: DecodedCompletion) -> list[list[Any]]:
             out.append(["call", p.id, p.name, p.arguments, p.signature])
         elif isinstance(p, tl.RefusalPart):
             out.append(["refusal", p.text])
+        elif isinstance(p, tl.OpaquePart):
+            out.append(["opaque", p.kind])
     return out
 
 

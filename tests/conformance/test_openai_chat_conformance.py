@@ -79,11 +79,11 @@ def test_decode_recorded_response(case: dict[str, Any]) -> None:
     recorded_calls = message.get("tool_calls") or []
     assert len(decoded.tool_calls) == len(recorded_calls)
     for ours, theirs in zip(decoded.tool_calls, recorded_calls, strict=True):
-        assert ours.id == (theirs.get("id") or "")
+        # A call the host sent without an id gets a stable one (results must answer it).
+        assert ours.id == theirs["id"] if theirs.get("id") else ours.id.startswith("call_")
         assert ours.name == theirs["function"]["name"]
-        assert json.loads(ours.arguments or "null") == json.loads(
-            theirs["function"].get("arguments") or "null"
-        )
+        # A call recorded without arguments has the empty object.
+        assert json.loads(ours.arguments) == json.loads(theirs["function"].get("arguments") or "{}")
     assert decoded.raw_finish_reason == choice.get("finish_reason")
     assert decoded.finish_reason == finish_reason_of(choice.get("finish_reason"))
     usage = body.get("usage") or {}

@@ -93,10 +93,7 @@ def _expected_anthropic(events: list[tuple[str, Any]]) -> dict[str, Any]:
     text, calls, finish, output = [], {}, None, None
     for _, data in events:
         kind = data.get("type")
-        if kind == "content_block_start" and data["content_block"]["type"] in (
-            "tool_use",
-            "server_tool_use",
-        ):
+        if kind == "content_block_start" and data["content_block"]["type"] == "tool_use":
             calls[data["index"]] = [data["content_block"]["name"], ""]
         elif kind == "content_block_start" and data["content_block"]["type"] == "text":
             text.append(data["content_block"].get("text", ""))
@@ -104,7 +101,7 @@ def _expected_anthropic(events: list[tuple[str, Any]]) -> dict[str, Any]:
             delta = data["delta"]
             if delta["type"] == "text_delta":
                 text.append(delta["text"])
-            elif delta["type"] == "input_json_delta":
+            elif delta["type"] == "input_json_delta" and data["index"] in calls:
                 calls[data["index"]][1] += delta["partial_json"]
         elif kind == "message_delta":
             finish = data["delta"].get("stop_reason") or finish

@@ -22,9 +22,30 @@ import orjson
 from .._completion import FinishReason, Usage
 from .._errors import APIStatusError, ProtocolError, status_error_class
 from .._jsonutil import as_dict
-from .._messages import Citation, Part, ReasoningPart, RefusalPart, TextPart, ToolCall
+from .._messages import (
+    Citation,
+    OpaquePart,
+    Part,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolCall,
+)
 from ..streaming import NDJSONDecoder, SSEDecoder, SSEEvent
 from ._base import DecodedCompletion, Delta
+from ._parts import synthetic_call_id
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+
+
+def _index(key: object) -> int:
+    return key if isinstance(key, int) else 0
+
 
 __all__ = [
     "NDJSONStream",
@@ -47,13 +68,15 @@ class _Call:
 
 @dataclass
 class _Block:
-    kind: Literal["text", "reasoning", "refusal", "call"]
+    kind: Literal["text", "reasoning", "refusal", "call", "opaque"]
     key: object
     chunks: list[str] = field(default_factory=list[str])
     signature: str | None = None
     redacted: str | None = None
+    source: str | None = None
     citations: list[Citation] = field(default_factory=list[Citation])
     call: _Call | None = None
+    data: dict[str, Any] | None = None
 
 
 @dataclass
@@ -98,9 +121,12 @@ class StreamState:
         """Append answer text (to block ``key``, or to the current text block)."""
         self._block("text", key).chunks.append(delta)
 
-    def think(self, delta: str, key: object = None) -> None:
-        """Append reasoning text."""
-        self._block("reasoning", key).chunks.append(delta)
+    def think(self, delta: str, key: object = None, source: str | None = None) -> None:
+        """Append reasoning text (``source``: the wire field it came in)."""
+        block = self._block("reasoning", key)
+        block.chunks.append(delta)
+        if source is not None:
+            block.source = source
 
     def sign(self, signature: str, key: object = None) -> None:
         """Attach a reasoning signature (Anthropic ``signature_delta``, Gemini
@@ -119,6 +145,20 @@ class StreamState:
     def cite(self, citation: Citation, key: object = None) -> None:
         """Attach a citation to a text block."""
         self._block("text", key).citations.append(citation)
+
+    def opaque(self, data: dict[str, Any], key: object) -> None:
+        """A block kept as the provider sent it (its ``input`` may still stream in)."""
+        block = _Block("opaque", key, data=dict(data))
+        self._keys[("opaque", key)] = block
+        self.blocks.append(block)
+
+    def opaque_input(self, delta: str, key: object) -> bool:
+        """Append streamed ``input`` JSON to opaque block ``key``; whether there is one."""
+        block = self._keys.get(("opaque", key))
+        if block is None:
+            return False
+        block.chunks.append(delta)
+        return True
 
     def refuse(self, delta: str) -> None:
         """Append refusal text."""
@@ -160,12 +200,28 @@ class StreamState:
             if block.kind == "text":
                 out.append(TextPart(text, tuple(block.citations), block.signature))
             elif block.kind == "reasoning":
-                out.append(ReasoningPart(text, block.signature, block.redacted, self.provider))
+                out.append(
+                    ReasoningPart(
+                        text, block.signature, block.redacted, self.provider, block.source
+                    )
+                )
             elif block.kind == "refusal":
                 out.append(RefusalPart(text))
+            elif block.kind == "opaque":
+                data = dict(block.data or {})
+                if text:
+                    data["input"] = _json_or_text(text)
+                out.append(OpaquePart(self.provider, data))
             elif block.call is not None:
                 c = block.call
-                out.append(ToolCall(c.id, c.name, "".join(c.arguments), c.signature))
+                # A call without arguments has the empty object as arguments (valid JSON), and a
+                # call the host gave no id (Gemini's OpenAI-compatible endpoint) gets a stable
+                # one, so that a tool result can answer it.
+                arguments = "".join(c.arguments) or "{}"
+                call_id = c.id or synthetic_call_id(
+                    self.response_id, _index(block.key), c.name, arguments
+                )
+                out.append(ToolCall(call_id, c.name, arguments, c.signature))
         return tuple(out)
 
     def decoded(self, raw: Any = None) -> DecodedCompletion:

@@ -9,9 +9,9 @@ Encoding
     * ``text``; ``image`` and ``document`` with a ``base64``, ``url`` or (plain text documents)
       ``text`` source; a :class:`~typedllm.CachePoint` puts ``cache_control`` on the block
       before it;
-    * assistant messages: ``thinking`` (with its ``signature``) and ``redacted_thinking``
-      blocks from Anthropic answers are sent back first and unchanged, then ``text`` and
-      ``tool_use`` blocks;
+    * assistant messages: their blocks in order: ``thinking`` (with its ``signature``) and
+      ``redacted_thinking`` blocks from Anthropic answers and server-tool blocks are sent back
+      unchanged, ``text`` (never whitespace-only: the API rejects it) and ``tool_use``;
     * tool results are ``tool_result`` blocks (``is_error`` when the tool failed) in the next
       user message; consecutive results share one user message;
     * tools are ``{"name", "description", "input_schema"}`` through the ``anthropic-tool``
@@ -28,13 +28,15 @@ Encoding
       auto`` plus an instruction to call it; the answer is the tool call's input.
 
 Decoding
-    ``content`` blocks: ``text`` (the answer, with its ``citations``), ``tool_use`` and
-    ``server_tool_use`` (tool calls; the tool route's answer), ``thinking`` and
-    ``redacted_thinking`` (reasoning, kept apart with their signatures). ``stop_reason``:
-    ``end_turn``/``stop_sequence`` -> stop, ``max_tokens`` -> length, ``tool_use`` ->
-    tool_calls, ``refusal`` -> refusal. Usage keeps cache reads and cache writes apart.
-    Errors are ``{"type": "error", "error": {"type", "message"}}`` with a ``request-id``
-    header; 529 ``overloaded_error`` is a retried server error. ``message_stop`` ends a stream.
+    ``content`` blocks: ``text`` (the answer, with its ``citations``), ``tool_use`` (tool calls;
+    the tool route's answer), ``thinking`` and ``redacted_thinking`` (reasoning, kept apart with
+    their signatures); ``server_tool_use`` (a tool Anthropic runs itself), its result blocks and
+    any other block type are kept as :class:`~typedllm.OpaquePart`\\ s, to be sent back.
+    ``stop_reason``: ``end_turn``/``stop_sequence`` -> stop, ``max_tokens`` -> length,
+    ``tool_use`` -> tool_calls, ``refusal`` -> refusal. Usage keeps cache reads and cache
+    writes apart. Errors are ``{"type": "error", "error": {"type", "message"}}`` with a
+    ``request-id`` header; 529 ``overloaded_error`` is a retried server error.
+    ``message_stop`` ends a stream.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from .._messages import (
     DocumentPart,
     ImagePart,
     Message,
+    OpaquePart,
     Part,
     ReasoningPart,
     TextPart,
@@ -178,7 +181,10 @@ def _content(parts: tuple[Part, ...]) -> str | list[dict[str, Any]]:
 def _assistant(message: Message) -> str | list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for part in message.parts:
-        if isinstance(part, ReasoningPart):
+        if isinstance(part, OpaquePart):
+            if part.provider == "anthropic":
+                blocks.append(dict(part.data))  # server tool calls and results, as received
+        elif isinstance(part, ReasoningPart):
             if part.provider != "anthropic":
                 continue  # other providers' reasoning cannot be verified by Anthropic
             if part.redacted is not None:
@@ -196,8 +202,12 @@ def _assistant(message: Message) -> str | list[dict[str, Any]]:
                     "input": call_arguments(part),
                 }
             )
-        elif isinstance(part, TextPart) and part.text:
+        elif isinstance(part, TextPart) and part.text.strip():
+            # The API rejects text blocks of only whitespace ("text content blocks must
+            # contain non-whitespace text").
             blocks.append({"type": "text", "text": part.text})
+    if not blocks:
+        return message.content
     if len(blocks) == 1 and blocks[0]["type"] == "text":
         text: str = blocks[0]["text"]
         return text
@@ -443,12 +453,16 @@ def _apply_block(block: dict[str, Any], index: int, state: StreamState) -> list[
             state.sign(block["signature"], key=index)
     elif kind == "redacted_thinking":
         state.redacted(str(block.get("data") or ""), key=index)
-    elif kind in ("tool_use", "server_tool_use"):
+    elif kind == "tool_use":
         call = state.call(index)
         call.id, call.name = str(block.get("id") or ""), str(block.get("name") or "")
         tool_input = block.get("input")
         if isinstance(tool_input, dict) and tool_input:
             call.arguments.append(orjson.dumps(tool_input).decode())
+    elif isinstance(kind, str):
+        # server_tool_use (run by Anthropic), its *_tool_result, and any block type this codec
+        # does not model: kept as received, to be sent back unchanged.
+        state.opaque(block, key=index)
     return deltas
 
 
@@ -470,10 +484,7 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
         raise decode_error(provider, response)
     state = StreamState(provider, request_id=request_id_of(response.headers))
     for index, raw_block in enumerate(as_list(data.get("content"))):
-        block = as_dict(raw_block)
-        _apply_block(block, index, state)
-        if block.get("type") in ("tool_use", "server_tool_use") and not block.get("input"):
-            state.call(index).arguments.append("{}")  # a call without arguments
+        _apply_block(as_dict(raw_block), index, state)
     _finish(data.get("stop_reason"), state)
     state.usage = decode_usage(data.get("usage"))
     model, message_id = data.get("model"), data.get("id")
@@ -507,9 +518,10 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
             state.text(delta["text"], key=index)
             deltas.append(("text", delta["text"]))
         elif dtype == "input_json_delta" and isinstance(delta.get("partial_json"), str):
-            if delta["partial_json"]:
-                state.call(index).arguments.append(delta["partial_json"])
-                deltas.append((index, delta["partial_json"]))
+            partial = delta["partial_json"]
+            if partial and not state.opaque_input(partial, key=index):
+                state.call(index).arguments.append(partial)
+                deltas.append((index, partial))
         elif dtype == "thinking_delta" and isinstance(delta.get("thinking"), str):
             state.think(delta["thinking"], key=index)
         elif dtype == "signature_delta" and isinstance(delta.get("signature"), str):

@@ -68,7 +68,7 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, data_url, tool_schema, unsupported
+from ._parts import b64, data_url, synthetic_call_id, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 from ._think import StreamThinkSplitter
 
@@ -158,9 +158,23 @@ def _content(parts: tuple[Part, ...]) -> str | list[dict[str, Any]]:
     ]
 
 
-def _assistant(message: Message) -> dict[str, Any]:
+_REASONING_FIELDS = ("reasoning_content", "reasoning")
+
+
+def _assistant(config: ClientConfig, message: Message) -> dict[str, Any]:
     texts = [p.text for p in message.parts if isinstance(p, TextPart)]
     entry: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts else None}
+    if message.tool_calls and config.provider != "openai":
+        # Hosts that return reasoning in a field of their own want it back in that field on
+        # a turn with tool calls (DeepSeek's thinking mode rejects the next request without
+        # it); only reasoning from this same provider is sent back.
+        for part in message.parts:
+            if (
+                isinstance(part, ReasoningPart)
+                and part.provider == config.provider
+                and part.source in _REASONING_FIELDS
+            ):
+                entry[part.source] = entry.get(part.source, "") + part.text
     refusals = [p.text for p in message.parts if isinstance(p, RefusalPart)]
     if refusals:
         entry["refusal"] = "".join(refusals)
@@ -187,7 +201,7 @@ def _messages(config: ClientConfig, request: ChatRequest) -> list[dict[str, Any]
         elif message.role == "user":
             out.append({"role": "user", "content": _content(message.parts)})
         elif message.role == "assistant":
-            out.append(_assistant(message))
+            out.append(_assistant(config, message))
         else:
             media = [
                 p for p in message.parts if isinstance(p, (ImagePart, DocumentPart, AudioPart))
@@ -405,15 +419,17 @@ def _citations(message: dict[str, Any]) -> tuple[Citation, ...]:
     return tuple(out)
 
 
-def _call(raw_call: Any) -> ToolCall:
+def _call(raw_call: Any, index: int, response_id: str | None) -> ToolCall:
     call = as_dict(raw_call)
     fn = as_dict(call.get("function"))
-    args = fn.get("arguments", "")
-    return ToolCall(
-        id=str(call.get("id") or ""),
-        name=str(fn.get("name") or ""),
-        arguments=args if isinstance(args, str) else orjson.dumps(args).decode(),
-    )
+    raw_args = fn.get("arguments")
+    args = raw_args if isinstance(raw_args, str) else orjson.dumps(raw_args or {}).decode()
+    args = args or "{}"  # a call without arguments takes the empty object
+    name = str(fn.get("name") or "")
+    # Gemini's OpenAI-compatible endpoint sends calls with an empty id: give them a stable one
+    # so that a tool result can answer them.
+    call_id = str(call.get("id") or "") or synthetic_call_id(response_id, index, name, args)
+    return ToolCall(id=call_id, name=name, arguments=args)
 
 
 def decode(provider: str, response: WireResponse) -> DecodedCompletion:
@@ -428,25 +444,28 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     choice = as_dict(choices[0]) if choices else {}
     message = as_dict(choice.get("message"))
     text, reasoning = _text_of(message.get("content"))
+    source = "thinking" if reasoning is not None else None
     for key in ("reasoning_content", "reasoning"):
         value = message.get(key)
         if isinstance(value, str) and value and reasoning is None:
-            reasoning = value
+            reasoning, source = value, key
     if text is not None:
         text, in_band = split_think(text)
-        reasoning = reasoning or in_band
+        if reasoning is None and in_band is not None:
+            reasoning, source = in_band, "think_tag"
     parts: list[Part] = []
     if reasoning is not None:
-        parts.append(ReasoningPart(reasoning, provider=provider))
+        parts.append(ReasoningPart(reasoning, provider=provider, source=source))
     if text is not None:
         parts.append(TextPart(text, _citations(message)))
     refusal = message.get("refusal")
     if isinstance(refusal, str) and refusal:
         parts.append(RefusalPart(refusal))
-    parts += [_call(c) for c in as_list(message.get("tool_calls"))]
     raw_finish = choice.get("finish_reason")
     model = data.get("model")
     response_id = data.get("id")
+    rid = response_id if isinstance(response_id, str) else None
+    parts += [_call(c, i, rid) for i, c in enumerate(as_list(message.get("tool_calls")))]
     return DecodedCompletion(
         parts=tuple(parts),
         finish_reason=finish_reason_of(raw_finish),
@@ -487,15 +506,15 @@ def _apply_choice(
     for key in ("reasoning_content", "reasoning"):
         if isinstance(delta.get(key), str):
             if delta[key]:
-                state.think(delta[key])
+                state.think(delta[key], source=key)
             break
     content, thinking = _text_of(delta.get("content"))  # str, or parts (Mistral)
     if thinking:
-        state.think(thinking)
+        state.think(thinking, source="thinking")
     if content and splitter is not None:
         content, in_band = splitter.feed(content)  # a leading <think> block is reasoning
         if in_band:
-            state.think(in_band)
+            state.think(in_band, source="think_tag")
     if content:
         state.text(content)
         if answer:
@@ -519,7 +538,7 @@ def _apply_choice(
         if splitter is not None:
             tail, leftover = splitter.flush()
             if leftover:
-                state.think(leftover)
+                state.think(leftover, source="think_tag")
             if tail:
                 state.text(tail)
                 if answer:
