@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
-    from ._completion import Attempt, Usage
+    from ._usage import Attempt, Usage
     from .schema._types import SchemaChange
 
 __all__ = [
