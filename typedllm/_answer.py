@@ -19,7 +19,7 @@ from typing import Any
 from ._catalog import ModelInfo
 from ._completion import Attempt, Completion, FinishReason, Usage
 from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
-from ._messages import Message
+from ._messages import Message, ToolCall
 from ._output import ValidationFailure, parse_output
 from .codecs._base import DecodedCompletion, OutputSpec
 
@@ -36,10 +36,14 @@ class Answer:
     """Whether the model called the caller's own tools instead of answering."""
 
 
-def answer_of(spec: OutputSpec | None, decoded: DecodedCompletion) -> Answer:
+def answer_of(
+    spec: OutputSpec | None, decoded: DecodedCompletion, calls: tuple[ToolCall, ...] | None = None
+) -> Answer:
     """For the tool route, the answer is the input of the call to the answer tool."""
     tool = spec.answer_tool if spec is not None else None
-    calls = decoded.tool_calls
+    calls = decoded.tool_calls if calls is None else calls
+    if not calls:
+        return Answer(decoded.text, decoded.finish_reason, False)
     if tool is not None:
         for call in calls:
             if call.name == tool:
@@ -57,6 +61,12 @@ def check_output(
     spec: OutputSpec | None,
 ) -> None:
     """Raise the typed error for a refusal, a content filter stop or a truncated answer."""
+    if (
+        decoded.refusal is None
+        and answer.finish_reason not in ("content_filter", "length")
+        and not answer.pending_calls
+    ):
+        return  # the common case, checked without building the errors' context
     compiled = spec.compiled if spec is not None else None
     context: dict[str, Any] = {
         "raw_text": answer.text,
@@ -113,8 +123,9 @@ def finish_answer(
     ``conversation`` is the caller's messages. Raises the typed output errors, or
     :class:`InvalidAnswer` when the answer does not validate.
     """
-    answer = answer_of(spec, decoded)
-    usage = usage + decoded.usage
+    calls = decoded.tool_calls
+    answer = answer_of(spec, decoded, calls)
+    usage = usage + decoded.usage if attempts else decoded.usage
     attempt = Attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id)
     check_output(decoded, answer, usage, [*attempts, attempt], spec)
     if spec is None:
@@ -142,7 +153,7 @@ def finish_answer(
         raw=decoded.raw,
         attempts=(*attempts, attempt),
         reasoning=decoded.reasoning,
-        tool_calls=decoded.tool_calls,
+        tool_calls=calls,
         message=message,
         messages=(*conversation, message),
         cost=model_info.cost(usage),

@@ -143,18 +143,9 @@ class Client(Completer):
 
     # -- the primitives the typed surface (Completer) calls ------------------------------------
 
-    def _complete_flow(self, call: Call) -> Any:
-        return complete_flow(
-            self._config,
-            self._codec,
-            call.prompt,
-            call.schema,
-            has_schema=call.has_schema,
-            options=call.options,
-        )
-
-    def _stream_flow(self, call: Call) -> Any:
-        return stream_flow(
+    def _flow(self, call: Call, *, stream: bool) -> Any:
+        make = stream_flow if stream else complete_flow
+        return make(
             self._config,
             self._codec,
             call.prompt,
@@ -164,15 +155,15 @@ class Client(Completer):
         )
 
     def _completion(self, call: Call) -> Completion[Any]:
-        result: Completion[Any] = self._sync().run(self._complete_flow(call))
+        result: Completion[Any] = self._sync().run(self._flow(call, stream=False))
         return result
 
     async def _acompletion(self, call: Call) -> Completion[Any]:
-        result: Completion[Any] = await self._async().run(self._complete_flow(call))
+        result: Completion[Any] = await self._async().run(self._flow(call, stream=False))
         return result
 
     def _stream(self, call: Call) -> Stream[Any, Any]:
-        return Stream(self._stream_flow(call), self._sync())
+        return Stream(self._flow(call, stream=True), self._sync())
 
     def _astream(self, call: Call) -> AsyncStream[Any, Any]:
-        return AsyncStream(self._stream_flow(call), self._async())
+        return AsyncStream(self._flow(call, stream=True), self._async())

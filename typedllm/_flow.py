@@ -25,6 +25,7 @@ Every step is reported to the client's hooks (:mod:`typedllm._events`).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
@@ -53,6 +54,7 @@ from ._events import (
     ResponseReceived,
     RetryScheduled,
     emit,
+    logger,
     new_call,
     safe_url,
 )
@@ -129,6 +131,8 @@ class CallContext:
     call: CallInfo
     clock: Clock
     started: float
+    observed: bool = True
+    """Whether anyone listens (hooks, or the logger at INFO): events are built only then."""
     extra_secrets: tuple[str, ...] = ()
     """Credentials sent by this call only (sensitive per-call headers)."""
 
@@ -156,16 +160,17 @@ class CallContext:
 
     def emit(self, event: Any) -> None:
         """Report ``event`` to the logger and the hooks."""
-        emit(self.config.hooks, event)
+        if self.observed:
+            emit(self.config.hooks, event)
 
 
 def new_context(
     config: ClientConfig, codec: Codec, operation: Literal["complete", "stream"], clock: Clock
 ) -> CallContext:
     """The context of a new call."""
-    return CallContext(
-        config, codec, new_call(config.provider, config.model, operation), clock, clock()
-    )
+    observed = bool(config.hooks) or logger.isEnabledFor(logging.INFO)
+    call = new_call(config.provider, config.model, operation)
+    return CallContext(config, codec, call, clock, clock(), observed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,22 +288,23 @@ def send_request(
     return the successful response."""
     for attempt in range(ctx.config.retry.max_attempts):
         request = yield from authenticate(ctx, encoded, options)
-        ctx.emit(RequestSent(ctx.call, request.method, safe_url(request.url), attempt + 1, round))
+        if ctx.observed:
+            url = safe_url(request.url)
+            ctx.emit(RequestSent(ctx.call, request.method, url, attempt + 1, round))
         reply = yield Send(request, ctx.timeout(options))
         error: TransportError
         if isinstance(reply, TransportFailure):
             error, retryable = transport_error(ctx, reply, request), True
         else:
             response = cast(WireResponse, reply)
-            ctx.emit(
-                ResponseReceived(
-                    ctx.call,
-                    response.status,
-                    response.headers,
-                    request_id_of(response.headers),
-                    ctx.elapsed(),
+            if ctx.observed:
+                request_id = request_id_of(response.headers)
+                elapsed = ctx.elapsed()
+                ctx.emit(
+                    ResponseReceived(
+                        ctx.call, response.status, response.headers, request_id, elapsed
+                    )
                 )
-            )
             if response.status < 400:
                 return response
             error, retryable = status_error(ctx, response)
@@ -405,18 +411,25 @@ def _complete(
                 _reask_message(invalid.failure),
             )
             continue
-        ctx.emit(
-            Finished(
-                ctx.call,
-                completion.usage,
-                completion.finish_reason,
-                completion.cost,
-                ctx.elapsed(),
-                len(completion.attempts),
-            )
-        )
-        return completion
+        return finished(ctx, completion)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def finished(ctx: CallContext, completion: Completion[Any]) -> Completion[Any]:
+    """Report the call's success to the hooks; return ``completion``."""
+    if not ctx.observed:
+        return completion
+    ctx.emit(
+        Finished(
+            ctx.call,
+            completion.usage,
+            completion.finish_reason,
+            completion.cost,
+            ctx.elapsed(),
+            len(completion.attempts),
+        )
+    )
+    return completion
 
 
 def dry_run(

@@ -47,9 +47,14 @@ def _check_media(config: ClientConfig, request: ChatRequest) -> None:
 def _check_options(config: ClientConfig, request: ChatRequest) -> None:
     info = config.model_info
     options = request.options
-    sampling = [
-        name for name in ("temperature", "top_p", "top_k") if getattr(options, name) is not None
-    ]
+    sampled = (
+        options.temperature is not None or options.top_p is not None or options.top_k is not None
+    )
+    sampling = (
+        [n for n in ("temperature", "top_p", "top_k") if getattr(options, n) is not None]
+        if sampled
+        else []
+    )
     if sampling and _known(info) and not info.temperature:
         raise ConfigurationError(
             f"{config.model} does not take sampling options ({', '.join(sampling)}): "

@@ -47,8 +47,10 @@ __all__ = [
     "assistant",
     "audio",
     "cache_point",
+    "calls_of",
     "document",
     "image",
+    "reasoning_of",
     "system",
     "text_of",
     "tool_result",
@@ -379,18 +381,28 @@ class Message:
     @property
     def tool_calls(self) -> tuple[ToolCall, ...]:
         """The tool calls of an assistant message."""
-        return tuple(p for p in self.parts if isinstance(p, ToolCall))
+        return calls_of(self.parts)
 
     @property
     def reasoning(self) -> str | None:
         """The reasoning text of an assistant message, if any."""
-        texts = [p.text for p in self.parts if isinstance(p, ReasoningPart)]
-        return "".join(texts) if texts else None
+        return reasoning_of(self.parts)
 
 
 def text_of(parts: Sequence[Part]) -> str:
     """The text parts of ``parts`` joined."""
     return "".join(p.text for p in parts if isinstance(p, TextPart))
+
+
+def calls_of(parts: Sequence[Part]) -> tuple[ToolCall, ...]:
+    """The tool calls among ``parts``, in order."""
+    return tuple(p for p in parts if isinstance(p, ToolCall))
+
+
+def reasoning_of(parts: Sequence[Part]) -> str | None:
+    """The reasoning text among ``parts`` (``None`` when there is no reasoning part)."""
+    texts = [p.text for p in parts if isinstance(p, ReasoningPart)]
+    return "".join(texts) if texts else None
 
 
 def _text_only(content: str, what: str) -> str:

@@ -27,13 +27,14 @@ from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
 from ._errors import StreamClosedError, TransportError
-from ._events import Failed, Finished, FirstByte, RequestSent, ResponseReceived, safe_url
+from ._events import Failed, FirstByte, RequestSent, ResponseReceived, safe_url
 from ._flow import (
     CallContext,
     Clock,
     PreparedCall,
     authenticate,
     encode_request,
+    finished,
     new_context,
     prepare_call,
     retry_delay,
@@ -213,14 +214,4 @@ def _finish(
     except InvalidAnswer as invalid:
         assert call.spec is not None, "text answers always validate"
         raise validation_error(invalid, [invalid.attempt], call.spec, streamed=True) from None
-    ctx.emit(
-        Finished(
-            ctx.call,
-            completion.usage,
-            completion.finish_reason,
-            completion.cost,
-            ctx.elapsed(),
-            1,
-        )
-    )
-    return completion
+    return finished(ctx, completion)

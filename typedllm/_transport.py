@@ -134,19 +134,13 @@ class SyncDriver:
             state.pop().response.close()
 
     def run(self, flow: Generator[Any, Any, Any]) -> Any:
-        """Drive a flow that hands nothing to the caller to completion; return its result."""
-        state: list[_Open] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    return stop.value
-                reply = None if isinstance(effect, Emit) else self._perform(effect, state)
-        finally:
-            self._close(state)
-            flow.close()
+        """Drive a flow to completion (dropping anything it hands out); return its result."""
+        events = self.drive(flow)
+        while True:
+            try:
+                next(events)
+            except StopIteration as stop:
+                return stop.value
 
     def drive(self, flow: Generator[Any, Any, Any]) -> Generator[Any, None, Any]:
         """Drive a flow, yielding what it hands to the caller (:class:`Emit`); return its
@@ -257,19 +251,11 @@ class AsyncDriver:
             await state.pop().response.aclose()
 
     async def run(self, flow: Generator[Any, Any, Any]) -> Any:
-        """Drive a flow that hands nothing to the caller to completion; return its result."""
-        state: list[_Open] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    return stop.value
-                reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
-        finally:
-            await _close_quietly(state)
-            flow.close()
+        """Drive a flow to completion (dropping anything it hands out); return its result."""
+        result: list[Any] = []
+        async for _ in self.drive(flow, result):
+            pass
+        return result[0]
 
     async def drive(
         self, flow: Generator[Any, Any, Any], result: list[Any]

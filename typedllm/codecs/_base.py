@@ -21,10 +21,11 @@ from .._errors import APIStatusError, status_error_class
 from .._messages import (
     Message,
     Part,
-    ReasoningPart,
     RefusalPart,
     TextPart,
     ToolCall,
+    calls_of,
+    reasoning_of,
 )
 from .._options import CallOptions, ToolChoice, ToolDefinition
 from .._wire import EncodedRequest, WireResponse
@@ -117,13 +118,12 @@ class DecodedCompletion:
     @property
     def tool_calls(self) -> tuple[ToolCall, ...]:
         """The tool calls, in order."""
-        return tuple(p for p in self.parts if isinstance(p, ToolCall))
+        return calls_of(self.parts)
 
     @property
     def reasoning(self) -> str | None:
         """The reasoning text, if any."""
-        texts = [p.text for p in self.parts if isinstance(p, ReasoningPart)]
-        return "".join(texts) if texts else None
+        return reasoning_of(self.parts)
 
     @property
     def message(self) -> Message:

@@ -11,7 +11,7 @@ import orjson
 
 from .._errors import ConfigurationError
 from .._messages import AudioPart, DocumentPart, ImagePart, Message, Part, ToolCall
-from .._options import ToolDefinition
+from .._options import CallOptions, ToolDefinition
 from ..schema import Dialect, apply_dialect
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "call_arguments",
     "data_url",
     "json_or_text",
+    "put_options",
     "synthetic_call_id",
     "tool_name_for",
     "tool_schema",
@@ -99,6 +100,16 @@ def tool_schema(tool: ToolDefinition, dialect: Dialect) -> dict[str, Any]:
         params = {"type": "object", "properties": {}, **params}
     emitted, _changes = apply_dialect(params, dialect)
     return emitted
+
+
+def put_options(target: dict[str, Any], options: CallOptions, fields: Mapping[str, str]) -> None:
+    """Copy the set option fields into ``target`` under the wire's names (``stop`` as a
+    list)."""
+    for name, wire_name in fields.items():
+        value = getattr(options, name)
+        if value is None or (name == "stop" and not value):
+            continue
+        target[wire_name] = list(value) if name == "stop" else value
 
 
 def unsupported(wire: str, part: Part, how: str) -> ConfigurationError:

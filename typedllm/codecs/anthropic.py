@@ -76,7 +76,7 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, call_arguments, tool_schema, unsupported
+from ._parts import b64, call_arguments, put_options, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
 __all__ = [
@@ -104,6 +104,14 @@ _STOP: dict[str, FinishReason] = {
     "model_context_window_exceeded": "length",
     "tool_use": "tool_calls",
     "refusal": "refusal",
+}
+
+
+_OPTION_FIELDS = {
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "top_k": "top_k",
+    "stop": "stop_sequences",
 }
 
 
@@ -310,14 +318,7 @@ def encode_body(
     if system is not None:
         body["system"] = system
     body["messages"] = _messages(request)
-    if options.temperature is not None:
-        body["temperature"] = options.temperature
-    if options.top_p is not None:
-        body["top_p"] = options.top_p
-    if options.top_k is not None:
-        body["top_k"] = options.top_k
-    if options.stop:
-        body["stop_sequences"] = list(options.stop)
+    put_options(body, options, _OPTION_FIELDS)
     if options.user is not None:
         body["metadata"] = {"user_id": options.user}
     if thinking:

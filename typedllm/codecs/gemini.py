@@ -67,7 +67,15 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, call_arguments, json_or_text, synthetic_call_id, tool_name_for, tool_schema
+from ._parts import (
+    b64,
+    call_arguments,
+    json_or_text,
+    put_options,
+    synthetic_call_id,
+    tool_name_for,
+    tool_schema,
+)
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
 __all__ = [
@@ -103,6 +111,16 @@ _FINISH: dict[str, FinishReason] = {
     "OTHER": "other",
 }
 _MODES = {"auto": "AUTO", "required": "ANY", "none": "NONE"}
+
+
+_OPTION_FIELDS = {
+    "temperature": "temperature",
+    "top_p": "topP",
+    "top_k": "topK",
+    "max_tokens": "maxOutputTokens",
+    "stop": "stopSequences",
+    "seed": "seed",
+}
 
 
 def _options(config: ClientConfig) -> GeminiOptions:
@@ -233,18 +251,7 @@ def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
             body["toolConfig"] = {"functionCallingConfig": calling}
     options = request.options
     generation: dict[str, Any] = {"candidateCount": 1}
-    if options.temperature is not None:
-        generation["temperature"] = options.temperature
-    if options.top_p is not None:
-        generation["topP"] = options.top_p
-    if options.top_k is not None:
-        generation["topK"] = options.top_k
-    if options.max_tokens is not None:
-        generation["maxOutputTokens"] = options.max_tokens
-    if options.stop:
-        generation["stopSequences"] = list(options.stop)
-    if options.seed is not None:
-        generation["seed"] = options.seed
+    put_options(generation, options, _OPTION_FIELDS)
     budget = _options(config).thinking_budget
     if budget is not None:
         generation["thinkingConfig"] = {"thinkingBudget": budget, "includeThoughts": budget != 0}

@@ -55,6 +55,7 @@ from .._messages import (
     TextPart,
     ToolCall,
 )
+from .._options import ToolDefinition
 from .._wire import EncodedRequest, WireResponse
 from ..schema import CompiledSchema, Dialect, compile_schema
 from ..streaming import SSEEvent
@@ -68,7 +69,7 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, data_url, synthetic_call_id, tool_schema, unsupported
+from ._parts import b64, data_url, put_options, synthetic_call_id, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 from ._think import StreamThinkSplitter
 
@@ -105,6 +106,16 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 _THINK = re.compile(r"^\s*<think>(.*?)</think>\s*", re.DOTALL)
+
+
+_OPTION_FIELDS = {
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "top_k": "top_k",
+    "seed": "seed",
+    "stop": "stop",
+    "user": "user",
+}
 
 
 def _options(config: ClientConfig) -> OpenAIChatOptions:
@@ -188,8 +199,10 @@ def _assistant(config: ClientConfig, message: Message) -> dict[str, Any]:
     return entry
 
 
-def _messages(config: ClientConfig, request: ChatRequest) -> list[dict[str, Any]]:
-    system_role = "developer" if _options(config).developer_role else "system"
+def _messages(
+    config: ClientConfig, wire: OpenAIChatOptions, request: ChatRequest
+) -> list[dict[str, Any]]:
+    system_role = "developer" if wire.developer_role else "system"
     out: list[dict[str, Any]] = []
     pending_media: list[Part] = []  # media from tool results, sent after the run of results
     for message in request.messages:
@@ -219,9 +232,9 @@ def _messages(config: ClientConfig, request: ChatRequest) -> list[dict[str, Any]
     return out
 
 
-def _tools(request: ChatRequest) -> list[dict[str, Any]]:
+def _tools(declared: tuple[ToolDefinition, ...]) -> list[dict[str, Any]]:
     tools: list[dict[str, Any]] = []
-    for tool in request.tools:
+    for tool in declared:
         dialect: Dialect = "openai-strict" if tool.strict else "openai-json-schema"
         function: dict[str, Any] = {
             "name": tool.name,
@@ -245,7 +258,7 @@ def encode_body(
 ) -> dict[str, Any]:
     """The JSON request body as a dict (exposed for tests)."""
     wire = _options(config)
-    messages = _messages(config, request)
+    messages = _messages(config, wire, request)
     output = request.output
     if output is not None and output.mode in ("json_object", "prompt"):
         # JSON mode requires the word "JSON" in the prompt; the schema instructions carry it.
@@ -258,30 +271,21 @@ def encode_body(
             messages.insert(0, {"role": role, "content": instructions})
     body: dict[str, Any] = {"model": config.model, "messages": messages}
     options = request.options
-    if options.temperature is not None:
-        body["temperature"] = options.temperature
-    if options.top_p is not None:
-        body["top_p"] = options.top_p
-    if options.top_k is not None:
-        body["top_k"] = options.top_k  # only OpenAI-compatible hosts: OpenAI itself is gated
-    if options.seed is not None:
-        body["seed"] = options.seed
-    if options.stop:
-        body["stop"] = list(options.stop)
+    # top_k only reaches OpenAI-compatible hosts: OpenAI itself is gated (it has none).
+    put_options(body, options, _OPTION_FIELDS)
     if wire.reasoning_effort is not None:
         body["reasoning_effort"] = wire.reasoning_effort
     if options.max_tokens is not None:
         body[wire.max_tokens_field] = options.max_tokens
-    if options.user is not None:
-        body["user"] = options.user
     if options.metadata:
         body["metadata"] = dict(options.metadata)
     if options.cache_key is not None:
         body["prompt_cache_key"] = options.cache_key
-    if request.tools:
-        body["tools"] = _tools(request)
-        if request.tool_choice is not None:
-            body["tool_choice"] = _tool_choice(request.tool_choice)
+    tools = request.tools
+    if tools:
+        body["tools"] = _tools(tools)
+        if options.tool_choice is not None:
+            body["tool_choice"] = _tool_choice(options.tool_choice)
         if options.parallel_tool_calls is not None:
             body["parallel_tool_calls"] = options.parallel_tool_calls
     if output is not None:

@@ -89,6 +89,8 @@ class Host:
         """The path of ``operation`` for ``model`` on this host; a streaming operation
         (``chat_stream``) uses its plain operation's override (``chat``) unless it has its
         own (Bedrock streams on another path, Azure on the same one)."""
+        if not self.paths:
+            return default
         overrides = dict(self.paths)
         template = overrides.get(operation)
         if template is None and operation.endswith("_stream"):
