@@ -26,7 +26,7 @@ from .codecs._base import DecodedCompletion, OutputSpec
 __all__ = ["Answer", "InvalidAnswer", "answer_of", "check_output", "finish_answer"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Answer:
     """The answer text and finish reason of a decoded answer, after the tool route."""
 

@@ -93,8 +93,9 @@ Clock = Callable[[], float]
 def caller_messages(prompt: Prompt) -> tuple[Message, ...]:
     """The caller's messages (a string is one user message); the caller's sequence is copied,
     never mutated."""
-    if isinstance(prompt, str):
-        return (Message("user", prompt),)
+    if isinstance(prompt, str):  # the common case, built without re-checking a plain string
+        parts = (TextPart(prompt),) if prompt else ()
+        return (Message._trusted("user", parts),)  # pyright: ignore[reportPrivateUsage]
     if isinstance(prompt, (bytes, bytearray)):
         raise ConfigurationError("prompt is bytes: decode it to str first")
     if not isinstance(prompt, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -122,7 +123,7 @@ def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
     return own
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CallContext:
     """What every step of one call needs."""
 
@@ -173,14 +174,16 @@ def new_context(
     return CallContext(config, codec, call, clock, clock(), observed)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PreparedCall:
-    """The pure setup of one call: its messages, options and output spec."""
+    """The pure setup of one call: its messages, options and output spec (and the request of
+    its first round)."""
 
     conversation: tuple[Message, ...]
     messages: tuple[Message, ...]
     options: CallOptions
     spec: OutputSpec | None
+    request: ChatRequest
 
 
 def prepare_call(
@@ -203,8 +206,9 @@ def prepare_call(
     )
     merged = config.defaults.merged(options)
     spec = codec.output_spec(config, schema) if has_schema else None
-    check_request(config, ChatRequest(messages, spec, merged))
-    return PreparedCall(conversation, messages, merged, spec)
+    request = ChatRequest(messages, spec, merged)
+    check_request(config, request)
+    return PreparedCall(conversation, messages, merged, spec, request)
 
 
 def encode_request(ctx: CallContext, request: ChatRequest, *, stream: bool) -> EncodedRequest:
@@ -382,7 +386,7 @@ def _complete(
     usage = Usage()
     attempts: list[Attempt] = []
     for round in range(config.max_reasks + 1):
-        request = ChatRequest(messages, call.spec, call.options)
+        request = call.request if round == 0 else ChatRequest(messages, call.spec, call.options)
         encoded = encode_request(ctx, request, stream=False)
         response = yield from send_request(ctx, encoded, call.options, round=round)
         decoded = decode_answer(ctx, response)
@@ -447,9 +451,7 @@ def dry_run(
     ctx = new_context(config, codec, "stream" if stream else "complete", time.monotonic)
     call = prepare_call(config, codec, prompt, schema, has_schema=has_schema, options=options)
     ctx = ctx.for_call(call.options)
-    encoded = encode_request(
-        ctx, ChatRequest(call.messages, call.spec, call.options), stream=stream
-    )
+    encoded = encode_request(ctx, call.request, stream=stream)
     steps = authenticate(ctx, encoded, call.options)
     try:
         effect = next(steps)

@@ -46,18 +46,18 @@ from ._messages import Prompt
 from ._options import CallOptions
 from ._partials import PartialTracker
 from ._wire import (
+    READ_CHUNK,
     CloseStream,
     Emit,
     OpenStream,
     ReadBody,
-    ReadChunk,
     ResponseHead,
     Sleep,
     StreamEnd,
     TransportFailure,
     WireResponse,
 )
-from .codecs._base import ChatRequest, Codec, DecodedCompletion, StreamDecoder, request_id_of
+from .codecs._base import Codec, DecodedCompletion, StreamDecoder, request_id_of
 
 __all__ = ["stream_flow"]
 
@@ -104,8 +104,7 @@ def _observed(
 def _stream(
     ctx: CallContext, call: PreparedCall, schema: Any
 ) -> Generator[Any, Any, Completion[Any]]:
-    request = ChatRequest(call.messages, call.spec, call.options)
-    encoded = encode_request(ctx, request, stream=True)
+    encoded = encode_request(ctx, call.request, stream=True)
     for attempt in range(ctx.config.retry.max_attempts):
         wire = yield from authenticate(ctx, encoded, call.options)
         ctx.emit(RequestSent(ctx.call, wire.method, safe_url(wire.url), attempt + 1, stream=True))
@@ -151,7 +150,7 @@ def _read(
     first = True
     deadline = ctx.config.retry.deadline
     while not decoder.done:
-        chunk = yield ReadChunk()
+        chunk = yield READ_CHUNK
         if isinstance(chunk, TransportFailure):
             if delivered:
                 raise _mid_stream(ctx, chunk)

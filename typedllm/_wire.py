@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "END",
+    "READ_CHUNK",
     "CloseStream",
     "CustomEffect",
     "Emit",
@@ -170,7 +171,7 @@ END = StreamEnd()
 """The one :class:`StreamEnd` value."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Send:
     """Perform ``request`` and return the whole response."""
 
@@ -178,7 +179,7 @@ class Send:
     timeout: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OpenStream:
     """Perform ``request`` and return its head; the body stays open for :class:`ReadChunk`."""
 
@@ -191,6 +192,10 @@ class ReadChunk:
     """The next bytes of the open body."""
 
 
+READ_CHUNK = ReadChunk()
+"""The one :class:`ReadChunk` value (flows yield it once per chunk)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadBody:
     """The rest of the open body, in one piece."""
@@ -201,7 +206,7 @@ class CloseStream:
     """Close the open response now."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Emit:
     """Hand ``value`` to the caller of a stream (the flow goes on when the caller asks for
     more)."""
