@@ -85,12 +85,12 @@ class Client(Completer):
 
     def _sync(self) -> SyncDriver:
         if self._sync_driver is None:
-            self._sync_driver = SyncDriver(self._config)
+            self._sync_driver = SyncDriver.for_config(self._config)
         return self._sync_driver
 
     def _async(self) -> AsyncDriver:
         if self._async_driver is None:
-            self._async_driver = AsyncDriver(self._config)
+            self._async_driver = AsyncDriver.for_config(self._config)
         return self._async_driver
 
     def close(self) -> None:

@@ -63,18 +63,31 @@ class _Open:
 
 
 class SyncDriver:
-    """Runs flows with a (lazily created or user-supplied) ``httpx.Client``."""
+    """Runs flows with a (lazily created or user-supplied) ``httpx.Client``.
 
-    def __init__(self, config: ClientConfig) -> None:
-        self._config = config
-        self._client: httpx.Client | None = config.http_client
-        self._owns_client = config.http_client is None
+    It knows nothing of the call's configuration beyond how to make its HTTP client: the
+    timeout of each request comes with the effect that sends it."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.Client | None = None,
+        transport: Any = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self._client = client
+        self._owns_client = client is None
+        self._transport = transport
+        self._timeout = timeout
+
+    @classmethod
+    def for_config(cls, config: ClientConfig) -> SyncDriver:
+        """The driver for a client's HTTP settings (its own httpx client or transport)."""
+        return cls(client=config.http_client, transport=config.transport, timeout=config.timeout)
 
     def _http(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(
-                transport=self._config.transport, timeout=self._config.timeout
-            )
+            self._client = httpx.Client(transport=self._transport, timeout=self._timeout)
         return self._client
 
     def _build(self, request: WireRequest, timeout: float | None) -> httpx.Request:
@@ -173,24 +186,36 @@ class AsyncDriver:
     """Runs flows with an ``httpx.AsyncClient``: one per event loop, created lazily (a client's
     connections belong to the loop that opened them)."""
 
-    def __init__(self, config: ClientConfig) -> None:
-        self._config = config
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: Any = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self._client = client
+        self._transport = transport
+        self._timeout = timeout
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
 
+    @classmethod
+    def for_config(cls, config: ClientConfig) -> AsyncDriver:
+        """The driver for a client's HTTP settings (its own httpx client or transport)."""
+        return cls(
+            client=config.async_http_client, transport=config.transport, timeout=config.timeout
+        )
+
     def _http(self) -> httpx.AsyncClient:
-        if self._config.async_http_client is not None:
-            client: httpx.AsyncClient = self._config.async_http_client
-            return client
+        if self._client is not None:
+            return self._client
         import asyncio
 
         loop = asyncio.get_running_loop()
         client_for_loop = self._clients.get(loop)
         if client_for_loop is None:
-            client_for_loop = httpx.AsyncClient(
-                transport=self._config.transport, timeout=self._config.timeout
-            )
+            client_for_loop = httpx.AsyncClient(transport=self._transport, timeout=self._timeout)
             self._clients[loop] = client_for_loop
         return client_for_loop
 
