@@ -224,3 +224,21 @@ async def test_async_structured_call() -> None:
     fake = FakeProvider()
     async with build(fake) as llm:
         assert isinstance(await llm.acomplete("x", schema=list[City]), list)
+
+
+def test_user_tools_beside_the_answer_tool_route() -> None:
+    """The caller's tools and the answer tool are offered together: the model may call either,
+    and the answer tool's input is the answer (the fake answers with the named answer tool)."""
+    weather = tl.ToolDefinition("get_weather", "Weather", {"type": "object", "properties": {}})
+    fake = FakeProvider()
+    llm = tl.anthropic().model("claude-3-5-haiku-latest").api_key("k").transport(fake).build()
+
+    class City(BaseModel):
+        name: str
+
+    city = llm.complete("x", schema=City, options=tl.CallOptions(tools=(weather,)))
+    assert isinstance(city, City)
+    body = fake.requests[0].json
+    assert [t["name"] for t in body["tools"]] == ["get_weather", "City"]
+    assert "tool_choice" not in body or body["tool_choice"]["type"] != "tool"
+    assert "calling the City tool" in str(body["system"])

@@ -20,12 +20,14 @@ def _text(content: Any) -> str:
 
 
 def answer_tool(body: dict[str, Any]) -> dict[str, Any] | None:
-    """The tool the request wants the answer in (forced, or the only tool offered)."""
+    """The tool the request wants the answer in: the forced tool, or the one the instructions
+    say to answer with (extended thinking forbids forcing it). Other tools are the caller's."""
     tools = [as_dict(t) for t in as_list(body.get("tools"))]
     choice = as_dict(body.get("tool_choice"))
     if choice.get("type") == "tool":
         return next((t for t in tools if t.get("name") == choice.get("name")), None)
-    return tools[0] if len(tools) == 1 else None
+    system = _text(body.get("system"))
+    return next((t for t in tools if f"calling the {t.get('name')} tool" in system), None)
 
 
 def _schema(body: dict[str, Any]) -> dict[str, Any] | None:
