@@ -11,28 +11,46 @@ FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "refusa
 """Why the model stopped, normalised across providers (``"other"`` keeps unknown reasons)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Usage:
     """Token counts reported by the provider (0 when the provider did not report a count).
 
     Attributes:
         input_tokens: every input token, cache reads and cache writes included.
         output_tokens: every output token, reasoning tokens included.
-        cached_input_tokens: input tokens read from the provider's prompt cache.
+        cache_read_tokens: input tokens read from the provider's prompt cache (also
+            ``cached_input_tokens``, the first stage's name, as a keyword and an attribute).
         reasoning_tokens: output tokens spent on reasoning (thinking).
         cache_write_tokens: input tokens written to the prompt cache (Anthropic).
     """
 
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    reasoning_tokens: int = 0
-    cache_write_tokens: int = 0
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    reasoning_tokens: int
+    cache_write_tokens: int
+
+    def __init__(
+        self,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        cache_read_tokens: int = 0,
+        reasoning_tokens: int = 0,
+        cache_write_tokens: int = 0,
+        *,
+        cached_input_tokens: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "input_tokens", input_tokens)
+        object.__setattr__(self, "output_tokens", output_tokens)
+        reads = cache_read_tokens if cached_input_tokens is None else cached_input_tokens
+        object.__setattr__(self, "cache_read_tokens", reads)
+        object.__setattr__(self, "reasoning_tokens", reasoning_tokens)
+        object.__setattr__(self, "cache_write_tokens", cache_write_tokens)
 
     @property
-    def cache_read_tokens(self) -> int:
-        """Input tokens read from the prompt cache (the same as ``cached_input_tokens``)."""
-        return self.cached_input_tokens
+    def cached_input_tokens(self) -> int:
+        """Input tokens read from the prompt cache (the same as ``cache_read_tokens``)."""
+        return self.cache_read_tokens
 
     @property
     def total_tokens(self) -> int:
@@ -43,7 +61,7 @@ class Usage:
         return Usage(
             self.input_tokens + other.input_tokens,
             self.output_tokens + other.output_tokens,
-            self.cached_input_tokens + other.cached_input_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
             self.reasoning_tokens + other.reasoning_tokens,
             self.cache_write_tokens + other.cache_write_tokens,
         )

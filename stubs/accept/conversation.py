@@ -91,3 +91,10 @@ def policy() -> None:
     assert_type(llm, tl.Client)
     assert_type(llm.request_for("x").url, str)
     assert_type(retry.max_retries, int)
+
+
+def usage() -> None:
+    counts = tl.Usage(input_tokens=10, output_tokens=5, cache_read_tokens=4, cache_write_tokens=2)
+    assert_type(counts.cache_read_tokens, int)
+    assert_type(counts.cached_input_tokens, int)
+    assert_type(tl.Usage(cached_input_tokens=3), tl.Usage)

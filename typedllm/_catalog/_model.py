@@ -73,7 +73,7 @@ class ModelInfo:
         if isinstance(usage, int):
             total = usage * self.input_price + output_tokens * self.output_price
             return total / 1_000_000
-        read, write = usage.cached_input_tokens, usage.cache_write_tokens
+        read, write = usage.cache_read_tokens, usage.cache_write_tokens
         fresh = max(0, usage.input_tokens - read - write)
         read_price = (
             self.cached_input_price if self.cached_input_price is not None else self.input_price

@@ -398,7 +398,7 @@ def decode_usage(raw: Any) -> Usage:
     return Usage(
         input_tokens=n("input_tokens") + cached + created,
         output_tokens=n("output_tokens"),
-        cached_input_tokens=cached,
+        cache_read_tokens=cached,
         cache_write_tokens=created,
     )
 

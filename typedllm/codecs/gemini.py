@@ -294,7 +294,7 @@ def decode_usage(raw: Any) -> Usage:
     return Usage(
         input_tokens=n("promptTokenCount"),
         output_tokens=n("candidatesTokenCount") + thoughts,
-        cached_input_tokens=n("cachedContentTokenCount"),
+        cache_read_tokens=n("cachedContentTokenCount"),
         reasoning_tokens=thoughts,
     )
 

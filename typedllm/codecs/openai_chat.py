@@ -375,7 +375,7 @@ def decode_usage(raw: Any) -> Usage:
     return Usage(
         input_tokens=as_int(u.get("prompt_tokens")),
         output_tokens=as_int(u.get("completion_tokens")),
-        cached_input_tokens=cached,
+        cache_read_tokens=cached,
         reasoning_tokens=as_int(completion_details.get("reasoning_tokens")),
     )
 

@@ -38,7 +38,7 @@ def decode_usage(raw: Any) -> Usage:
     return Usage(
         input_tokens=n(u, "input_tokens"),
         output_tokens=n(u, "output_tokens"),
-        cached_input_tokens=n(as_dict(u.get("input_tokens_details")), "cached_tokens"),
+        cache_read_tokens=n(as_dict(u.get("input_tokens_details")), "cached_tokens"),
         reasoning_tokens=n(as_dict(u.get("output_tokens_details")), "reasoning_tokens"),
     )
 

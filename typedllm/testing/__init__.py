@@ -1,8 +1,9 @@
 """Test doubles for code that uses typedllm: no network, no API key, deterministic.
 
-* :class:`FakeProvider`: an httpx transport (sync and async) that speaks the OpenAI wire
-  protocol; auto mode answers structured requests with schema-valid data, scripted mode answers
-  what the test says. Plug it in with ``builder.transport(fake)``.
+* :class:`FakeProvider`: an httpx transport (sync and async) that speaks the OpenAI Chat
+  Completions, Anthropic Messages and Gemini wires (streaming included); auto mode answers
+  structured requests with schema-valid data, scripted mode answers what the test says. Plug
+  it in with ``builder.transport(fake)``.
 * :func:`serve`: the same fake on a loopback HTTP server (``127.0.0.1``, random port), for code
   that must talk to a real socket; also ``typedllm-fake-server`` on the command line.
 * :func:`generate_instance`: deterministic schema-valid data from a JSON schema.
