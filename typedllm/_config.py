@@ -9,7 +9,7 @@ wire added later) with what only that wire understands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ._catalog import ModelInfo
 from ._events import Hook
@@ -25,6 +25,8 @@ __all__ = [
     "OpenAIChatOptions",
     "StructuredOutputMode",
 ]
+
+W = TypeVar("W")
 
 StructuredOutputMode = Literal["strict", "json_schema", "json_object", "prompt"]
 """How a schema is requested from an OpenAI-style host.
@@ -180,6 +182,11 @@ class ClientConfig:
     def thinking_budget(self) -> int | None:
         """The thinking budget (Anthropic, Gemini)."""
         return getattr(self.wire_options, "thinking_budget", None)
+
+    def options_of(self, kind: type[W]) -> W:
+        """The wire's options record when it is a ``kind``, else ``kind``'s defaults."""
+        options = self.wire_options
+        return options if isinstance(options, kind) else kind()
 
     def secrets(self) -> tuple[str, ...]:
         """Every credential value this configuration sends (scrubbed from errors)."""

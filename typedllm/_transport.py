@@ -48,6 +48,18 @@ def _failure(exc: httpx.RequestError) -> TransportFailure:
     return TransportFailure(kind, f"{type(exc).__name__}: {exc}")
 
 
+def _build(
+    client: httpx.Client | httpx.AsyncClient, request: WireRequest, timeout: float | None
+) -> httpx.Request:
+    return client.build_request(
+        request.method,
+        request.url,
+        headers=dict(request.headers),
+        content=request.body,
+        timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+    )
+
+
 def _unknown(effect: object) -> TypeError:
     return TypeError(f"a flow yielded {effect!r}, which is not an effect this driver knows")
 
@@ -91,13 +103,7 @@ class SyncDriver:
         return self._client
 
     def _build(self, request: WireRequest, timeout: float | None) -> httpx.Request:
-        return self._http().build_request(
-            request.method,
-            request.url,
-            headers=dict(request.headers),
-            content=request.body,
-            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
-        )
+        return _build(self._http(), request, timeout)
 
     def send(
         self, request: WireRequest, timeout: float | None = None
@@ -220,13 +226,7 @@ class AsyncDriver:
         return client_for_loop
 
     def _build(self, request: WireRequest, timeout: float | None) -> httpx.Request:
-        return self._http().build_request(
-            request.method,
-            request.url,
-            headers=dict(request.headers),
-            content=request.body,
-            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
-        )
+        return _build(self._http(), request, timeout)
 
     async def send(
         self, request: WireRequest, timeout: float | None = None

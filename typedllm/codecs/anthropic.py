@@ -116,8 +116,7 @@ _OPTION_FIELDS = {
 
 
 def _options(config: ClientConfig) -> AnthropicOptions:
-    options = config.wire_options
-    return options if isinstance(options, AnthropicOptions) else AnthropicOptions()
+    return config.options_of(AnthropicOptions)
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:

@@ -124,8 +124,7 @@ _OPTION_FIELDS = {
 
 
 def _options(config: ClientConfig) -> GeminiOptions:
-    options = config.wire_options
-    return options if isinstance(options, GeminiOptions) else GeminiOptions()
+    return config.options_of(GeminiOptions)
 
 
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:

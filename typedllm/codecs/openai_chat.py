@@ -119,8 +119,7 @@ _OPTION_FIELDS = {
 
 
 def _options(config: ClientConfig) -> OpenAIChatOptions:
-    options = config.wire_options
-    return options if isinstance(options, OpenAIChatOptions) else OpenAIChatOptions()
+    return config.options_of(OpenAIChatOptions)
 
 
 def schema_instructions(compiled: CompiledSchema) -> str:
