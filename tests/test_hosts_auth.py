@@ -550,3 +550,26 @@ def test_a_bare_flag_in_the_base_query_is_kept_as_written() -> None:
 
     url = join_url("https://h.example/v1?flag&a=1", "/chat/completions", [("alt", "sse")])
     assert url == "https://h.example/v1/chat/completions?flag&a=1&alt=sse"
+
+
+def test_an_auth_step_on_the_builder_replaces_the_api_key() -> None:
+    from typedllm.hosts import TokenAuth
+
+    tokens = iter(["tok-1", "tok-2"])
+    fake = FakeProvider(["a", "b"], api_key="tok-1")
+    llm = tl.openai().model("gpt-4o").auth(TokenAuth(lambda: next(tokens))).transport(fake).build()
+    assert llm.complete("x") == "a" and llm.complete("y") == "b"  # fetched once, then cached
+    assert fake.calls == 2
+    with pytest.raises(tl.ConfigurationError, match="Auth step"):
+        tl.openai().auth("sk-not-a-step")  # type: ignore[arg-type]
+
+
+async def test_an_async_token_source_on_the_builder() -> None:
+    from typedllm.hosts import TokenAuth
+
+    async def fetch() -> str:
+        return "tok-async"
+
+    fake = FakeProvider(["ok"], api_key="tok-async")
+    llm = tl.anthropic().model("claude-haiku-4-5").auth(TokenAuth(fetch)).transport(fake).build()
+    assert await llm.acomplete("x") == "ok"

@@ -98,3 +98,10 @@ def usage() -> None:
     assert_type(counts.cache_read_tokens, int)
     assert_type(counts.cached_input_tokens, int)
     assert_type(tl.Usage(cached_input_tokens=3), tl.Usage)
+
+
+def auth_steps() -> None:
+    from typedllm.hosts import TokenAuth
+
+    llm = tl.openai().model("gpt-4o").auth(TokenAuth(lambda: "token")).build()
+    assert_type(llm, tl.Client)

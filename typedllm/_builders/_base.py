@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,7 @@ class BuilderSettings:
     system_prompt: str | None = None
     structured_output: str | None = None
     headers: tuple[tuple[str, str | Secret], ...] = ()
+    auth_step: Auth | None = field(default=None, compare=False)
     hooks: tuple[Hook, ...] = field(default=(), compare=False)
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False)
@@ -235,6 +236,28 @@ class BaseBuilder:
         if bad_type or not 0.0 <= value <= 1.0:
             raise ConfigurationError(f"top_p must be between 0 and 1, got {value!r}")
         return float(value)
+
+    def auth(self, step: Auth) -> Self:
+        """Authenticate requests with this auth step instead of an API key, e.g. a
+        :class:`typedllm.hosts.TokenAuth` that fetches and refreshes OAuth or Entra ID tokens
+        (no key is needed then)."""
+        if not isinstance(step, Auth):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"auth takes a typedllm.hosts.Auth step, got {step!r}")
+        return self._with(auth_step=step)
+
+    def _auth(
+        self,
+        env_vars: Sequence[str],
+        make: Callable[[Secret], Auth],
+        *,
+        required: bool = True,
+    ) -> Auth | None:
+        """The auth step: the one given with ``.auth()``, else ``make`` of the API key (from
+        ``.api_key()`` or the first set environment variable)."""
+        if self._settings.auth_step is not None:
+            return self._settings.auth_step
+        key = self._resolve_key(env_vars, required=required)
+        return make(key) if key is not None else None
 
     def _resolve_key(self, env_vars: Sequence[str], *, required: bool) -> Secret | None:
         if self._settings.api_key is not None:

@@ -209,8 +209,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         """
         model, info = self._require_model("build")
         s = self._settings
-        key = self._resolve_key(("ANTHROPIC_API_KEY",), required=True)
-        assert key is not None
+        auth = self._auth(("ANTHROPIC_API_KEY",), lambda key: api_key_header("x-api-key", key))
         max_tokens = s.max_tokens or min(info.max_output_tokens or 8192, 8192)
         if s.thinking_budget is not None and max_tokens <= s.thinking_budget:
             if s.max_tokens is not None:
@@ -230,7 +229,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
             model=model,
             info=info,
             host=self._host("anthropic", base_url),
-            auth=api_key_header("x-api-key", key),
+            auth=auth,
             wire_options=AnthropicOptions(
                 version=s.api_version or ANTHROPIC_VERSION,
                 betas=s.betas,

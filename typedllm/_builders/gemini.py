@@ -116,16 +116,18 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         ``GOOGLE_API_KEY``."""
         model, info = self._require_model("build")
         s = self._settings
-        key = self._resolve_key(("GEMINI_API_KEY", "GOOGLE_API_KEY"), required=True)
-        assert key is not None
         vertex = s.auth == "vertex"
+        auth = self._auth(
+            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+            bearer if vertex else (lambda key: api_key_header("x-goog-api-key", key)),
+        )
         return self._client(
             provider="gemini",
             wire="gemini-generate-content",
             model=model,
             info=info,
             host=self._host("vertex" if vertex else "gemini", s.base_url or GEMINI_BASE_URL),
-            auth=bearer(key) if vertex else api_key_header("x-goog-api-key", key),
+            auth=auth,
             wire_options=GeminiOptions(thinking_budget=s.thinking_budget),
         )
 

@@ -144,8 +144,7 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
         model, info = self._require_model("build")
         s = self._settings
-        key = self._resolve_key(("OPENAI_API_KEY",), required=True)
-        assert key is not None
+        auth = self._auth(("OPENAI_API_KEY",), bearer)
         mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
         base_url = s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
         return self._client(
@@ -154,7 +153,7 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
             model=model,
             info=info,
             host=self._host("openai", base_url),
-            auth=bearer(key),
+            auth=auth,
             wire_options=OpenAIChatOptions(
                 structured_output=mode,
                 max_tokens_field="max_completion_tokens",
@@ -223,7 +222,7 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
         model, info = self._require_model("build")
         s = self._settings
         env = (self._key_env,) if self._key_env else ()
-        key = self._resolve_key(env, required=False)
+        auth = self._auth(env, bearer, required=False)
         mode = _check_mode(s.structured_output) if s.structured_output else "json_schema"
         assert s.base_url is not None
         return self._client(
@@ -232,7 +231,7 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
             model=model,
             info=info,
             host=self._host("openai_compatible", s.base_url),
-            auth=bearer(key) if key is not None else None,
+            auth=auth,
             wire_options=OpenAIChatOptions(
                 structured_output=mode,
                 max_tokens_field="max_tokens",
