@@ -178,8 +178,12 @@ class OpaquePart:
 
     @property
     def kind(self) -> str:
-        """The provider's name for it (Anthropic's block ``type``)."""
-        return str(self.data.get("type", ""))
+        """The provider's name for it: Anthropic's block ``type``, Gemini's part key
+        (``toolCall``, ``executableCode`` ...)."""
+        if "type" in self.data:
+            return str(self.data["type"])
+        keys = [k for k in self.data if k not in ("thoughtSignature", "thought_signature")]
+        return keys[0] if keys else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1128,6 +1128,9 @@ def _gemini_expected(chunks: Iterable[dict[str, Any]]) -> Expected:
                         part = expected.add("text", "", None)
                     part[1] += p["text"]
                     part[2] = signature or part[2]
+                elif p:  # server-side tool calls/results ...: kept as received
+                    keys = [k for k in p if k not in ("thoughtSignature", "thought_signature")]
+                    expected.add("opaque", keys[0] if keys else "")
     return expected
 
 

@@ -24,7 +24,9 @@ Encoding
 Decoding
     ``candidates[0].content.parts``: text parts are the answer, ``thought: true`` parts the
     reasoning, ``functionCall`` parts tool calls (an id is made up when Gemini gives none, so
-    results can answer it), ``thoughtSignature`` kept on the part it came with. Citations come
+    results can answer it), ``thoughtSignature`` kept on the part it came with; other parts
+    (server-side tool calls and results, code execution) are kept as
+    :class:`~typedllm.OpaquePart`\\ s and sent back unchanged. Citations come
     from ``citationMetadata`` and ``groundingMetadata``. ``finishReason``: ``STOP`` -> stop,
     ``MAX_TOKENS`` -> length; ``SAFETY``, ``RECITATION``, ``PROHIBITED_CONTENT``, ``BLOCKLIST``,
     ``SPII``, ``IMAGE_SAFETY`` and ``MODEL_ARMOR`` -> a refusal naming the reason; a prompt
@@ -49,6 +51,7 @@ from .._messages import (
     DocumentPart,
     ImagePart,
     Message,
+    OpaquePart,
     Part,
     ReasoningPart,
     TextPart,
@@ -162,7 +165,10 @@ def _input_parts(parts: tuple[Part, ...]) -> list[dict[str, Any]]:
 def _model_parts(message: Message) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for part in message.parts:
-        if isinstance(part, ReasoningPart):
+        if isinstance(part, OpaquePart):
+            if part.provider == "gemini":
+                out.append(dict(part.data))
+        elif isinstance(part, ReasoningPart):
             if part.provider == "gemini" and (part.text or part.signature):
                 thought: dict[str, Any] = {"text": part.text, "thought": True}
                 if part.signature:
@@ -397,6 +403,10 @@ def _apply_chunk(provider: str, chunk: dict[str, Any], state: StreamState) -> li
             )
             if isinstance(signature, str):
                 target.signature = signature
+        elif part:
+            # Server-side tool calls and results (Google Search, code execution ...) and any
+            # part kind this codec does not model: kept as received, to be sent back.
+            state.opaque(part, key=len(state.blocks))
     for citation in _citations(candidate):
         state.cite(citation)
     reason = candidate.get("finishReason")
