@@ -116,14 +116,18 @@ def drive_stream(
     chunk_size: int = 7,
     stop_after: int | None = None,
     failures: Iterator[TransportFailure | None] | None = None,
+    seconds_per_chunk: float = 0.0,
 ) -> tuple[Any, Trace]:
     """Run ``stream_flow``; the body of each answer is fed in ``chunk_size`` pieces.
 
     ``stop_after`` closes the flow after that many emitted values (an early exit);
-    ``failures`` may replace a chunk read by a transport failure (``None`` reads normally).
+    ``failures`` may replace a chunk read by a transport failure (``None`` reads normally);
+    the flow's clock advances by ``seconds_per_chunk`` on every chunk read (a trickle) and by
+    every ``Sleep``.
     """
     answer = _answerer(source)
     trace = Trace()
+    now = [0.0]
     flow = stream_flow(
         llm.config,
         get_codec(llm.config.wire),
@@ -131,6 +135,7 @@ def drive_stream(
         schema,
         has_schema=schema is not None,
         options=options,
+        clock=lambda: now[0],
     )
     body: bytes = b""
     offset = 0
@@ -155,6 +160,7 @@ def drive_stream(
                     reply = END
                 else:
                     trace.chunks_read += 1
+                    now[0] += seconds_per_chunk
                     reply, offset = body[offset : offset + chunk_size], offset + chunk_size
             elif isinstance(effect, ReadBody):
                 reply, offset = body[offset:], len(body)
@@ -167,6 +173,7 @@ def drive_stream(
                     return None, trace
             elif isinstance(effect, Sleep):
                 trace.sleeps.append(effect.seconds)
+                now[0] += effect.seconds
             elif isinstance(effect, CustomEffect):
                 reply = effect.run()
             else:  # pragma: no cover

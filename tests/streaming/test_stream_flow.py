@@ -315,3 +315,13 @@ async def test_cancelling_the_task_closes_the_response() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert transport.logs[0]["closed"] and transport.logs[0]["read"] < 50
+
+
+def test_a_trickling_stream_ends_at_the_deadline() -> None:
+    """A stream that sends a little every second never times out per read: the call's
+    deadline bounds it as a whole."""
+    fake = FakeProvider(["word " * 200])
+    llm = tl.openai().model("gpt-4o").api_key("k").deadline(5).build()
+    error, trace = drive_stream(llm, "x", fake, chunk_size=8, seconds_per_chunk=1.0)
+    assert isinstance(error, tl.APITimeoutError) and "deadline of 5s" in str(error)
+    assert 5 <= trace.chunks_read <= 7
