@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar, cast
 
@@ -42,6 +42,7 @@ from ._errors import (
     APITimeoutError,
     ConfigurationError,
     OutputValidationError,
+    StreamClosedError,
     TransportError,
     scrub_secret,
 )
@@ -76,16 +77,17 @@ from .codecs._base import ChatRequest, Codec, DecodedCompletion, OutputSpec, req
 __all__ = [
     "CallContext",
     "Flow",
-    "build_messages",
     "caller_messages",
     "complete_flow",
     "decode_answer",
+    "observed",
     "prepare_call",
     "send_request",
     "transport_error",
 ]
 
 Flow = Generator[Any, Any, Any]
+T = TypeVar("T")
 TE = TypeVar("TE", bound=TransportError)
 Clock = Callable[[], float]
 
@@ -113,14 +115,6 @@ def caller_messages(prompt: Prompt) -> tuple[Message, ...]:
     if not messages:
         raise ConfigurationError("prompt has no messages")
     return tuple(messages)
-
-
-def build_messages(config: ClientConfig, prompt: Prompt) -> tuple[Message, ...]:
-    """The full message list for a call: the default system prompt, then the caller's."""
-    own = caller_messages(prompt)
-    if config.system_prompt:
-        return (Message("system", config.system_prompt), *own)
-    return own
 
 
 @dataclass(slots=True)
@@ -163,6 +157,20 @@ class CallContext:
         """Report ``event`` to the logger and the hooks."""
         if self.observed:
             emit(self.config.hooks, event)
+
+    def sent(
+        self, request: WireRequest, attempt: int, round: int = 0, stream: bool = False
+    ) -> None:
+        """Report a request about to go out (the event is built only when someone listens)."""
+        if self.observed:
+            url = safe_url(request.url)
+            self.emit(RequestSent(self.call, request.method, url, attempt + 1, round, stream))
+
+    def received(self, status: int, headers: Mapping[str, str]) -> None:
+        """Report a response head."""
+        if self.observed:
+            request_id = request_id_of(headers)
+            self.emit(ResponseReceived(self.call, status, headers, request_id, self.elapsed()))
 
 
 def new_context(
@@ -292,23 +300,14 @@ def send_request(
     return the successful response."""
     for attempt in range(ctx.config.retry.max_attempts):
         request = yield from authenticate(ctx, encoded, options)
-        if ctx.observed:
-            url = safe_url(request.url)
-            ctx.emit(RequestSent(ctx.call, request.method, url, attempt + 1, round))
+        ctx.sent(request, attempt, round)
         reply = yield Send(request, ctx.timeout(options))
         error: TransportError
         if isinstance(reply, TransportFailure):
             error, retryable = transport_error(ctx, reply, request), True
         else:
             response = cast(WireResponse, reply)
-            if ctx.observed:
-                request_id = request_id_of(response.headers)
-                elapsed = ctx.elapsed()
-                ctx.emit(
-                    ResponseReceived(
-                        ctx.call, response.status, response.headers, request_id, elapsed
-                    )
-                )
+            ctx.received(response.status, response.headers)
             if response.status < 400:
                 return response
             error, retryable = status_error(ctx, response)
@@ -369,8 +368,21 @@ def complete_flow(
 ) -> Generator[Any, Any, Completion[Any]]:
     """The whole ``complete`` call: encode, send (with retries), check, validate, re-ask."""
     ctx = new_context(config, codec, "complete", clock)
+    return (yield from observed(ctx, _complete(ctx, prompt, schema, has_schema, options)))
+
+
+def observed(
+    ctx: CallContext, flow: Generator[Any, Any, T], *, stream: bool = False
+) -> Generator[Any, Any, T]:
+    """``flow``, with its failure reported to the hooks; a stream the caller closes early
+    reports a :class:`~typedllm.StreamClosedError` (it ended without a result)."""
     try:
-        return (yield from _complete(ctx, prompt, schema, has_schema, options))
+        return (yield from flow)
+    except GeneratorExit:
+        if stream:
+            closed = StreamClosedError("the stream was closed before it finished")
+            ctx.emit(Failed(ctx.call, closed, ctx.elapsed()))
+        raise
     except Exception as error:
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise

@@ -26,8 +26,8 @@ from typing import Any, cast
 from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
-from ._errors import StreamClosedError, TransportError
-from ._events import Failed, FirstByte, RequestSent, ResponseReceived, safe_url
+from ._errors import TransportError
+from ._events import Failed, FirstByte
 from ._flow import (
     CallContext,
     Clock,
@@ -36,6 +36,7 @@ from ._flow import (
     encode_request,
     finished,
     new_context,
+    observed,
     prepare_call,
     retry_delay,
     status_error,
@@ -83,22 +84,8 @@ def stream_flow(
     except Exception as error:
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise
-    return _observed(ctx.for_call(call.options), call, schema)
-
-
-def _observed(
-    ctx: CallContext, call: PreparedCall, schema: Any
-) -> Generator[Any, Any, Completion[Any]]:
-    try:
-        return (yield from _stream(ctx, call, schema))
-    except GeneratorExit:
-        # Closed early by the caller: observers learn the call ended without a result.
-        closed = StreamClosedError("the stream was closed before it finished")
-        ctx.emit(Failed(ctx.call, closed, ctx.elapsed()))
-        raise
-    except Exception as error:
-        ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
-        raise
+    ctx = ctx.for_call(call.options)
+    return observed(ctx, _stream(ctx, call, schema), stream=True)
 
 
 def _stream(
@@ -107,23 +94,21 @@ def _stream(
     encoded = encode_request(ctx, call.request, stream=True)
     for attempt in range(ctx.config.retry.max_attempts):
         wire = yield from authenticate(ctx, encoded, call.options)
-        ctx.emit(RequestSent(ctx.call, wire.method, safe_url(wire.url), attempt + 1, stream=True))
+        ctx.sent(wire, attempt, stream=True)
         head = yield OpenStream(wire, ctx.timeout(call.options))
         error: TransportError
         if isinstance(head, TransportFailure):
             error, retryable = transport_error(ctx, head, wire), True
         else:
             head = cast(ResponseHead, head)
-            request_id = request_id_of(head.headers)
-            ctx.emit(
-                ResponseReceived(ctx.call, head.status, head.headers, request_id, ctx.elapsed())
-            )
+            ctx.received(head.status, head.headers)
             if head.status < 400:
                 decoder = ctx.codec.new_stream(ctx.config.provider)
                 outcome = yield from _read(ctx, decoder, call, schema)
                 if isinstance(outcome, TransportFailure):
                     error, retryable = transport_error(ctx, outcome, wire), True
                 else:
+                    request_id = request_id_of(head.headers)
                     return _finish(ctx, call, schema, outcome.result(request_id))
             else:
                 body = yield ReadBody()
