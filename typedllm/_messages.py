@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union, overload
+from typing import Any, Literal, Union, cast, get_args, overload
 
 from ._errors import ConfigurationError
 from ._media import media_type_of_url, read_source, sniff_media_type
@@ -225,17 +225,7 @@ Part = Union[
 Content = Union[str, Sequence[Union[str, Part]]]
 """What message constructors accept: a string, or a sequence of strings and parts."""
 
-_PART_TYPES = (
-    TextPart,
-    ImagePart,
-    DocumentPart,
-    AudioPart,
-    CachePoint,
-    ReasoningPart,
-    RefusalPart,
-    ToolCall,
-    OpaquePart,
-)
+_PART_TYPES: tuple[type, ...] = get_args(Part)  # the members of the Part union
 _MEDIA = (ImagePart, DocumentPart, AudioPart)
 _ANSWER_ONLY = (ReasoningPart, RefusalPart, ToolCall, OpaquePart)
 _ROLES = ("system", "user", "assistant", "tool")
@@ -266,7 +256,7 @@ def _parts(content: object, role: str) -> tuple[Part, ...]:
         if isinstance(item, str):
             parts.append(TextPart(item))
         elif isinstance(item, _PART_TYPES):
-            parts.append(item)
+            parts.append(cast(Part, item))
         else:
             raise ConfigurationError(
                 f"unsupported part in a {role} message: {type(item).__name__} "  # pyright: ignore[reportUnknownArgumentType]

@@ -13,6 +13,7 @@ An event function marks the wire's end event (``[DONE]``, ``message_stop``,
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,14 +34,7 @@ from .._messages import (
 )
 from ..streaming import NDJSONDecoder, SSEDecoder, SSEEvent
 from ._base import DecodedCompletion, Delta
-from ._parts import synthetic_call_id
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return text
+from ._parts import json_or_text, synthetic_call_id
 
 
 def _index(key: object) -> int:
@@ -210,7 +204,7 @@ class StreamState:
             elif block.kind == "opaque":
                 data = dict(block.data or {})
                 if text:
-                    data["input"] = _json_or_text(text)
+                    data["input"] = json_or_text(text)
                 out.append(OpaquePart(self.provider, data))
             elif block.call is not None:
                 c = block.call
@@ -276,11 +270,17 @@ EventFunction = Callable[[str, SSEEvent, StreamState], list[Delta]]
 LineFunction = Callable[[str, Any, StreamState], list[Delta]]
 
 
-class _Session:
-    def __init__(self, provider: str) -> None:
+class _Session(ABC):
+    """One attempt's decoding session: a framing (``_decode``/``_end``, in the subclasses)
+    feeding an event function, until the wire's end event."""
+
+    def __init__(
+        self, provider: str, apply: Callable[[str, Any, StreamState], list[Delta]]
+    ) -> None:
         self.provider = provider
         self.state = StreamState(provider)
         self._events = 0
+        self._apply = apply
 
     @property
     def done(self) -> bool:
@@ -298,16 +298,15 @@ class _Session:
             self.state.request_id = request_id
         return self.state.decoded()
 
+    @abstractmethod
+    def _decode(self, chunk: bytes) -> list[Any]:
+        """The events (or lines) ``chunk`` completes."""
 
-class SSEStream(_Session):
-    """A Server-Sent Events decoding session for one attempt of a wire."""
+    @abstractmethod
+    def _end(self) -> list[Any]:
+        """The events the end of the body completes."""
 
-    def __init__(self, provider: str, apply: EventFunction) -> None:
-        super().__init__(provider)
-        self._sse = SSEDecoder()
-        self._apply = apply
-
-    def _run(self, events: list[SSEEvent]) -> list[Delta]:
+    def _run(self, events: list[Any]) -> list[Delta]:
         deltas: list[Delta] = []
         for event in events:
             if self.state.done:
@@ -320,43 +319,41 @@ class SSEStream(_Session):
         """Bytes in; the deltas of the events they completed."""
         if self.state.done:
             return []
-        return self._run(self._sse.decode(chunk))
+        return self._run(self._decode(chunk))
 
     def flush(self) -> list[Delta]:
         """The end of the body."""
         if self.state.done:
             return []
-        return self._run(self._sse.flush())
+        return self._run(self._end())
+
+
+class SSEStream(_Session):
+    """A Server-Sent Events decoding session for one attempt of a wire."""
+
+    def __init__(self, provider: str, apply: EventFunction) -> None:
+        super().__init__(provider, apply)
+        self._sse = SSEDecoder()
+
+    def _decode(self, chunk: bytes) -> list[Any]:
+        return self._sse.decode(chunk)
+
+    def _end(self) -> list[Any]:
+        return self._sse.flush()
 
 
 class NDJSONStream(_Session):
     """A newline-delimited JSON decoding session (Ollama native streaming)."""
 
     def __init__(self, provider: str, apply: LineFunction) -> None:
-        super().__init__(provider)
+        super().__init__(provider, apply)
         self._ndjson = NDJSONDecoder()
-        self._apply = apply
 
-    def _run(self, lines: list[Any]) -> list[Delta]:
-        deltas: list[Delta] = []
-        for line in lines:
-            if self.state.done:
-                break
-            self._events += 1
-            deltas += self._apply(self.provider, line, self.state)
-        return deltas
+    def _decode(self, chunk: bytes) -> list[Any]:
+        return self._lines(lambda: self._ndjson.decode(chunk))
 
-    def feed(self, chunk: bytes) -> list[Delta]:
-        """Bytes in; the deltas of the lines they completed."""
-        if self.state.done:
-            return []
-        return self._run(self._lines(lambda: self._ndjson.decode(chunk)))
-
-    def flush(self) -> list[Delta]:
-        """The end of the body."""
-        if self.state.done:
-            return []
-        return self._run(self._lines(self._ndjson.flush))
+    def _end(self) -> list[Any]:
+        return self._lines(self._ndjson.flush)
 
     def _lines(self, read: Callable[[], list[Any]]) -> list[Any]:
         try:

@@ -518,6 +518,11 @@ def _apply_choice(
         content, in_band = splitter.feed(content)  # a leading <think> block is reasoning
         if in_band:
             state.think(in_band, source="think_tag")
+    if choice.get("finish_reason") is not None and splitter is not None:
+        tail, leftover = splitter.flush()  # what the splitter still holds at the end
+        if leftover:
+            state.think(leftover, source="think_tag")
+        content = (content or "") + tail
     if content:
         state.text(content)
         if answer:
@@ -538,14 +543,6 @@ def _apply_choice(
             if answer:
                 deltas.append((index, args))
     if choice.get("finish_reason") is not None:
-        if splitter is not None:
-            tail, leftover = splitter.flush()
-            if leftover:
-                state.think(leftover, source="think_tag")
-            if tail:
-                state.text(tail)
-                if answer:
-                    deltas.append(("text", tail))
         reason = finish_reason_of(choice["finish_reason"])
         assert reason is not None
         state.finish_with(str(choice["finish_reason"]), reason)
