@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from ._errors import OutputValidationError
 from ._jsonutil import as_dict
+from ._output import adapter_for, format_errors
 from .codecs._base import Delta, OutputSpec, StreamDecoder
 from .schema import WRAP_KEY
 from .streaming import IncrementalJSON, JSONStreamError
@@ -53,8 +54,6 @@ class PartialTracker:
         self._seen = 0
         self._item_adapter: Any = None
         if schema is not None and get_origin(schema) is list:
-            from ._output import adapter_for
-
             (item,) = get_args(schema) or (Any,)
             self._item_adapter = adapter_for(item)
 
@@ -113,9 +112,9 @@ class PartialTracker:
                 {"loc": (index, *e["loc"]), "msg": e["msg"], "type": e["type"]}
                 for e in exc.errors(include_url=False, include_context=False, include_input=False)
             )
-            lines = "\n".join(f"- {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
             raise OutputValidationError(
-                f"list item {index} of the streamed answer did not validate:\n{lines}",
+                f"list item {index} of the streamed answer did not validate:\n"
+                + format_errors(errors),
                 errors=errors,
                 raw_text=None,
             ) from None

@@ -18,6 +18,7 @@ __all__ = [
     "b64",
     "call_arguments",
     "data_url",
+    "json_headers",
     "json_or_text",
     "put_options",
     "synthetic_call_id",
@@ -100,6 +101,14 @@ def tool_schema(tool: ToolDefinition, dialect: Dialect) -> dict[str, Any]:
         params = {"type": "object", "properties": {}, **params}
     emitted, _changes = apply_dialect(params, dialect)
     return emitted
+
+
+def json_headers(stream: bool) -> dict[str, str]:
+    """The content headers of a JSON request whose answer is JSON, or an SSE stream."""
+    return {
+        "content-type": "application/json",
+        "accept": "text/event-stream" if stream else "application/json",
+    }
 
 
 def put_options(target: dict[str, Any], options: CallOptions, fields: Mapping[str, str]) -> None:

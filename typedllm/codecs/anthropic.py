@@ -76,7 +76,7 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, call_arguments, put_options, tool_schema, unsupported
+from ._parts import b64, call_arguments, json_headers, put_options, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
 __all__ = [
@@ -370,11 +370,7 @@ def encode_body(
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
     """Encode one Messages request."""
     wire = _options(config)
-    headers = {
-        "content-type": "application/json",
-        "accept": "text/event-stream" if stream else "application/json",
-        "anthropic-version": wire.version,
-    }
+    headers = {**json_headers(stream), "anthropic-version": wire.version}
     if wire.betas:
         headers["anthropic-beta"] = ",".join(dict.fromkeys(wire.betas))
     body = orjson.dumps(encode_body(config, request, stream=stream))

@@ -73,6 +73,7 @@ from ._base import (
 from ._parts import (
     b64,
     call_arguments,
+    json_headers,
     json_or_text,
     put_options,
     synthetic_call_id,
@@ -274,10 +275,7 @@ def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
     """Encode one ``generateContent`` request (``:streamGenerateContent?alt=sse`` when
     streaming)."""
-    headers = {
-        "content-type": "application/json",
-        "accept": "text/event-stream" if stream else "application/json",
-    }
+    headers = json_headers(stream)
     body = orjson.dumps(encode_body(config, request))
     if stream:
         path = f"/models/{config.model}:streamGenerateContent"

@@ -69,7 +69,15 @@ from ._base import (
     parse_json_body,
     request_id_of,
 )
-from ._parts import b64, data_url, put_options, synthetic_call_id, tool_schema, unsupported
+from ._parts import (
+    b64,
+    data_url,
+    json_headers,
+    put_options,
+    synthetic_call_id,
+    tool_schema,
+    unsupported,
+)
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 from ._think import StreamThinkSplitter
 
@@ -311,10 +319,7 @@ def encode_body(
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
     """Encode one Chat Completions request (``stream: true`` with usage in the last chunk when
     streaming)."""
-    headers = {
-        "content-type": "application/json",
-        "accept": "text/event-stream" if stream else "application/json",
-    }
+    headers = json_headers(stream)
     body = orjson.dumps(encode_body(config, request, stream=stream))
     return EncodedRequest("chat_stream" if stream else "chat", "/chat/completions", body, headers)
 
