@@ -26,7 +26,7 @@ from typing import Any, cast
 from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
-from ._errors import TransportError
+from ._errors import APIConnectionError, APITimeoutError, TransportError
 from ._events import Failed, FirstByte
 from ._flow import (
     CallContext,
@@ -164,8 +164,6 @@ def _read(
 
 
 def _mid_stream(ctx: CallContext, failure: TransportFailure) -> TransportError:
-    from ._errors import APIConnectionError, APITimeoutError
-
     cls = APITimeoutError if failure.kind == "timeout" else APIConnectionError
     return cls(
         f"the stream broke after part of the answer was delivered: {failure.message}",
@@ -174,8 +172,6 @@ def _mid_stream(ctx: CallContext, failure: TransportFailure) -> TransportError:
 
 
 def _deadline(ctx: CallContext, deadline: float) -> TransportError:
-    from ._errors import APITimeoutError
-
     return APITimeoutError(
         f"the stream did not finish within the call's deadline of {deadline:g}s",
         provider=ctx.config.provider,
