@@ -28,6 +28,10 @@ TypedLLMError
 Transport errors carry provider, status, request id and body; output errors carry the raw
 text, usage and the attempt history. No error ever contains an API key: the request headers are
 not kept on errors, and bodies are the provider's answers, not our requests.
+
+Every error pickles with all its fields (process pools, Ray and Dask move errors between
+processes): :meth:`TypedLLMError.__reduce__` rebuilds the instance from its arguments and
+attributes without calling ``__init__`` again.
 """
 
 from __future__ import annotations
@@ -67,8 +71,20 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type[TypedLLMError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Unpickle an error: the instance as it was, ``__init__`` not run a second time (it
+    would need keyword arguments pickle does not keep, and would reformat the message)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class TypedLLMError(Exception):
     """Base class of every error raised by typedllm."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigurationError(TypedLLMError, ValueError):
@@ -89,16 +105,66 @@ class TransportError(TypedLLMError):
 
 
 class APIConnectionError(TransportError):
-    """The provider could not be reached (connection refused, reset, DNS or TLS failure)."""
+    """The provider could not be reached (connection refused, reset, DNS or TLS failure).
+
+    Attributes:
+        host: the host the request went to (``api.openai.com``), when known.
+    """
+
+    def __init__(self, message: str, *, provider: str, host: str | None = None) -> None:
+        super().__init__(message, provider=provider)
+        self.host = host
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out."""
+    """The request timed out, or the call's overall deadline passed.
+
+    Attributes:
+        timeout: the limit that fired, in seconds (the request timeout or the deadline).
+        deadline: whether it was the call's overall deadline (retries included) that fired,
+            rather than the timeout of one request.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        host: str | None = None,
+        timeout: float | None = None,
+        deadline: bool = False,
+    ) -> None:
+        super().__init__(message, provider=provider, host=host)
+        self.timeout = timeout
+        self.deadline = deadline
 
 
 class ProtocolError(TransportError):
-    """The provider's answer does not follow its wire protocol (a stream event that is not
-    JSON, a body of the wrong shape)."""
+    """The provider's answer does not follow its wire protocol: a body that is not JSON (an
+    HTML page from a proxy or captive portal), a body of the wrong shape (no ``choices``, a
+    ``content`` that is a number), a stream event that is not JSON, a body that cannot be
+    decompressed.
+
+    Attributes:
+        status_code: the HTTP status the answer really came with (``200`` for a proxy's page),
+            when there was one.
+        request_id: the provider's request id header, if any.
+        body: the start of the body (text), when it is not the provider's JSON.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
 
 
 class APIStatusError(TransportError):
@@ -213,7 +279,7 @@ def scrub_secret(error: E, *secrets: str | None) -> E:
         if secret and len(secret) >= 4:
             error.message = error.message.replace(secret, "***")
             error.args = (error.message,)
-            if isinstance(error, APIStatusError):
+            if isinstance(error, (APIStatusError, ProtocolError)):
                 error.body = _scrub_value(error.body, secret)
     return error
 

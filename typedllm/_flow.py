@@ -42,6 +42,8 @@ from ._errors import (
     APITimeoutError,
     ConfigurationError,
     OutputValidationError,
+    ProtocolError,
+    SchemaError,
     StreamClosedError,
     TransportError,
     scrub_secret,
@@ -82,6 +84,7 @@ __all__ = [
     "decode_answer",
     "observed",
     "prepare_call",
+    "retries_failure",
     "send_request",
     "transport_error",
 ]
@@ -144,10 +147,18 @@ class CallContext:
     def timeout(self, options: CallOptions) -> float:
         """The timeout of the next request (bounded by what is left of the deadline)."""
         timeout = options.timeout or self.config.timeout
+        budget = self.budget()
+        return timeout if budget is None else min(timeout, budget)
+
+    def budget(self) -> float | None:
+        """Seconds left before the call's deadline (``None`` without one)."""
         deadline = self.config.retry.deadline
-        if deadline is not None:
-            timeout = max(0.001, min(timeout, deadline - self.elapsed()))
-        return timeout
+        return None if deadline is None else max(0.001, deadline - self.elapsed())
+
+    def past_deadline(self) -> bool:
+        """Whether the call's deadline has passed."""
+        deadline = self.config.retry.deadline
+        return deadline is not None and self.elapsed() >= deadline
 
     def scrub(self, error: TE) -> TE:
         """``error`` without any credential a server echoed."""
@@ -206,6 +217,8 @@ def prepare_call(
     """Messages, merged options, capability gates and the compiled schema of a call."""
     if options is not None and not isinstance(options, CallOptions):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(f"options must be tl.CallOptions, got {type(options).__name__}")
+    if has_schema:
+        _check_schema_argument(schema)
     conversation = caller_messages(prompt)
     messages = (
         (Message("system", config.system_prompt), *conversation)
@@ -217,6 +230,28 @@ def prepare_call(
     request = ChatRequest(messages, spec, merged)
     check_request(config, request)
     return PreparedCall(conversation, messages, merged, spec, request)
+
+
+_VALUE_TYPES = (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset, tuple)
+
+
+def _check_schema_argument(schema: Any) -> None:
+    """Refuse a value where a type is expected (``schema=Invoice(...)`` for ``Invoice``)."""
+    import dataclasses
+
+    instance = isinstance(schema, _VALUE_TYPES) or (
+        dataclasses.is_dataclass(schema) and not isinstance(schema, type)
+    )
+    if not instance and not isinstance(schema, type):
+        from pydantic import BaseModel
+
+        instance = isinstance(schema, BaseModel)
+    if instance:
+        name = type(cast(object, schema)).__name__
+        raise SchemaError(
+            f"schema= got an instance of {name} ({schema!r:.80}): pass the type, not an "
+            f"instance (schema={name})"
+        )
 
 
 def encode_request(ctx: CallContext, request: ChatRequest, *, stream: bool) -> EncodedRequest:
@@ -251,17 +286,52 @@ def authenticate(
 
 
 def transport_error(
-    ctx: CallContext, failure: TransportFailure, request: WireRequest
-) -> APIConnectionError:
-    """The typed error for a transport failure, naming the host (and the timeout)."""
-    if failure.kind == "timeout":
+    ctx: CallContext,
+    failure: TransportFailure,
+    request: WireRequest,
+    timeout: float | None = None,
+    *,
+    during: str = "",
+) -> TransportError:
+    """The typed error for a transport failure, naming the host and the limit that fired
+    (the request's timeout, or the call's deadline)."""
+    provider, host = ctx.config.provider, request.host
+    deadline = ctx.config.retry.deadline
+    if failure.kind == "deadline" or (
+        failure.kind == "timeout" and deadline is not None and ctx.past_deadline()
+    ):
+        assert deadline is not None
         return APITimeoutError(
-            f"the request to {request.host} timed out: {failure.message}",
-            provider=ctx.config.provider,
+            f"the call to {host} did not finish within its deadline of {deadline:g}s"
+            f"{during}: {failure.message}",
+            provider=provider,
+            host=host,
+            timeout=deadline,
+            deadline=True,
+        )
+    if failure.kind == "timeout":
+        limit = f" after {timeout:g}s" if timeout is not None else ""
+        return APITimeoutError(
+            f"the request to {host} timed out{limit}{during}: {failure.message}",
+            provider=provider,
+            host=host,
+            timeout=timeout,
+        )
+    if failure.kind == "decode":
+        return ProtocolError(
+            f"the body from {host} could not be decoded (its Content-Encoding does not match "
+            f"its bytes){during}: {failure.message}",
+            provider=provider,
         )
     return APIConnectionError(
-        f"could not reach {request.host}: {failure.message}", provider=ctx.config.provider
+        f"could not reach {host}{during}: {failure.message}", provider=provider, host=host
     )
+
+
+def retries_failure(failure: TransportFailure) -> bool:
+    """Whether a transport failure is worth retrying (a connection that failed or timed out;
+    not a body that cannot be decoded, not a deadline that passed)."""
+    return failure.kind in ("connect", "timeout")
 
 
 def retry_delay(
@@ -301,10 +371,12 @@ def send_request(
     for attempt in range(ctx.config.retry.max_attempts):
         request = yield from authenticate(ctx, encoded, options)
         ctx.sent(request, attempt, round)
-        reply = yield Send(request, ctx.timeout(options))
+        timeout = ctx.timeout(options)
+        reply = yield Send(request, timeout, ctx.budget())
         error: TransportError
         if isinstance(reply, TransportFailure):
-            error, retryable = transport_error(ctx, reply, request), True
+            error = transport_error(ctx, reply, request, timeout)
+            retryable = retries_failure(reply)
         else:
             response = cast(WireResponse, reply)
             ctx.received(response.status, response.headers)

@@ -75,8 +75,8 @@ def extract_json_text(text: str) -> str:
         if ch in "{[":
             try:
                 _value, end = _decoder.raw_decode(stripped, i)
-            except json.JSONDecodeError:
-                continue
+            except (ValueError, RecursionError):  # not JSON here; or a number past the
+                continue  # int-digit limit, or too deep: validation names the problem
             return stripped[i:end]
     return stripped
 
@@ -95,7 +95,7 @@ def _wrap_bare_answer(payload: str) -> str:
     schema in the prompt often answer the bare list or value)."""
     try:
         data = json.loads(payload)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # invalid JSON, or past the int-digit/depth limits
         return payload
     if isinstance(data, dict) and WRAP_KEY in data:
         return payload
@@ -125,7 +125,7 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
             # Floats are parsed as Decimal so that Decimal fields keep every digit.
             try:
                 data = json.loads(payload, parse_float=Decimal)
-            except json.JSONDecodeError as exc:
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, int-digit limit
                 raise ValidationFailure(
                     f"the answer is not valid JSON: {exc}",
                     ({"loc": (), "msg": f"invalid JSON: {exc}", "type": "json_invalid"},),

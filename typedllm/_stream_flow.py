@@ -26,7 +26,7 @@ from typing import Any, cast
 from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
-from ._errors import APIConnectionError, APITimeoutError, TransportError
+from ._errors import TransportError
 from ._events import Failed, FirstByte
 from ._flow import (
     CallContext,
@@ -38,6 +38,7 @@ from ._flow import (
     new_context,
     observed,
     prepare_call,
+    retries_failure,
     retry_delay,
     status_error,
     transport_error,
@@ -52,10 +53,12 @@ from ._wire import (
     Emit,
     OpenStream,
     ReadBody,
+    ReadChunk,
     ResponseHead,
     Sleep,
     StreamEnd,
     TransportFailure,
+    WireRequest,
     WireResponse,
 )
 from .codecs._base import Codec, DecodedCompletion, StreamDecoder, request_id_of
@@ -95,25 +98,28 @@ def _stream(
     for attempt in range(ctx.config.retry.max_attempts):
         wire = yield from authenticate(ctx, encoded, call.options)
         ctx.sent(wire, attempt, stream=True)
-        head = yield OpenStream(wire, ctx.timeout(call.options))
+        timeout = ctx.timeout(call.options)
+        head = yield OpenStream(wire, timeout)
         error: TransportError
         if isinstance(head, TransportFailure):
-            error, retryable = transport_error(ctx, head, wire), True
+            error, retryable = transport_error(ctx, head, wire, timeout), retries_failure(head)
         else:
             head = cast(ResponseHead, head)
             ctx.received(head.status, head.headers)
             if head.status < 400:
                 decoder = ctx.codec.new_stream(ctx.config.provider)
-                outcome = yield from _read(ctx, decoder, call, schema)
+                outcome = yield from _read(ctx, decoder, call, schema, wire, timeout)
                 if isinstance(outcome, TransportFailure):
-                    error, retryable = transport_error(ctx, outcome, wire), True
+                    error = transport_error(ctx, outcome, wire, timeout)
+                    retryable = retries_failure(outcome)
                 else:
                     request_id = request_id_of(head.headers)
                     return _finish(ctx, call, schema, outcome.result(request_id))
             else:
                 body = yield ReadBody()
                 if isinstance(body, TransportFailure):
-                    error, retryable = transport_error(ctx, body, wire), True
+                    error = transport_error(ctx, body, wire, timeout)
+                    retryable = retries_failure(body)
                 else:
                     response = WireResponse(head.status, head.headers, cast(bytes, body))
                     error, retryable = status_error(ctx, response)
@@ -126,19 +132,26 @@ def _stream(
 
 
 def _read(
-    ctx: CallContext, decoder: StreamDecoder, call: PreparedCall, schema: Any
+    ctx: CallContext,
+    decoder: StreamDecoder,
+    call: PreparedCall,
+    schema: Any,
+    wire: WireRequest,
+    timeout: float,
 ) -> Generator[Any, Any, StreamDecoder | TransportFailure]:
     """Read one attempt's body into ``decoder``; a transport failure before anything was
-    handed to the caller is returned (to be retried), after it raised."""
+    handed to the caller is returned (to be retried), after it raised. With a deadline, each
+    read is bounded by what is left of it, so a stream that trickles cannot outlast it."""
     tracker = PartialTracker(call.spec, schema)
     delivered = False
     first = True
-    deadline = ctx.config.retry.deadline
+    bounded = ctx.config.retry.deadline is not None
     while not decoder.done:
-        chunk = yield READ_CHUNK
+        chunk = yield (ReadChunk(ctx.budget()) if bounded else READ_CHUNK)
         if isinstance(chunk, TransportFailure):
-            if delivered:
-                raise _mid_stream(ctx, chunk)
+            if delivered or chunk.kind == "deadline":
+                during = " (the stream broke after part of the answer was delivered)"
+                raise transport_error(ctx, chunk, wire, timeout, during=during)
             return chunk
         if first:
             first = False
@@ -157,25 +170,11 @@ def _read(
             yield Emit(("item", item))
         if end:
             break
-        if deadline is not None and ctx.elapsed() > deadline:
-            raise _deadline(ctx, deadline)
+        if bounded and ctx.past_deadline():
+            deadline = TransportFailure("deadline", f"{decoder.events} event(s) read")
+            raise transport_error(ctx, deadline, wire, timeout, during=" (streaming)")
     yield CloseStream()  # the end event arrived (or the body ended): never wait for the socket
     return decoder
-
-
-def _mid_stream(ctx: CallContext, failure: TransportFailure) -> TransportError:
-    cls = APITimeoutError if failure.kind == "timeout" else APIConnectionError
-    return cls(
-        f"the stream broke after part of the answer was delivered: {failure.message}",
-        provider=ctx.config.provider,
-    )
-
-
-def _deadline(ctx: CallContext, deadline: float) -> TransportError:
-    return APITimeoutError(
-        f"the stream did not finish within the call's deadline of {deadline:g}s",
-        provider=ctx.config.provider,
-    )
 
 
 def _finish(

@@ -11,6 +11,7 @@ how they wait; another HTTP library needs only another pair of these classes.
 from __future__ import annotations
 
 import contextlib
+import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,32 @@ def _headers(response: httpx.Response) -> dict[str, str]:
 
 
 def _failure(exc: httpx.RequestError) -> TransportFailure:
-    kind: Any = "timeout" if isinstance(exc, httpx.TimeoutException) else "connect"
+    kind: Any = (
+        "timeout"
+        if isinstance(exc, httpx.TimeoutException)
+        else "decode"
+        if isinstance(exc, httpx.DecodingError)
+        else "connect"
+    )
     return TransportFailure(kind, f"{type(exc).__name__}: {exc}")
+
+
+def _past_deadline(received: int) -> TransportFailure:
+    return TransportFailure(
+        "deadline", f"the body was still arriving when the deadline passed ({received} bytes)"
+    )
+
+
+def _cap_read(response: httpx.Response, seconds: float) -> None:
+    """Lower the read timeout of the rest of ``response`` to ``seconds``.
+
+    httpcore looks the timeouts up in the request's extensions at every read, so shrinking
+    the shared dict bounds a stalled read by what is left of the deadline (best effort: a
+    transport that does not read the dict is still bounded between chunks)."""
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        read: Any = timeouts.get("read")  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
+        timeouts["read"] = seconds if read is None else min(float(read), seconds)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def _build(
@@ -106,19 +131,40 @@ class SyncDriver:
         return _build(self._http(), request, timeout)
 
     def send(
-        self, request: WireRequest, timeout: float | None = None
+        self, request: WireRequest, timeout: float | None = None, budget: float | None = None
     ) -> WireResponse | TransportFailure:
-        """Perform one request."""
+        """Perform one request (the whole exchange within ``budget`` seconds, if given)."""
         try:
-            response = self._http().send(self._build(request, timeout))
+            if budget is None:
+                response = self._http().send(self._build(request, timeout))
+                return WireResponse(response.status_code, _headers(response), response.content)
+            return self._send_within(request, timeout, budget)
         except httpx.RequestError as exc:
             return _failure(exc)
-        return WireResponse(response.status_code, _headers(response), response.content)
+
+    def _send_within(
+        self, request: WireRequest, timeout: float | None, budget: float
+    ) -> WireResponse | TransportFailure:
+        end = time.monotonic() + budget
+        response = self._http().send(self._build(request, timeout), stream=True)
+        try:
+            chunks: list[bytes] = []
+            received = 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                received += len(chunk)
+                left = end - time.monotonic()
+                if left <= 0:
+                    return _past_deadline(received)
+                _cap_read(response, left)
+        finally:
+            response.close()
+        return WireResponse(response.status_code, _headers(response), b"".join(chunks))
 
     def _perform(self, effect: Any, state: list[_Open]) -> Any:
         """Perform one effect other than :class:`Emit`; ``state`` holds the open response."""
         if isinstance(effect, Send):
-            return self.send(effect.request, effect.timeout)
+            return self.send(effect.request, effect.timeout, effect.budget)
         if isinstance(effect, OpenStream):
             self._close(state)
             try:
@@ -131,6 +177,8 @@ class SyncDriver:
             return ResponseHead(response.status_code, _headers(response))
         if isinstance(effect, ReadChunk):
             chunks: Iterator[bytes] = state[-1].chunks
+            if effect.budget is not None:
+                _cap_read(state[-1].response, max(effect.budget, 0.001))
             try:
                 return next(chunks, END)
             except httpx.RequestError as exc:
@@ -229,18 +277,27 @@ class AsyncDriver:
         return _build(self._http(), request, timeout)
 
     async def send(
-        self, request: WireRequest, timeout: float | None = None
+        self, request: WireRequest, timeout: float | None = None, budget: float | None = None
     ) -> WireResponse | TransportFailure:
-        """Perform one request."""
+        """Perform one request (the whole exchange within ``budget`` seconds, if given)."""
+        import asyncio
+
         try:
-            response = await self._http().send(self._build(request, timeout))
+            if budget is None:
+                response = await self._http().send(self._build(request, timeout))
+            else:
+                response = await asyncio.wait_for(
+                    self._http().send(self._build(request, timeout)), max(budget, 0.001)
+                )
         except httpx.RequestError as exc:
             return _failure(exc)
+        except asyncio.TimeoutError:
+            return _past_deadline(0)
         return WireResponse(response.status_code, _headers(response), response.content)
 
     async def _perform(self, effect: Any, state: list[_Open]) -> Any:
         if isinstance(effect, Send):
-            return await self.send(effect.request, effect.timeout)
+            return await self.send(effect.request, effect.timeout, effect.budget)
         if isinstance(effect, OpenStream):
             await self._close(state)
             try:
@@ -251,13 +308,19 @@ class AsyncDriver:
             state.append(_Open(response, response.aiter_bytes()))
             return ResponseHead(response.status_code, _headers(response))
         if isinstance(effect, ReadChunk):
+            import asyncio
+
             chunks: AsyncIterator[bytes] = state[-1].chunks
             try:
-                return await chunks.__anext__()
+                if effect.budget is None:
+                    return await chunks.__anext__()
+                return await asyncio.wait_for(chunks.__anext__(), max(effect.budget, 0.001))
             except StopAsyncIteration:
                 return END
             except httpx.RequestError as exc:
                 return _failure(exc)
+            except asyncio.TimeoutError:
+                return _past_deadline(0)
         if isinstance(effect, ReadBody):
             try:
                 return b"".join([chunk async for chunk in state[-1].chunks])

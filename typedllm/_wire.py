@@ -158,7 +158,10 @@ class ResponseHead:
 class TransportFailure:
     """The driver could not get (or finish reading) a response."""
 
-    kind: Literal["connect", "timeout"]
+    kind: Literal["connect", "timeout", "decode", "deadline"]
+    """``connect``: no connection (refused, reset, DNS, TLS); ``timeout``: a read, write,
+    connect or pool timeout fired; ``decode``: the body could not be decompressed;
+    ``deadline``: the call's overall deadline passed while the body was arriving."""
     message: str
 
 
@@ -173,10 +176,14 @@ END = StreamEnd()
 
 @dataclass(slots=True)
 class Send:
-    """Perform ``request`` and return the whole response."""
+    """Perform ``request`` and return the whole response.
+
+    ``timeout`` bounds each network operation; ``budget`` (seconds, when the call has a
+    deadline) bounds the whole exchange, so a body that trickles in cannot outlast it."""
 
     request: WireRequest
     timeout: float | None = None
+    budget: float | None = None
 
 
 @dataclass(slots=True)
@@ -189,7 +196,10 @@ class OpenStream:
 
 @dataclass(frozen=True, slots=True)
 class ReadChunk:
-    """The next bytes of the open body."""
+    """The next bytes of the open body (within ``budget`` seconds, when the call has a
+    deadline)."""
+
+    budget: float | None = None
 
 
 READ_CHUNK = ReadChunk()

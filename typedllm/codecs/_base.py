@@ -13,11 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
 from .._completion import FinishReason, Usage
 from .._config import ClientConfig
-from .._errors import APIStatusError, status_error_class
+from .._errors import APIStatusError, ProtocolError, status_error_class
+from .._jsonutil import NotJSON, loads_exact
 from .._messages import (
     Message,
     Part,
@@ -39,10 +38,13 @@ __all__ = [
     "FunctionCodec",
     "OutputSpec",
     "StreamDecoder",
+    "answer_body",
     "error_from_body",
+    "json_type",
     "parse_json_body",
     "request_id_of",
     "retry_after_of",
+    "shape_error",
 ]
 
 Delta = tuple["str | int", str]
@@ -216,9 +218,64 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
 def parse_json_body(body: bytes) -> Any:
     """The body as JSON, or the decoded text when it is not JSON."""
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
+        return loads_exact(body)
+    except NotJSON:
         return body.decode("utf-8", errors="replace")
+
+
+def json_type(value: Any) -> str:
+    """How a JSON value reads in an error message: ``a number``, ``null``, ``an object`` ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _snippet(response: WireResponse) -> str:
+    return response.body[:500].decode("utf-8", errors="replace")
+
+
+def shape_error(provider: str, response: WireResponse, problem: str) -> ProtocolError:
+    """The error for a successful response whose body is not a usable answer (``problem``
+    names what is missing or of the wrong type)."""
+    return ProtocolError(
+        f"{provider} answered HTTP {response.status} with a body that is not a usable answer: "
+        f"{problem}",
+        provider=provider,
+        status_code=response.status,
+        request_id=request_id_of(response.headers),
+        body=_snippet(response),
+    )
+
+
+def answer_body(provider: str, response: WireResponse) -> Any:
+    """The JSON body of a successful response.
+
+    A body that is not JSON keeps its real status in the :class:`~typedllm.ProtocolError`
+    (an HTML page under HTTP 200 is a proxy or a captive portal, not a server error).
+    """
+    try:
+        return loads_exact(response.body)
+    except NotJSON as exc:
+        kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
+        hint = " (a proxy or captive portal page?)" if "html" in kind else ""
+        raise ProtocolError(
+            f"{provider} answered HTTP {response.status} with a body that is not JSON "
+            f"({kind}){hint}: {exc.reason}",
+            provider=provider,
+            status_code=response.status,
+            request_id=request_id_of(response.headers),
+            body=_snippet(response),
+        ) from None
 
 
 def retry_after_of(headers: Mapping[str, str]) -> float | None:

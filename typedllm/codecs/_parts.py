@@ -7,9 +7,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import orjson
-
 from .._errors import ConfigurationError
+from .._jsonutil import NotJSON, loads_exact
 from .._messages import AudioPart, DocumentPart, ImagePart, Message, Part, ToolCall
 from .._options import CallOptions, ToolDefinition
 from ..schema import Dialect, apply_dialect
@@ -49,8 +48,8 @@ def call_arguments(call: ToolCall) -> dict[str, Any]:
     if not call.arguments.strip():
         return {}
     try:
-        value = orjson.loads(call.arguments)
-    except orjson.JSONDecodeError:
+        value = loads_exact(call.arguments)
+    except NotJSON:
         value = None
     if not isinstance(value, dict):
         raise ConfigurationError(
@@ -65,8 +64,8 @@ def json_or_text(text: str) -> Any:
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
-            return orjson.loads(stripped)
-        except orjson.JSONDecodeError:
+            return loads_exact(stripped)
+        except NotJSON:
             pass
     return text
 

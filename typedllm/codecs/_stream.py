@@ -18,11 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import orjson
-
 from .._completion import FinishReason, Usage
 from .._errors import APIStatusError, ProtocolError, status_error_class
-from .._jsonutil import as_dict
+from .._jsonutil import NotJSON, as_dict, loads_exact
 from .._messages import (
     Citation,
     OpaquePart,
@@ -238,8 +236,8 @@ class StreamState:
 def load_event_json(provider: str, data: str) -> Any:
     """An event's JSON payload; a payload that is not JSON is a :class:`ProtocolError`."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
+        return loads_exact(data)
+    except NotJSON as exc:
         snippet = data if len(data) <= 200 else data[:200] + "..."
         raise ProtocolError(
             f"{provider} sent a stream event that is not JSON ({exc}): {snippet!r}",
@@ -358,7 +356,7 @@ class NDJSONStream(_Session):
     def _lines(self, read: Callable[[], list[Any]]) -> list[Any]:
         try:
             return read()
-        except orjson.JSONDecodeError as exc:
+        except NotJSON as exc:
             raise ProtocolError(
                 f"{self.provider} sent a stream line that is not JSON ({exc})",
                 provider=self.provider,

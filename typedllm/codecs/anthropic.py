@@ -42,7 +42,7 @@ Decoding
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -72,9 +72,11 @@ from ._base import (
     Delta,
     FunctionCodec,
     OutputSpec,
+    answer_body,
     error_from_body,
-    parse_json_body,
+    json_type,
     request_id_of,
+    shape_error,
 )
 from ._parts import b64, call_arguments, json_headers, put_options, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
@@ -472,12 +474,34 @@ def _finish(stop: Any, state: StreamState) -> None:
         state.refusal_reason = "".join(texts) or "the model refused to answer"
 
 
+def _check_answer(provider: str, response: WireResponse, body: Any) -> None:
+    """Refuse a body that is not a message (it must not pass as an empty answer)."""
+    if not isinstance(body, dict):
+        raise shape_error(provider, response, f"the body is {json_type(body)}, not an object")
+    content: Any = cast(dict[str, Any], body).get("content")
+    if not isinstance(content, list):
+        what = "missing" if content is None else json_type(content)
+        raise shape_error(provider, response, f"`content` is {what}, not a list of blocks")
+    blocks: list[Any] = as_list(content)
+    for position, block in enumerate(blocks):
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):  # pyright: ignore[reportUnknownMemberType]
+            raise shape_error(provider, response, f"`content[{position}]` is not a typed block")
+        text: Any = cast(dict[str, Any], block).get("text")
+        if block["type"] == "text" and not isinstance(text, str):
+            raise shape_error(
+                provider, response, f"`content[{position}].text` is {json_type(text)}"
+            )
+
+
 def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     """Decode a Messages response; raise the typed error for error responses."""
-    body = parse_json_body(response.body)
-    data = as_dict(body)
-    if response.status >= 400 or data.get("type") == "error":
+    if response.status >= 400:
         raise decode_error(provider, response)
+    body = answer_body(provider, response)
+    data = as_dict(body)
+    if data.get("type") == "error":
+        raise decode_error(provider, response)
+    _check_answer(provider, response, body)
     state = StreamState(provider, request_id=request_id_of(response.headers))
     for index, raw_block in enumerate(as_list(data.get("content"))):
         _apply_block(as_dict(raw_block), index, state)

@@ -36,7 +36,7 @@ Decoding
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -66,9 +66,11 @@ from ._base import (
     Delta,
     FunctionCodec,
     OutputSpec,
+    answer_body,
     error_from_body,
-    parse_json_body,
+    json_type,
     request_id_of,
+    shape_error,
 )
 from ._parts import (
     b64,
@@ -310,17 +312,62 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
 
 def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     """Decode a ``generateContent`` response; raise the typed error for error responses."""
-    body = parse_json_body(response.body)
+    if response.status >= 400:
+        raise decode_error(provider, response)
+    body = answer_body(provider, response)
     # A non-streaming call answered with a JSON array (streamGenerateContent without alt=sse)
     # is decoded chunk by chunk and joined.
     chunks = [as_dict(c) for c in as_list(body)] if isinstance(body, list) else [as_dict(body)]
-    if response.status >= 400 or any("error" in c for c in chunks):
+    if any("error" in c for c in chunks):
         raise decode_error(provider, response)
+    _check_answer(provider, response, body, chunks)
     # One decoder for both: a complete response is a stream of one chunk (or of the array's).
     state = StreamState(provider, request_id=request_id_of(response.headers))
     for chunk in chunks:
         _apply_chunk(provider, chunk, state)
     return state.decoded(raw=body)
+
+
+def _check_answer(
+    provider: str, response: WireResponse, body: Any, chunks: list[dict[str, Any]]
+) -> None:
+    """Refuse a body that is not an answer (it must not pass as an empty one): no candidate
+    and no block reason, or a candidate with neither content nor a finish reason."""
+    if not isinstance(body, (dict, list)):
+        raise shape_error(provider, response, f"the body is {json_type(body)}, not an object")
+    blocked = any(as_dict(c.get("promptFeedback")).get("blockReason") for c in chunks)
+    candidates = [cand for c in chunks for cand in as_list(c.get("candidates"))]
+    if not candidates:
+        if blocked:
+            return
+        raise shape_error(
+            provider, response, "it has no `candidates` and no `promptFeedback.blockReason`"
+        )
+    for position, raw in enumerate(candidates):
+        candidate: Any = raw
+        if not isinstance(candidate, dict):
+            raise shape_error(provider, response, f"`candidates[{position}]` is {json_type(raw)}")
+        content: Any = cast(dict[str, Any], candidate).get("content")
+        if content is None:
+            if cast(dict[str, Any], candidate).get("finishReason") is None:
+                raise shape_error(
+                    provider,
+                    response,
+                    f"`candidates[{position}]` has no `content` and no `finishReason`",
+                )
+            continue
+        parts: Any = as_dict(content).get("parts")
+        if not isinstance(content, dict) or (parts is not None and not isinstance(parts, list)):
+            what = json_type(content) if not isinstance(content, dict) else json_type(parts)
+            raise shape_error(
+                provider, response, f"`candidates[{position}].content` has parts that are {what}"
+            )
+        if not parts and cast(dict[str, Any], candidate).get("finishReason") is None:
+            raise shape_error(
+                provider,
+                response,
+                f"`candidates[{position}].content` has no parts and no `finishReason`",
+            )
 
 
 def _citations(candidate: dict[str, Any]) -> list[Citation]:

@@ -65,9 +65,12 @@ from ._base import (
     Delta,
     FunctionCodec,
     OutputSpec,
+    answer_body,
     error_from_body,
+    json_type,
     parse_json_body,
     request_id_of,
+    shape_error,
 )
 from ._parts import (
     b64,
@@ -401,6 +404,38 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     return error_from_body(provider, response, status)
 
 
+def _answer_message(
+    provider: str, response: WireResponse, body: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The body and its first choice's message, checked: a body without them is not an
+    answer (it must not pass as an empty one)."""
+    if not isinstance(body, dict):
+        raise shape_error(provider, response, f"the body is {json_type(body)}, not an object")
+    data = cast(dict[str, Any], body)
+    choices = data.get("choices")
+    if "choices" not in data:
+        raise shape_error(provider, response, "it has no `choices`")
+    if not isinstance(choices, list):
+        raise shape_error(provider, response, f"`choices` is {json_type(choices)}, not a list")
+    if not choices:
+        raise shape_error(provider, response, "`choices` is empty")
+    choice: Any = as_list(choices)[0]
+    if not isinstance(choice, dict):
+        raise shape_error(provider, response, f"`choices[0]` is {json_type(choice)}")
+    message: Any = cast(dict[str, Any], choice).get("message")
+    if not isinstance(message, dict):
+        what = "missing" if message is None else json_type(message)
+        raise shape_error(provider, response, f"`choices[0].message` is {what}")
+    content: Any = cast(dict[str, Any], message).get("content")
+    if content is not None and not isinstance(content, (str, list)):
+        raise shape_error(
+            provider,
+            response,
+            f"`choices[0].message.content` is {json_type(content)}, not text or a list of parts",
+        )
+    return data, cast(dict[str, Any], message)
+
+
 def is_error_body(body: Any) -> bool:
     """Whether a 2xx body is an error in disguise (``error`` and no ``choices``)."""
     return isinstance(body, dict) and "error" in body and "choices" not in body
@@ -444,13 +479,11 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
     """Decode a Chat Completions response; raise the typed error for error responses."""
     if response.status >= 400:
         raise decode_error(provider, response)
-    body = parse_json_body(response.body)
-    if is_error_body(body) or not isinstance(body, dict):
+    body = answer_body(provider, response)
+    if is_error_body(body):
         raise decode_error(provider, response)
-    data = cast(dict[str, Any], body)
-    choices = as_list(data.get("choices"))
-    choice = as_dict(choices[0]) if choices else {}
-    message = as_dict(choice.get("message"))
+    data, message = _answer_message(provider, response, body)
+    choice = as_dict(as_list(data["choices"])[0])
     text, reasoning = _text_of(message.get("content"))
     source = "thinking" if reasoning is not None else None
     for key in ("reasoning_content", "reasoning"):

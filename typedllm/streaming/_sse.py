@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from .._jsonutil import loads_exact
 
 __all__ = ["NDJSONDecoder", "SSEDecoder", "SSEEvent"]
 
@@ -136,8 +136,8 @@ class NDJSONDecoder:
 
     def decode(self, chunk: bytes) -> list[Any]:
         """JSON values completed by ``chunk`` (blank lines skipped)."""
-        return [orjson.loads(line) for line in self._lines.feed(chunk) if line.strip()]
+        return [loads_exact(line) for line in self._lines.feed(chunk) if line.strip()]
 
     def flush(self) -> list[Any]:
         """A final value without a trailing newline."""
-        return [orjson.loads(line) for line in self._lines.feed(b"", final=True) if line.strip()]
+        return [loads_exact(line) for line in self._lines.feed(b"", final=True) if line.strip()]
