@@ -190,7 +190,14 @@ def test_api_key_never_appears_in_reprs() -> None:
 
 
 def test_client_pickles_with_its_configuration() -> None:
-    llm = tl.openai().model("o3").reasoning_effort("low").api_key("sk-p").system("be brief").build()
+    llm = (
+        tl.openai()
+        .model("o3")
+        .reasoning_effort("low")
+        .api_key("sk-p", picklable=True)
+        .system("be brief")
+        .build()
+    )
     clone = pickle.loads(pickle.dumps(llm))
     assert clone.config == llm.config
     assert clone.config.api_key is not None and clone.config.api_key.get() == "sk-p"
@@ -200,7 +207,7 @@ def test_client_with_user_http_client_refuses_to_pickle() -> None:
     import httpx
 
     with httpx.Client() as http:
-        llm = tl.openai().model("gpt-4o").api_key("k").http_client(http).build()
+        llm = tl.openai().model("gpt-4o").api_key("k", picklable=True).http_client(http).build()
         with pytest.raises(TypeError, match="httpx"):
             pickle.dumps(llm)
 

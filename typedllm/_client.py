@@ -9,6 +9,7 @@ from typing_extensions import Self
 from ._catalog import ModelInfo
 from ._completion import Completion
 from ._config import ClientConfig
+from ._errors import ClientClosedError
 from ._flow import complete_flow, dry_run
 from ._messages import Prompt
 from ._options import CallOptions
@@ -35,17 +36,36 @@ class Client(Completer):
     * ``options=tl.CallOptions(...)`` overrides the builder's defaults for one call.
 
     The client is picklable (its HTTP clients are created lazily and never pickled), so it can
-    be shipped to worker processes. Use it as a context manager, or call ``close()``/``aclose()``,
-    to release connections.
+    be shipped to worker processes; an API key read from the environment is read again from
+    the receiving process's environment, and an explicit ``.api_key()`` refuses to be pickled
+    unless given ``picklable=True``. Use it as a context manager, or call
+    ``close()``/``aclose()``, to release connections: after ``close()`` every synchronous
+    call raises :class:`~typedllm.ClientClosedError`, after ``aclose()`` every asynchronous
+    one (a closed side never reopens silently; the two sides close apart, so a client used
+    in a sync ``with`` block can still serve ``async with`` later, and the other way round).
     """
 
-    __slots__ = ("_async_driver", "_codec", "_config", "_sync_driver")
+    __slots__ = (
+        "_async_closed",
+        "_async_driver",
+        "_codec",
+        "_config",
+        "_sync_closed",
+        "_sync_driver",
+    )
 
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._codec: Codec = get_codec(config.wire)
         self._sync_driver: SyncDriver | None = None
         self._async_driver: AsyncDriver | None = None
+        self._sync_closed = False
+        self._async_closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether both sides are closed (``close()`` and ``aclose()`` were called)."""
+        return self._sync_closed and self._async_closed
 
     @property
     def config(self) -> ClientConfig:
@@ -83,23 +103,37 @@ class Client(Completer):
 
     # -- drivers ------------------------------------------------------------------------------
 
+    def _closed_error(self, method: str) -> ClientClosedError:
+        return ClientClosedError(
+            f"this client ({self._config.provider}:{self._config.model}) was closed with "
+            f"{method}(); build a new one, or keep its `with` block around every call"
+        )
+
     def _sync(self) -> SyncDriver:
+        if self._sync_closed:
+            raise self._closed_error("close")
         if self._sync_driver is None:
             self._sync_driver = SyncDriver.for_config(self._config)
         return self._sync_driver
 
     def _async(self) -> AsyncDriver:
+        if self._async_closed:
+            raise self._closed_error("aclose")
         if self._async_driver is None:
             self._async_driver = AsyncDriver.for_config(self._config)
         return self._async_driver
 
     def close(self) -> None:
-        """Close the synchronous HTTP client (if this client created it)."""
+        """Close the synchronous HTTP client (if this client created it); no synchronous call
+        is accepted after it."""
+        self._sync_closed = True
         if self._sync_driver is not None:
             self._sync_driver.close()
 
     async def aclose(self) -> None:
-        """Close the asynchronous HTTP client of the running event loop."""
+        """Close the asynchronous HTTP client of the running event loop; no asynchronous call
+        is accepted after it."""
+        self._async_closed = True
         if self._async_driver is not None:
             await self._async_driver.aclose()
 

@@ -22,6 +22,7 @@ TypedLLMError
 │   ├── TruncatedOutputError      the answer was cut off (finish reason ``length``)
 │   ├── OutputValidationError     the answer did not validate, after every re-ask
 │   └── PendingToolCallsError     a schema was asked for, but the model called tools instead
+├── ClientClosedError             a call on a client after ``close()``/``aclose()``
 └── StreamClosedError             a stream was read (``final()``) after it was closed early
 ```
 
@@ -49,6 +50,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -358,6 +360,11 @@ class PendingToolCallsError(OutputError):
         super().__init__(message, **kwargs)
         self.tool_calls = tuple(tool_calls)
         self.answer = answer
+
+
+class ClientClosedError(TypedLLMError, RuntimeError):
+    """The client was closed (``close()``/``aclose()``, or its ``with`` block ended): it
+    sends nothing more. Build a new client, or keep the ``with`` block around every call."""
 
 
 class StreamClosedError(TypedLLMError, RuntimeError):

@@ -70,19 +70,51 @@ def is_sensitive_header(name: str) -> bool:
 
 
 class Secret:
-    """A string that never shows itself in ``repr``/``str`` (API keys).
+    """A string that never shows itself in ``repr``/``str`` (API keys), nor in a pickle.
+
+    A key read from an environment variable pickles as the variable's *name*: the receiving
+    process reads its own environment (workers get their key from their environment, never
+    from the pickle). A key given explicitly refuses to be pickled, unless it was marked
+    ``shareable`` (then it is written in clear, on purpose).
 
     >>> Secret("sk-abc")
     Secret('**********')
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_env", "_shareable", "_value")
 
-    def __init__(self, value: str) -> None:
-        self._value = value
+    def __init__(self, value: str, *, env: str | None = None, shareable: bool = False) -> None:
+        self._value: str | None = value
+        self._env = env
+        self._shareable = shareable
+
+    @classmethod
+    def from_env(cls, name: str) -> Secret:
+        """The secret held by environment variable ``name``, read when first needed (so an
+        unpickled client reads the receiving process's environment)."""
+        secret = cls("", env=name)
+        secret._value = None
+        return secret
+
+    @property
+    def env(self) -> str | None:
+        """The environment variable the value comes from, if it came from one."""
+        return self._env
 
     def get(self) -> str:
         """The secret value itself (only for building request headers)."""
+        if self._value is None:
+            import os
+
+            value = os.environ.get(self._env or "", "")
+            if not value:
+                from ._errors import ConfigurationError
+
+                raise ConfigurationError(
+                    f"the API key comes from the {self._env} environment variable, which is "
+                    "not set in this process (set it where the client is used)"
+                )
+            self._value = value
         return self._value
 
     def __repr__(self) -> str:
@@ -90,14 +122,34 @@ class Secret:
 
     __str__ = __repr__
 
+    def _identity(self) -> object:
+        # An environment secret not read yet is equal to the same variable's.
+        return self._value if self._value is not None else ("env", self._env)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        return isinstance(other, Secret) and other._identity() == self._identity()
 
     def __hash__(self) -> int:
-        return hash(("Secret", self._value))
+        return hash(("Secret", self._identity()))
 
-    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
-        return (Secret, (self._value,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._env is not None:
+            return (Secret.from_env, (self._env,))
+        if self._shareable:
+            return (_shareable_secret, (self.get(),))
+        from ._errors import ConfigurationError
+
+        raise ConfigurationError(
+            "this object holds an API key (or credential header) that was given explicitly, "
+            "and pickling would write it in clear. To ship a client to other processes, let "
+            "it read its key from the environment (set the provider's key variable, e.g. "
+            "OPENAI_API_KEY, in the workers, and do not call .api_key()), build the client in "
+            "the worker, or opt in with .api_key(key, picklable=True)"
+        )
+
+
+def _shareable_secret(value: str) -> Secret:
+    return Secret(value, shareable=True)
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

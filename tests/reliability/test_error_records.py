@@ -50,6 +50,7 @@ def examples() -> list[errors.TypedLLMError]:
             "tools", tool_calls=[tl.ToolCall("c1", "f", "{}")], answer=tl.assistant("x")
         ),
         errors.StreamClosedError("closed"),
+        errors.ClientClosedError("client closed"),
         errors.OutputError("output", raw_text="x", usage=USAGE),
     ]
     for cls in (

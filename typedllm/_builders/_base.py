@@ -108,11 +108,15 @@ class BaseBuilder:
         base_url = mask_url(s.base_url) if s.base_url is not None else None
         return f"{type(self).__name__}(model={s.model!r}, base_url={base_url!r})"
 
-    def api_key(self, key: str) -> Self:
-        """Use this API key instead of the provider's environment variable."""
+    def api_key(self, key: str, *, picklable: bool = False) -> Self:
+        """Use this API key instead of the provider's environment variable.
+
+        A client with an explicit key refuses to be pickled (the key would be written in
+        clear); ``picklable=True`` allows it. A key read from the environment never enters a
+        pickle: the receiving process reads its own environment."""
         if not isinstance(key, str) or not key:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("api_key must be a non-empty string")
-        return self._with(api_key=Secret(key))
+        return self._with(api_key=Secret(key, shareable=picklable))
 
     def base_url(self, url: str) -> Self:
         """Send requests to this base URL (e.g. a proxy or a regional endpoint)."""
@@ -265,7 +269,7 @@ class BaseBuilder:
         for var in env_vars:
             value = os.environ.get(var)
             if value:
-                return Secret(value)
+                return Secret(value, env=var)
         if required:
             names = " or ".join(env_vars)
             raise ConfigurationError(
