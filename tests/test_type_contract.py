@@ -171,7 +171,7 @@ def test_package_is_clean_under_pyright_strict() -> None:
 # -- the harness is sound --------------------------------------------------------------------------
 
 MISUSE = 'tl.openai().model("o3").temperature(0.7)'
-PINNED = "assert_type(reasoning, tl.OpenAIBuilder[tl.ReasoningModel])"
+PINNED = "assert_type(reasoning, tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])"
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -206,7 +206,7 @@ def test_harness_fails_on_edited_copies(tmp_path: Path, mypy_cache: Path) -> Non
     (tmp_path / "missing_ignore.py").write_text(_replace_line(reject, misuse, MISUSE))
     valid = MISUSE.replace('"o3"', '"gpt-4o"')
     (tmp_path / "stale_ignore.py").write_text(_replace_line(reject, misuse, valid + comments))
-    wrong = PINNED.replace("ReasoningModel", "ChatModel")
+    wrong = PINNED.replace("ReasoningLowMediumHigh", "ChatModel")
     (tmp_path / "wrong_assert.py").write_text(_replace_line(accept, pinned, wrong))
     expected = {
         ("missing_ignore.py", misuse),

@@ -167,7 +167,7 @@ class Completer(ABC):
         ...     for delta in s:
         ...         print(delta, end="")
         """
-        return self._stream(Call(prompt, schema, schema is not None, options))
+        return self._stream(Call(prompt, schema, schema is not None, options))._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
 
     @overload
     def astream(
@@ -181,7 +181,7 @@ class Completer(ABC):
         self, prompt: Prompt, *, schema: Any = None, options: CallOptions | None = None
     ) -> AsyncStream[Any, Any]:
         """Async :meth:`stream` (``async with`` / ``async for`` / ``await s.final()``)."""
-        return self._astream(Call(prompt, schema, schema is not None, options))
+        return self._astream(Call(prompt, schema, schema is not None, options))._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
 
 
 class ClientWrapper(Completer):

@@ -10,22 +10,41 @@ out of the loop and ``close()`` close the HTTP response; after that, ``final()``
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_origin
+
+from typing_extensions import Self
 
 from ._completion import Completion
-from ._errors import StreamClosedError
+from ._errors import ConfigurationError, StreamClosedError
 from ._transport import AsyncDriver, SyncDriver
 
 __all__ = ["AsyncStream", "Stream"]
 
 E = TypeVar("E")
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741  # the item type of a list[I] schema
 
 
 class _Base(Generic[E, T]):
     def __init__(self) -> None:
         self._completion: Completion[T] | None = None
         self._closed = False
+        self._schema: Any = None
+        self._schema_known = False
+
+    def _with_schema(self, schema: Any) -> Self:
+        """Record the call's schema, so ``items()`` on a non-list schema fails clearly."""
+        self._schema, self._schema_known = schema, True
+        return self
+
+    def _check_items(self) -> None:
+        # Statically items() needs a Stream[..., list[I]]; this is the run-time mirror.
+        if self._schema_known and get_origin(self._schema) is not list:
+            raise ConfigurationError(
+                "items() needs a list[...] schema (it yields each list item as it completes); "
+                f"this stream was started with schema={self._schema!r}: iterate the stream "
+                "or call final() instead"
+            )
 
     @property
     def completion(self) -> Completion[T]:
@@ -65,8 +84,11 @@ class Stream(_Base[E, T]):
             if kind == "update":
                 yield value
 
-    def items(self) -> Iterator[Any]:
-        """Validated items of a ``list[M]`` answer, each as soon as it is complete."""
+    def items(self: Stream[Any, list[I]]) -> Iterator[I]:
+        """Validated items of a ``list[M]`` answer, each as soon as it is complete (only on a
+        stream started with ``schema=list[M]``: elsewhere a type error and a
+        :class:`~typedllm.ConfigurationError`)."""
+        self._check_items()
         self._check_open()
         for kind, value in self._pump:
             if kind == "item":
@@ -116,8 +138,10 @@ class AsyncStream(_Base[E, T]):
             if kind == "update":
                 yield value
 
-    async def items(self) -> AsyncIterator[Any]:
-        """Validated items of a ``list[M]`` answer, each as soon as it is complete."""
+    async def items(self: AsyncStream[Any, list[I]]) -> AsyncIterator[I]:
+        """Validated items of a ``list[M]`` answer, each as soon as it is complete (only on a
+        stream started with ``schema=list[M]``)."""
+        self._check_items()
         self._check_open()
         async for kind, value in self._pump:
             if kind == "item":

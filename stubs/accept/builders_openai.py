@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import httpx
 from typing_extensions import assert_type
@@ -38,27 +38,31 @@ assert_type(start.model("gpt-3.5-turbo-0125"), tl.OpenAIBuilder[tl.ChatModel])
 
 # -- every catalogued reasoning model gives a reasoning-model builder --
 
-assert_type(start.model("o1"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o1-2024-12-17"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o3"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o3-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o3-mini"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o3-mini-2025-01-31"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o4-mini"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("o4-mini-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5-mini"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5-mini-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5-nano"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5-nano-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5.1-2025-11-13"), tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(start.model("o1"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o1-2024-12-17"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o3"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o3-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o3-mini"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o3-mini-2025-01-31"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o4-mini"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("o4-mini-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("gpt-5"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh])
+assert_type(start.model("gpt-5-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh])
+assert_type(start.model("gpt-5-mini"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh])
+assert_type(
+    start.model("gpt-5-mini-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+)
+assert_type(start.model("gpt-5-nano"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh])
+assert_type(
+    start.model("gpt-5-nano-2025-08-07"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+)
+assert_type(start.model("gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
+assert_type(start.model("gpt-5.1-2025-11-13"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
 
 chat = start.model("gpt-4o-mini")
 assert_type(chat, tl.OpenAIBuilder[tl.ChatModel])
 reasoning = start.model("o3")
-assert_type(reasoning, tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(reasoning, tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 
 # -- family-specific options --
 
@@ -69,19 +73,56 @@ assert_type(chat.temperature(0.2).top_p(0.9), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4.1-nano").top_p(0.5), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4o-2024-08-06").temperature(0), tl.OpenAIBuilder[tl.ChatModel])
 
-assert_type(reasoning.reasoning_effort("minimal"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(reasoning.reasoning_effort("low"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(reasoning.reasoning_effort("medium"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(reasoning.reasoning_effort("high"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5").reasoning_effort("minimal"), tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(reasoning.reasoning_effort("low"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(reasoning.reasoning_effort("medium"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(reasoning.reasoning_effort("high"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 assert_type(
-    start.model("gpt-5-2025-08-07").reasoning_effort("low"), tl.OpenAIBuilder[tl.ReasoningModel]
+    start.model("gpt-5").reasoning_effort("minimal"),
+    tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
 )
-assert_type(start.model("o1").reasoning_effort("high"), tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(
+    start.model("gpt-5-2025-08-07").reasoning_effort("low"),
+    tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
+)
+assert_type(start.model("o1").reasoning_effort("high"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 
 
-def effort_from_a_variable(effort: tl.ReasoningEffort) -> None:
-    assert_type(reasoning.reasoning_effort(effort), tl.OpenAIBuilder[tl.ReasoningModel])
+def effort_from_a_variable(
+    effort: Literal["low", "medium", "high"], gpt5_effort: Literal["minimal", "high"]
+) -> None:
+    assert_type(reasoning.reasoning_effort(effort), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+    assert_type(
+        start.model("gpt-5").reasoning_effort(gpt5_effort),
+        tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
+    )
+
+
+# -- each model takes the effort levels the catalog lists for it --
+
+assert_type(
+    start.model("gpt-5-mini").reasoning_effort("minimal"),
+    tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
+)
+assert_type(
+    start.model("gpt-5.1").reasoning_effort("none"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
+)
+assert_type(
+    start.model("gpt-5.1-2025-11-13").reasoning_effort("high"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+)
+assert_type(
+    start.model("o4-mini").reasoning_effort("medium"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
+)
+assert_type(
+    start.model("gpt-5.2", like="gpt-5").reasoning_effort("minimal"),
+    tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
+)
+# Every effort-set state is a ReasoningModel of its levels, and a ReasoningModel (levels
+# unknown) and a ModelChosen: functions can take any of these.
+_o3_any: tl.OpenAIBuilder[tl.ReasoningModel] = start.model("o3")
+_o3_low: tl.OpenAIBuilder[tl.ReasoningModel[Literal["low"]]] = start.model("o3")
+_gpt5_levels: tl.OpenAIBuilder[tl.ReasoningModel[Literal["minimal", "low"]]] = start.model("gpt-5")
+_any_chosen: tl.OpenAIBuilder[tl.ModelChosen] = start.model("gpt-4o")
 
 
 # -- like=: an unlisted name borrows the family of a listed one --
@@ -91,19 +132,20 @@ assert_type(ft, tl.OpenAIBuilder[tl.ChatModel])
 assert_type(ft.temperature(0.1).top_p(0.5), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4o-2099-01-01", like="gpt-4o"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("my-deployment", like="gpt-4.1-mini"), tl.OpenAIBuilder[tl.ChatModel])
-assert_type(start.model("o3-2026-01-01", like="o3"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("gpt-5.2", like="gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningModel])
-assert_type(start.model("x", like="o3-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(start.model("o3-2026-01-01", like="o3"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
+assert_type(start.model("gpt-5.2", like="gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
+assert_type(start.model("x", like="o3-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 assert_type(
-    start.model("o5", like="o4-mini").reasoning_effort("high"), tl.OpenAIBuilder[tl.ReasoningModel]
+    start.model("o5", like="o4-mini").reasoning_effort("high"),
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHigh],
 )
-# The like= target decides, even when the name itself is a listed model of the other family.
-assert_type(start.model("gpt-4o", like="o3"), tl.OpenAIBuilder[tl.ReasoningModel])
 
 
 def like_from_variables(name: str, like: tl.OpenAIChatModelName) -> None:
     assert_type(start.model(name, like=like), tl.OpenAIBuilder[tl.ChatModel])
-    assert_type(start.model(name, like="gpt-5-mini"), tl.OpenAIBuilder[tl.ReasoningModel])
+    assert_type(
+        start.model(name, like="gpt-5-mini"), tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+    )
 
 
 # -- names from typed variables --
@@ -115,14 +157,59 @@ def names_from_variables(
     any_name: tl.OpenAIModelName,
 ) -> None:
     assert_type(start.model(chat_name), tl.OpenAIBuilder[tl.ChatModel])
-    assert_type(start.model(reasoning_name), tl.OpenAIBuilder[tl.ReasoningModel])
+    # Any reasoning model: a union of the effort-set states; the levels they share apply.
+    some_reasoning = start.model(reasoning_name)
+    assert_type(
+        some_reasoning,
+        tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+    )
+    assert_type(
+        some_reasoning.reasoning_effort("low"),
+        tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+    )
     # Either family: the builder is a union; only the common options and build() apply.
     either = start.model(any_name)
-    assert_type(either, tl.OpenAIBuilder[tl.ChatModel] | tl.OpenAIBuilder[tl.ReasoningModel])
     assert_type(
-        either.max_tokens(10), tl.OpenAIBuilder[tl.ChatModel] | tl.OpenAIBuilder[tl.ReasoningModel]
+        either,
+        tl.OpenAIBuilder[tl.ChatModel]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+    )
+    assert_type(
+        either.max_tokens(10),
+        tl.OpenAIBuilder[tl.ChatModel]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
     )
     assert_type(either.build(), tl.Client)
+
+
+# -- lists of builders of both families build (mypy joins them to their common base) --
+
+
+def mixed_lists() -> None:
+    builders = [tl.openai().model("gpt-4o"), tl.openai().model("o3")]
+    assert_type([b.build() for b in builders], list[tl.Client])
+    reasoners = [tl.openai().model("o3"), tl.openai().model("gpt-5"), tl.openai().model("gpt-5.1")]
+    assert_type([b.build() for b in reasoners], list[tl.Client])
+    tuned = [
+        tl.openai().model("gpt-4o").temperature(0),
+        tl.openai().model("o3").reasoning_effort("low"),
+    ]
+    assert_type([b.max_tokens(10).build() for b in tuned], list[tl.Client])
+    gemini = [tl.gemini().model("gemini-2.5-flash"), tl.gemini().model("gemini-2.0-flash")]
+    assert_type([b.build() for b in gemini], list[tl.Client])
+    claude = [
+        tl.anthropic().model("claude-sonnet-4-5").thinking(budget_tokens=2048),
+        tl.anthropic().model("claude-3-5-haiku-latest").temperature(0),
+    ]
+    assert_type([b.build() for b in claude], list[tl.Client])
 
 
 # -- common options keep the state, in every state --
@@ -167,16 +254,20 @@ def common_options_in_concrete_states() -> None:
     assert_type(chat.structured_output("prompt"), tl.OpenAIBuilder[tl.ChatModel])
     # Reasoning model.
     assert_type(
-        reasoning.api_key("k").base_url("https://x/v1"), tl.OpenAIBuilder[tl.ReasoningModel]
+        reasoning.api_key("k").base_url("https://x/v1"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
     )
     assert_type(
-        reasoning.timeout(3).max_retries(1).max_reasks(2), tl.OpenAIBuilder[tl.ReasoningModel]
+        reasoning.timeout(3).max_retries(1).max_reasks(2),
+        tl.OpenAIBuilder[tl.ReasoningLowMediumHigh],
     )
-    assert_type(reasoning.max_tokens(100).system("s").seed(1), tl.OpenAIBuilder[tl.ReasoningModel])
     assert_type(
-        reasoning.header("a", "b").transport(FakeProvider()), tl.OpenAIBuilder[tl.ReasoningModel]
+        reasoning.max_tokens(100).system("s").seed(1), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
     )
-    assert_type(reasoning.structured_output("strict"), tl.OpenAIBuilder[tl.ReasoningModel])
+    assert_type(
+        reasoning.header("a", "b").transport(FakeProvider()),
+        tl.OpenAIBuilder[tl.ReasoningLowMediumHigh],
+    )
+    assert_type(reasoning.structured_output("strict"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 
 
 # -- any order: options before the model survive it; options interleave --
@@ -187,7 +278,7 @@ assert_type(
 )
 assert_type(
     tl.openai().structured_output("prompt").system("s").model("o4-mini"),
-    tl.OpenAIBuilder[tl.ReasoningModel],
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHigh],
 )
 assert_type(
     tl.openai().model("gpt-4.1").max_tokens(10).temperature(0).seed(1).top_p(1).header("a", "b"),
@@ -195,11 +286,11 @@ assert_type(
 )
 assert_type(
     tl.openai().model("gpt-5").timeout(9).reasoning_effort("low").max_reasks(0).api_key("k"),
-    tl.OpenAIBuilder[tl.ReasoningModel],
+    tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
 )
 
 # Choosing a model again switches the family (the family-specific options are reset).
-assert_type(chat.temperature(0.5).model("o3"), tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(chat.temperature(0.5).model("o3"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 assert_type(reasoning.reasoning_effort("high").model("gpt-4o"), tl.OpenAIBuilder[tl.ChatModel])
 
 # -- builders are values: one base branches into several states --
@@ -210,7 +301,7 @@ fast = base.model("gpt-4o-mini").temperature(0)
 smart = base.model("o3").reasoning_effort("high")
 tuned = base.model("ft:gpt-4o:acme::y", like="gpt-4o").top_p(0.9)
 assert_type(fast, tl.OpenAIBuilder[tl.ChatModel])
-assert_type(smart, tl.OpenAIBuilder[tl.ReasoningModel])
+assert_type(smart, tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 assert_type(tuned, tl.OpenAIBuilder[tl.ChatModel])
 assert_type(base, tl.OpenAIBuilder[tl.NoModel])
 

@@ -29,7 +29,14 @@ def sync_streams(llm: tl.Client) -> None:
     assert_type(typed.final(), City)
     many = llm.stream("x", schema=list[City])
     assert_type(many.final(), list[City])
-    assert_type(many.items(), Iterator[Any])
+    assert_type(many.items(), Iterator[City])
+    for city in many.items():
+        assert_type(city, City)
+    assert_type(llm.stream("x", schema=list[int]).items(), Iterator[int])
+    assert_type(llm.stream("x", schema=list[City | None]).items(), Iterator[City | None])
+    with llm.stream("x", schema=list[City]) as cities:
+        assert_type(cities, tl.Stream[tl.Partial[list[City]], list[City]])
+        assert_type(cities.items(), Iterator[City])
     with llm.stream("x", schema=City | None) as maybe:
         assert_type(maybe.final(), City | None)
 
@@ -43,3 +50,7 @@ async def async_streams(llm: tl.Client) -> None:
         async for partial in typed:
             assert_type(partial, tl.Partial[City])
         assert_type(await typed.final(), City)
+    async with llm.astream("x", schema=list[City]) as many:
+        assert_type(many.items(), AsyncIterator[City])
+        async for city in many.items():
+            assert_type(city, City)

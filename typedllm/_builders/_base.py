@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import httpx
 from typing_extensions import Self
 
 from .._catalog import ModelInfo
@@ -28,7 +29,7 @@ from ..hosts._host import mask_url
 if TYPE_CHECKING:
     from .._client import Client
 
-__all__ = ["BaseBuilder", "BuilderSettings"]
+__all__ = ["BaseBuilder", "BuilderSettings", "catalog_model", "check_max_tokens", "check_settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +60,27 @@ class BuilderSettings:
     headers: tuple[tuple[str, str | Secret], ...] = ()
     auth_step: Auth | None = field(default=None, compare=False)
     hooks: tuple[Hook, ...] = field(default=(), compare=False)
-    transport: Any = field(default=None, compare=False)
-    http_client: Any = field(default=None, compare=False)
-    async_http_client: Any = field(default=None, compare=False)
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = field(
+        default=None, compare=False
+    )
+    http_client: httpx.Client | None = field(default=None, compare=False)
+    async_http_client: httpx.AsyncClient | None = field(default=None, compare=False)
 
 
 def catalog_model(
-    catalog: Mapping[str, ModelInfo], provider: str, example: str, name: str, like: str | None
+    catalog: Mapping[str, ModelInfo],
+    provider: str,
+    example: str,
+    name: str,
+    like: str | None,
+    settings: BuilderSettings | None = None,
 ) -> ModelInfo:
     """The capabilities for ``.model(name, like=...)``: the catalog entry of ``name``, or of
-    ``like`` under the new name (the escape hatch for fine-tunes and newer models)."""
+    ``like`` under the new name (the escape hatch for fine-tunes and newer models).
+
+    A listed ``name`` with ``like=`` is an error: the borrowed capabilities would silently
+    replace the model's own (``.model("o3", like="gpt-4o")`` would send o3 a temperature). A
+    ``max_tokens`` set before the model must fit the model's limit (``settings``)."""
     if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("model name must be a non-empty string")
     if like is None:
@@ -78,11 +90,45 @@ def catalog_model(
                 f"unknown {provider} model {name!r}: use a listed name (e.g. {example!r}), or "
                 f".model({name!r}, like='<listed model>') for fine-tuned or newer models"
             )
-        return info
-    base = catalog.get(like)
-    if base is None:
-        raise ConfigurationError(f"like={like!r} is not a listed {provider} model")
-    return replace(base, name=name)
+    elif name in catalog:
+        raise ConfigurationError(
+            f"{name!r} is a listed {provider} model: call .model({name!r}) without like= "
+            f"(like= borrows a listed model's capabilities for unlisted names only)"
+        )
+    else:
+        base = catalog.get(like)
+        if base is None:
+            raise ConfigurationError(f"like={like!r} is not a listed {provider} model")
+        info = replace(base, name=name)
+    if settings is not None:
+        check_max_tokens(settings.max_tokens, name, info)
+    return info
+
+
+def check_max_tokens(tokens: int | None, model: str | None, info: ModelInfo | None) -> None:
+    """``max_tokens`` must fit the model's output limit (whichever was set first)."""
+    limit = info.max_output_tokens if info is not None else None
+    if tokens is not None and limit is not None and tokens > limit:
+        raise ConfigurationError(
+            f"max_tokens={tokens} exceeds {model}'s limit of {limit} output tokens"
+        )
+
+
+def check_settings(settings: BuilderSettings, info: ModelInfo) -> None:
+    """Re-check at ``build()`` what the methods checked when they were called, whatever state
+    the builder's type claims (explicit type arguments, ``cast``, untyped callers)."""
+    model = settings.model
+    if not info.temperature and (settings.temperature is not None or settings.top_p is not None):
+        raise ConfigurationError(f"{model} does not accept a temperature or top_p")
+    effort = settings.reasoning_effort
+    if effort is not None and effort not in info.reasoning_efforts:
+        raise ConfigurationError(
+            f"{model} does not accept reasoning_effort={effort!r}; "
+            f"it accepts {list(info.reasoning_efforts)}"
+        )
+    if settings.thinking_budget is not None and not info.thinking:
+        raise ConfigurationError(f"{model} does not support extended thinking")
+    check_max_tokens(settings.max_tokens, model, info)
 
 
 def _non_negative_int(name: str, value: int) -> int:
@@ -181,16 +227,8 @@ class BaseBuilder:
         """Upper bound on output tokens per call."""
         if _non_negative_int("max_tokens", tokens) == 0:
             raise ConfigurationError("max_tokens must be at least 1")
-        info = self._settings.model_info
-        if (
-            info is not None
-            and info.max_output_tokens is not None
-            and tokens > info.max_output_tokens
-        ):
-            raise ConfigurationError(
-                f"max_tokens={tokens} exceeds {self._settings.model}'s limit of "
-                f"{info.max_output_tokens} output tokens"
-            )
+        # Checked here if the model is known, else when it is chosen (and again at build()).
+        check_max_tokens(tokens, self._settings.model, self._settings.model_info)
         return self._with(max_tokens=tokens)
 
     def seed(self, seed: int) -> Self:
@@ -213,17 +251,35 @@ class BaseBuilder:
         stored: str | Secret = Secret(value) if is_sensitive_header(name) else value
         return self._with(headers=(*self._settings.headers, (name, stored)))
 
-    def transport(self, transport: Any) -> Self:
+    def transport(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport) -> Self:
         """Use this httpx transport (``httpx.BaseTransport`` and/or ``AsyncBaseTransport``) for
         the lazily created HTTP clients, e.g. ``typedllm.testing.FakeProvider()``."""
+        # Duck-typed at run time, as httpx itself is: any object with a handle method works.
+        if not callable(getattr(transport, "handle_request", None)) and not callable(
+            getattr(transport, "handle_async_request", None)
+        ):
+            raise ConfigurationError(
+                "transport takes an httpx.BaseTransport or httpx.AsyncBaseTransport "
+                f"(e.g. typedllm.testing.FakeProvider()), got {type(transport).__name__}"
+            )
         return self._with(transport=transport)
 
-    def http_client(self, client: Any) -> Self:
+    def http_client(self, client: httpx.Client) -> Self:
         """Use this ``httpx.Client`` for synchronous calls (proxies, mTLS, event hooks)."""
+        if not isinstance(client, httpx.Client):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(
+                f"http_client takes an httpx.Client, got {type(client).__name__}"
+                + (" (use .async_http_client())" if isinstance(client, httpx.AsyncClient) else "")
+            )
         return self._with(http_client=client)
 
-    def async_http_client(self, client: Any) -> Self:
+    def async_http_client(self, client: httpx.AsyncClient) -> Self:
         """Use this ``httpx.AsyncClient`` for asynchronous calls."""
+        if not isinstance(client, httpx.AsyncClient):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(
+                f"async_http_client takes an httpx.AsyncClient, got {type(client).__name__}"
+                + (" (use .http_client())" if isinstance(client, httpx.Client) else "")
+            )
         return self._with(async_http_client=client)
 
     # -- helpers for subclasses -------------------------------------------------------------

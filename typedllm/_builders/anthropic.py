@@ -18,18 +18,27 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, overload
 
-from typing_extensions import TypeVar
+from typing_extensions import Never, TypeVar, deprecated
 
 from .._catalog import (
     ANTHROPIC_MODELS,
+    AnthropicModelName,
     AnthropicStandardModelName,
     AnthropicThinkingModelName,
 )
 from .._config import AnthropicOptions
 from .._errors import ConfigurationError
 from ..hosts import api_key_header
-from ._base import BaseBuilder, BuilderSettings, catalog_model
-from ._states import Neutral, NoModel, StandardModel, TemperatureSet, ThinkingModel, ThinkingOn
+from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
+from ._states import (
+    ModelChosen,
+    Neutral,
+    NoModel,
+    StandardModel,
+    TemperatureSet,
+    ThinkingModel,
+    ThinkingOn,
+)
 
 if TYPE_CHECKING:
     from .._client import Client
@@ -54,6 +63,12 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
 
     __slots__ = ()
 
+    # ``self`` pins the start state (see OpenAIBuilder.__init__).
+    def __init__(
+        self: AnthropicBuilder[NoModel, Neutral], settings: BuilderSettings | None = None
+    ) -> None:
+        super().__init__(settings)
+
     # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
     @overload
     def model(
@@ -63,6 +78,9 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
     def model(
         self, name: AnthropicStandardModelName
     ) -> AnthropicBuilder[StandardModel, Neutral]: ...
+    @overload
+    @deprecated("a listed anthropic model takes no like=: drop it (like= is for unlisted names)")
+    def model(self, name: AnthropicModelName, *, like: AnthropicModelName) -> Never: ...
     @overload
     def model(
         self, name: str, *, like: AnthropicThinkingModelName
@@ -74,7 +92,9 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> AnthropicBuilder[Any, Neutral]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        info = catalog_model(ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like)
+        info = catalog_model(
+            ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like, self._settings
+        )
         return AnthropicBuilder(
             replace(
                 self._settings,
@@ -194,13 +214,9 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         """Extra ``anthropic-beta`` feature names sent with every request."""
         return self._with(betas=(*self._settings.betas, *names))
 
-    def build(
-        self: AnthropicBuilder[ThinkingModel, Neutral]
-        | AnthropicBuilder[ThinkingModel, TemperatureSet]
-        | AnthropicBuilder[ThinkingModel, ThinkingOn]
-        | AnthropicBuilder[StandardModel, Neutral]
-        | AnthropicBuilder[StandardModel, TemperatureSet],
-    ) -> Client:
+    # Any sampling state: thinking and sampling options never meet statically (and build()
+    # re-checks), and ``object`` is what mypy joins a mixed list's sampling states to.
+    def build(self: AnthropicBuilder[ModelChosen, object]) -> Client:
         """The client. The key comes from ``.api_key()`` or ``ANTHROPIC_API_KEY``, the base URL
         from ``.base_url()``, ``ANTHROPIC_BASE_URL`` or ``https://api.anthropic.com``.
 
@@ -209,6 +225,14 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         """
         model, info = self._require_model("build")
         s = self._settings
+        check_settings(s, info)
+        if s.thinking_budget is not None and (
+            s.temperature is not None or s.top_p is not None or s.top_k is not None
+        ):
+            raise ConfigurationError(
+                "sampling options (temperature/top_p/top_k) cannot be combined with extended "
+                "thinking on Anthropic models"
+            )
         auth = self._auth(("ANTHROPIC_API_KEY",), lambda key: api_key_header("x-api-key", key))
         max_tokens = s.max_tokens or min(info.max_output_tokens or 8192, 8192)
         if s.thinking_budget is not None and max_tokens <= s.thinking_budget:

@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, overload
 
-from typing_extensions import TypeVar
+from typing_extensions import Never, TypeVar, deprecated
 
-from .._catalog import GEMINI_MODELS, GeminiStandardModelName, GeminiThinkingModelName
+from .._catalog import (
+    GEMINI_MODELS,
+    GeminiModelName,
+    GeminiStandardModelName,
+    GeminiThinkingModelName,
+)
 from .._config import GeminiOptions
 from .._errors import ConfigurationError
 from ..hosts import api_key_header, bearer
-from ._base import BaseBuilder, BuilderSettings, catalog_model
-from ._states import NoModel, StandardModel, ThinkingModel
+from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
+from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 
 if TYPE_CHECKING:
     from .._client import Client
@@ -39,11 +44,18 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
 
     __slots__ = ()
 
+    # ``self`` pins the start state (see OpenAIBuilder.__init__).
+    def __init__(self: GeminiBuilder[NoModel], settings: BuilderSettings | None = None) -> None:
+        super().__init__(settings)
+
     # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
     @overload
     def model(self, name: GeminiThinkingModelName) -> GeminiBuilder[ThinkingModel]: ...
     @overload
     def model(self, name: GeminiStandardModelName) -> GeminiBuilder[StandardModel]: ...
+    @overload
+    @deprecated("a listed gemini model takes no like=: drop it (like= is for unlisted names)")
+    def model(self, name: GeminiModelName, *, like: GeminiModelName) -> Never: ...
     @overload
     def model(
         self, name: str, *, like: GeminiThinkingModelName
@@ -55,7 +67,9 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> GeminiBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        info = catalog_model(GEMINI_MODELS, "Gemini", "gemini-2.5-flash", name, like)
+        info = catalog_model(
+            GEMINI_MODELS, "Gemini", "gemini-2.5-flash", name, like, self._settings
+        )
         return GeminiBuilder(
             replace(self._settings, model=name, model_info=info, thinking_budget=None)
         )
@@ -111,11 +125,12 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         url = f"https://{host}/v1/projects/{project}/locations/{location}/publishers/google"
         return self._with(base_url=url, auth="vertex")
 
-    def build(self: GeminiBuilder[ThinkingModel] | GeminiBuilder[StandardModel]) -> Client:
+    def build(self: GeminiBuilder[ModelChosen]) -> Client:
         """The client. The key comes from ``.api_key()``, ``GEMINI_API_KEY`` or
         ``GOOGLE_API_KEY``."""
         model, info = self._require_model("build")
         s = self._settings
+        check_settings(s, info)
         vertex = s.auth == "vertex"
         auth = self._auth(
             ("GEMINI_API_KEY", "GOOGLE_API_KEY"),

@@ -4,12 +4,19 @@
 
 * ``NoModel``: only common options; no ``build()``.
 * ``ChatModel``: ``temperature()``/``top_p()``; no ``reasoning_effort()``.
-* ``ReasoningModel``: ``reasoning_effort()``; no ``temperature()``/``top_p()``.
+* ``ReasoningModel[E]`` (in practice one of its generated subclasses, one per set of effort
+  levels in the catalog, e.g. ``ReasoningLowMediumHigh`` for o3): ``reasoning_effort()`` with the
+  levels ``E`` only; no ``temperature()``/``top_p()``.
+* ``ModelChosen`` (the base of both families, what mypy joins a mixed list to): ``build()`` and
+  the common options only.
 
-``.model()`` is overloaded once per family on the catalog's ``Literal`` of names (generated from
-``_catalog/data/openai.json``), so a typo or another provider's model is a type error. Unlisted
-names go through ``.model(name, like="<listed model>")``, which borrows that model's
-capabilities. Every gate is mirrored at run time with a ``ConfigurationError``.
+``.model()`` is overloaded once per family (per effort set for reasoning models) on the
+catalog's ``Literal`` of names (generated from ``_catalog/data/openai.json``), so a typo or
+another provider's model is a type error. Unlisted names go through
+``.model(name, like="<listed model>")``, which borrows that model's capabilities; a listed name
+with ``like=`` is an error. Every gate is mirrored at run time with a ``ConfigurationError``,
+and ``build()`` re-checks the settings, so a builder made with explicit type arguments or a
+``cast`` cannot skip them.
 """
 
 from __future__ import annotations
@@ -18,14 +25,30 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
-from typing_extensions import TypeVar
+from typing_extensions import Never, TypeVar, deprecated
 
-from .._catalog import OPENAI_MODELS, ModelInfo, OpenAIChatModelName, OpenAIReasoningModelName
+from .._catalog import (
+    OPENAI_MODELS,
+    ModelInfo,
+    OpenAIChatModelName,
+    OpenAIModelName,
+    OpenAIReasoningLowMediumHighModelName,
+    OpenAIReasoningMinimalLowMediumHighModelName,
+    OpenAIReasoningNoneLowMediumHighModelName,
+)
 from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
 from ..hosts import bearer
-from ._base import BaseBuilder, BuilderSettings, catalog_model
-from ._states import ChatModel, CompatibleModel, NoModel, ReasoningModel
+from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
+from ._states import (
+    ChatModel,
+    CompatibleModel,
+    ModelChosen,
+    NoModel,
+    ReasoningLowMediumHigh,
+    ReasoningMinimalLowMediumHigh,
+    ReasoningNoneLowMediumHigh,
+)
 
 if TYPE_CHECKING:
     from .._client import Client
@@ -45,7 +68,8 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 M = TypeVar("M", covariant=True, default=NoModel)
 
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
-"""Reasoning effort levels; which ones a model accepts is in the catalog (checked at run time)."""
+"""Every reasoning effort level; which ones a model accepts is in the catalog (its builder state
+takes only those, and they are checked at run time)."""
 
 _MODES: tuple[str, ...] = ("strict", "json_schema", "json_object", "prompt")
 
@@ -84,21 +108,47 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
 
     __slots__ = ()
 
+    # ``self`` pins the start state: ``OpenAIBuilder[ChatModel]()`` is an error under pyright
+    # (mypy types it as ``OpenAIBuilder[NoModel]``, so its gates still apply).
+    def __init__(self: OpenAIBuilder[NoModel], settings: BuilderSettings | None = None) -> None:
+        super().__init__(settings)
+
     # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)
     @overload
     def model(self, name: OpenAIChatModelName) -> OpenAIBuilder[ChatModel]: ...
     @overload
-    def model(self, name: OpenAIReasoningModelName) -> OpenAIBuilder[ReasoningModel]: ...
+    def model(
+        self, name: OpenAIReasoningLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: OpenAIReasoningMinimalLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningMinimalLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: OpenAIReasoningNoneLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    @deprecated("a listed openai model takes no like=: drop it (like= is for unlisted names)")
+    def model(self, name: OpenAIModelName, *, like: OpenAIModelName) -> Never: ...
     @overload
     def model(self, name: str, *, like: OpenAIChatModelName) -> OpenAIBuilder[ChatModel]: ...
     @overload
     def model(
-        self, name: str, *, like: OpenAIReasoningModelName
-    ) -> OpenAIBuilder[ReasoningModel]: ...
+        self, name: str, *, like: OpenAIReasoningLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningMinimalLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningMinimalLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningNoneLowMediumHighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        info = catalog_model(OPENAI_MODELS, "OpenAI", "gpt-4o-mini", name, like)
+        info = catalog_model(OPENAI_MODELS, "OpenAI", "gpt-4o-mini", name, like, self._settings)
         # A new model resets the options that depend on its family.
         return OpenAIBuilder(
             replace(
@@ -125,10 +175,26 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
             raise ConfigurationError(f"{self._settings.model} does not accept top_p")
         return self._with(top_p=self._check_top_p(value))
 
+    # BEGIN GENERATED: reasoning_effort overloads (scripts/generate_catalog.py)
+    @overload
     def reasoning_effort(
-        self: OpenAIBuilder[ReasoningModel], effort: ReasoningEffort
-    ) -> OpenAIBuilder[ReasoningModel]:
-        """How much the reasoning model thinks before answering (reasoning models only)."""
+        self: OpenAIBuilder[ReasoningLowMediumHigh],
+        effort: Literal["low", "medium", "high"],
+    ) -> OpenAIBuilder[ReasoningLowMediumHigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningMinimalLowMediumHigh],
+        effort: Literal["minimal", "low", "medium", "high"],
+    ) -> OpenAIBuilder[ReasoningMinimalLowMediumHigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHigh],
+        effort: Literal["none", "low", "medium", "high"],
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    # END GENERATED: reasoning_effort overloads
+    def reasoning_effort(self, effort: Any) -> Any:
+        """How much the reasoning model thinks before answering (reasoning models only; the
+        levels the model accepts, e.g. ``"minimal"`` on gpt-5 but not on o3)."""
         _model, info = self._require_model("reasoning_effort")
         if not info.reasoning:
             raise ConfigurationError(f"{self._settings.model} is not a reasoning model")
@@ -139,11 +205,12 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         Structured Outputs, else ``json_object``)."""
         return self._with(structured_output=_check_mode(mode))
 
-    def build(self: OpenAIBuilder[ChatModel] | OpenAIBuilder[ReasoningModel]) -> Client:
+    def build(self: OpenAIBuilder[ModelChosen]) -> Client:
         """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
         from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
         model, info = self._require_model("build")
         s = self._settings
+        check_settings(s, info)
         auth = self._auth(("OPENAI_API_KEY",), bearer)
         mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
         base_url = s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
@@ -172,12 +239,18 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
 
     __slots__ = ("_key_env",)
 
-    def __init__(self, settings: BuilderSettings | None = None, key_env: str | None = None) -> None:
+    def __init__(
+        self: OpenAICompatibleBuilder[NoModel],
+        settings: BuilderSettings | None = None,
+        key_env: str | None = None,
+    ) -> None:
         super().__init__(settings)
         self._key_env = key_env
 
     def _with(self, **changes: Any) -> Any:
-        return type(self)(replace(self._settings, **changes), self._key_env)
+        # Any: __init__ pins NoModel for callers; copies keep whatever state they are in.
+        cls: Any = type(self)
+        return cls(replace(self._settings, **changes), self._key_env)
 
     def model(self, name: str) -> OpenAICompatibleBuilder[CompatibleModel]:
         """Choose the model by the name the server knows it by."""
@@ -223,6 +296,7 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
         s = self._settings
         env = (self._key_env,) if self._key_env else ()
         auth = self._auth(env, bearer, required=False)
+        check_settings(s, info)
         mode = _check_mode(s.structured_output) if s.structured_output else "json_schema"
         assert s.base_url is not None
         return self._client(

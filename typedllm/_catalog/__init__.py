@@ -19,7 +19,10 @@ from ._openai_models import (
     OPENAI_MODELS,
     OpenAIChatModelName,
     OpenAIModelName,
+    OpenAIReasoningLowMediumHighModelName,
+    OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningModelName,
+    OpenAIReasoningNoneLowMediumHighModelName,
 )
 
 __all__ = [
@@ -35,7 +38,10 @@ __all__ = [
     "ModelInfo",
     "OpenAIChatModelName",
     "OpenAIModelName",
+    "OpenAIReasoningLowMediumHighModelName",
+    "OpenAIReasoningMinimalLowMediumHighModelName",
     "OpenAIReasoningModelName",
+    "OpenAIReasoningNoneLowMediumHighModelName",
     "StructuredOutputSupport",
     "lookup",
 ]

@@ -5,8 +5,11 @@ The data files under ``data/`` are the single source of truth. This module rende
 * ``_catalog/_<provider>_models.py``: one ``Literal`` of model names per capability family and a
   ``dict`` of :class:`ModelInfo` records;
 * the ``.model()`` overloads of the provider's builder, between the
-  ``BEGIN GENERATED`` / ``END GENERATED`` markers (one overload per family, one ``like=``
-  overload per family).
+  ``BEGIN GENERATED`` / ``END GENERATED`` markers (one overload per family, a ``like=`` overload
+  that rejects listed names, one ``like=`` overload per family);
+* for a family split by reasoning effort (OpenAI's reasoning models), one ``Literal`` of names
+  and one state class (``_builders/_states.py``) per distinct set of effort levels, so
+  ``.reasoning_effort()`` takes exactly the levels the chosen model accepts.
 
 ``scripts/generate_catalog.py`` writes the files; a test fails when the committed files differ
 from what this module renders (a stale catalog).
@@ -23,10 +26,16 @@ __all__ = [
     "BEGIN_MARKER",
     "END_MARKER",
     "PROVIDERS",
+    "STATES_BEGIN_MARKER",
+    "STATES_END_MARKER",
+    "EffortSet",
     "FamilySpec",
     "ProviderSpec",
+    "effort_sets",
     "load_models",
     "render_builder_overloads",
+    "render_effort_overloads",
+    "render_effort_states",
     "render_models_module",
     "splice_generated",
 ]
@@ -35,6 +44,13 @@ DATA_DIR = Path(__file__).parent / "data"
 PACKAGE_DIR = Path(__file__).parent.parent
 BEGIN_MARKER = "    # BEGIN GENERATED: model overloads (scripts/generate_catalog.py)"
 END_MARKER = "    # END GENERATED: model overloads"
+STATES_BEGIN_MARKER = "# BEGIN GENERATED: effort states (scripts/generate_catalog.py)"
+STATES_END_MARKER = "# END GENERATED: effort states"
+STATES_MODULE = "_builders/_states.py"
+EFFORT_BEGIN_MARKER = (
+    "    # BEGIN GENERATED: reasoning_effort overloads (scripts/generate_catalog.py)"
+)
+EFFORT_END_MARKER = "    # END GENERATED: reasoning_effort overloads"
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,21 @@ class FamilySpec:
     literal_name: str
     state: str
     doc: str
+    by_effort: bool = False
+    """Split into one name ``Literal`` and one ``state[...]`` subclass per effort set."""
+
+
+@dataclass(frozen=True)
+class EffortSet:
+    """The models of a family that accept the same reasoning effort levels."""
+
+    levels: tuple[str, ...]
+    literal_name: str
+    """The ``Literal`` of these models' names, e.g. ``OpenAIReasoningLowMediumHighModelName``."""
+    state: str
+    """The state class, e.g. ``ReasoningLowMediumHigh`` (a ``ReasoningModel[...]``)."""
+    base_state: str
+    models: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -77,6 +108,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
                 "OpenAIReasoningModelName",
                 "ReasoningModel",
                 "Reasoning models: take a reasoning effort, no temperature/top_p.",
+                by_effort=True,
             ),
         ),
     ),
@@ -139,6 +171,30 @@ def load_models(provider: str) -> list[dict[str, Any]]:
     return out
 
 
+def effort_sets(spec: ProviderSpec, fam: FamilySpec) -> list[EffortSet]:
+    """The distinct effort-level sets of a ``by_effort`` family, in order of first appearance."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for m in load_models(spec.provider):
+        if m["family"] == fam.family:
+            levels = tuple(m.get("reasoning_efforts", ()))
+            if not levels:
+                raise ValueError(f"{m['name']}: a {fam.family} model needs reasoning_efforts")
+            groups.setdefault(levels, []).append(m["name"])
+    out: list[EffortSet] = []
+    for levels, names in groups.items():
+        title = "".join(level.title() for level in levels)
+        out.append(
+            EffortSet(
+                levels=levels,
+                literal_name=f"{fam.literal_name.removesuffix('ModelName')}{title}ModelName",
+                state=f"{fam.state.removesuffix('Model')}{title}",
+                base_state=fam.state,
+                models=tuple(names),
+            )
+        )
+    return out
+
+
 def _py(value: Any) -> str:
     """A Python literal in the project's formatting (double quotes, as ruff format writes)."""
     if isinstance(value, str):
@@ -178,6 +234,11 @@ def render_models_module(spec: ProviderSpec) -> str:
         lines.append(f'"""{fam.doc}"""')
         lines.append("")
         literal_names.append(fam.literal_name)
+        if fam.by_effort:
+            for es in effort_sets(spec, fam):
+                lines.append(f"{es.literal_name}: TypeAlias = {_literal(list(es.models))}")
+                lines.append(f'"""{fam.doc.split(":")[0]} with reasoning efforts {es.levels}."""')
+                lines.append("")
     all_name = f"{spec.builder_class.removesuffix('Builder')}ModelName"
     lines.append(f"{all_name}: TypeAlias = {' | '.join(literal_names)}")
     lines.append(f'"""Every catalogued {spec.provider} model name."""')
@@ -222,29 +283,101 @@ def render_models_module(spec: ProviderSpec) -> str:
     return "\n".join(lines)
 
 
-def _overload(params: str, ret: str) -> list[str]:
+def _overload(params: str, ret: str, decorators: tuple[str, ...] = ()) -> list[str]:
+    head = ["    @overload", *(f"    {d}" for d in decorators)]
     one_line = f"    def model(self, {params}) -> {ret}: ..."
     if len(one_line) <= 100:  # the project's line length (ruff format keeps it as is)
-        return ["    @overload", one_line]
-    return ["    @overload", "    def model(", f"        self, {params}", f"    ) -> {ret}: ..."]
+        return [*head, one_line]
+    return [*head, "    def model(", f"        self, {params}", f"    ) -> {ret}: ..."]
+
+
+def _targets(spec: ProviderSpec) -> list[tuple[str, str]]:
+    """(name ``Literal``, builder state) per overload: a family, or each of its effort sets."""
+    out: list[tuple[str, str]] = []
+    for fam in spec.families:
+        if fam.by_effort:
+            out += [(es.literal_name, es.state) for es in effort_sets(spec, fam)]
+        else:
+            out.append((fam.literal_name, fam.state))
+    return out
+
+
+def _listed_name_message(spec: ProviderSpec) -> str:
+    # Short enough for one line of the generated decorator (ruff format would wrap it).
+    return f"a listed {spec.provider} model takes no like=: drop it (like= is for unlisted names)"
 
 
 def render_builder_overloads(spec: ProviderSpec) -> str:
     """The ``.model()`` overloads for the provider's builder (the text between the markers)."""
     out: list[str] = []
-    for fam in spec.families:
-        ret = f"{spec.builder_class}[{fam.state}{spec.state_params}]"
-        out += _overload(f"name: {fam.literal_name}", ret)
-    for fam in spec.families:
-        ret = f"{spec.builder_class}[{fam.state}{spec.state_params}]"
-        out += _overload(f"name: str, *, like: {fam.literal_name}", ret)
+    targets = _targets(spec)
+    for literal_name, state in targets:
+        ret = f"{spec.builder_class}[{state}{spec.state_params}]"
+        out += _overload(f"name: {literal_name}", ret)
+    # A listed name with like= raises at run time; statically it is a deprecated overload
+    # (mypy's `deprecated` error code, pyright's reportDeprecated), since no checker can type
+    # "a str that is not one of these literals". It must precede the `name: str` overloads.
+    all_names = f"{spec.builder_class.removesuffix('Builder')}ModelName"
+    out += _overload(
+        f"name: {all_names}, *, like: {all_names}",
+        "Never",
+        (f"@deprecated({_py(_listed_name_message(spec))})",),
+    )
+    for literal_name, state in targets:
+        ret = f"{spec.builder_class}[{state}{spec.state_params}]"
+        out += _overload(f"name: str, *, like: {literal_name}", ret)
     return "\n".join(out)
 
 
-def splice_generated(source: str, generated: str) -> str:
+def render_effort_overloads(spec: ProviderSpec) -> str:
+    """The ``.reasoning_effort()`` overloads: one per effort set, keeping the builder's state."""
+    out: list[str] = []
+    for fam in spec.families:
+        if not fam.by_effort:
+            continue
+        for es in effort_sets(spec, fam):
+            levels = ", ".join(_py(level) for level in es.levels)
+            builder = f"{spec.builder_class}[{es.state}{spec.state_params}]"
+            out += [
+                "    @overload",
+                "    def reasoning_effort(",
+                f"        self: {builder},",
+                f"        effort: Literal[{levels}],",  # the trailing comma keeps ruff's layout
+                f"    ) -> {builder}: ...",
+            ]
+    return "\n".join(out)
+
+
+def render_effort_states(specs: tuple[ProviderSpec, ...] = PROVIDERS) -> str:
+    """The effort-set state classes (the text between the markers of ``_builders/_states.py``)."""
+    out: list[str] = []
+    for spec in specs:
+        for fam in spec.families:
+            if not fam.by_effort:
+                continue
+            for es in effort_sets(spec, fam):
+                levels = ", ".join(_py(level) for level in es.levels)
+                # ModelChosen again as a direct base: mypy joins two of these to it.
+                bases = f"{es.base_state}[Literal[{levels}]], ModelChosen"
+                head = f"class {es.state}({bases}):"
+                if len(head) > 100:  # as ruff format wraps it
+                    head = f"class {es.state}(\n    {bases}\n):"
+                out += [
+                    "",
+                    "",
+                    head,
+                    f'    """A reasoning model taking reasoning_effort {levels}',
+                    f'    ({", ".join(es.models[:4])}{", ..." if len(es.models) > 4 else ""})."""',
+                ]
+    return "\n".join(out) + "\n\n"
+
+
+def splice_generated(
+    source: str, generated: str, begin: str = BEGIN_MARKER, end_marker: str = END_MARKER
+) -> str:
     """Replace the text between the markers in ``source`` with ``generated``."""
-    start = source.index(BEGIN_MARKER) + len(BEGIN_MARKER)
-    end = source.index(END_MARKER)
+    start = source.index(begin) + len(begin)
+    end = source.index(end_marker)
     return source[:start] + "\n" + generated + "\n" + source[end:]
 
 
@@ -255,5 +388,15 @@ def expected_files() -> dict[Path, str]:
         files[PACKAGE_DIR / "_catalog" / f"_{spec.provider}_models.py"] = render_models_module(spec)
         builder_path = PACKAGE_DIR / spec.builder_module
         source = builder_path.read_text(encoding="utf-8")
-        files[builder_path] = splice_generated(source, render_builder_overloads(spec))
+        source = splice_generated(source, render_builder_overloads(spec))
+        if EFFORT_BEGIN_MARKER in source:
+            source = splice_generated(
+                source, render_effort_overloads(spec), EFFORT_BEGIN_MARKER, EFFORT_END_MARKER
+            )
+        files[builder_path] = source
+    states_path = PACKAGE_DIR / STATES_MODULE
+    states = states_path.read_text(encoding="utf-8")
+    files[states_path] = splice_generated(
+        states, render_effort_states(), STATES_BEGIN_MARKER, STATES_END_MARKER
+    )
     return files

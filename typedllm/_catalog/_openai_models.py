@@ -50,6 +50,34 @@ OpenAIReasoningModelName: TypeAlias = Literal[
 ]
 """Reasoning models: take a reasoning effort, no temperature/top_p."""
 
+OpenAIReasoningLowMediumHighModelName: TypeAlias = Literal[
+    "o1",
+    "o1-2024-12-17",
+    "o3",
+    "o3-2025-04-16",
+    "o3-mini",
+    "o3-mini-2025-01-31",
+    "o4-mini",
+    "o4-mini-2025-04-16",
+]
+"""Reasoning models with reasoning efforts ('low', 'medium', 'high')."""
+
+OpenAIReasoningMinimalLowMediumHighModelName: TypeAlias = Literal[
+    "gpt-5",
+    "gpt-5-2025-08-07",
+    "gpt-5-mini",
+    "gpt-5-mini-2025-08-07",
+    "gpt-5-nano",
+    "gpt-5-nano-2025-08-07",
+]
+"""Reasoning models with reasoning efforts ('minimal', 'low', 'medium', 'high')."""
+
+OpenAIReasoningNoneLowMediumHighModelName: TypeAlias = Literal[
+    "gpt-5.1",
+    "gpt-5.1-2025-11-13",
+]
+"""Reasoning models with reasoning efforts ('none', 'low', 'medium', 'high')."""
+
 OpenAIModelName: TypeAlias = OpenAIChatModelName | OpenAIReasoningModelName
 """Every catalogued openai model name."""
 

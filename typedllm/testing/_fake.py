@@ -16,7 +16,7 @@ The same object is a sync and an async httpx transport, and it is picklable.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
 from . import _anthropic_wire, _gemini_wire, _openai_wire
@@ -55,6 +56,19 @@ def _as_reply(value: Reply) -> FakeReply:
     if isinstance(value, str):
         return FakeReply.of_text(value)
     return FakeReply.of_json(value)
+
+
+def _check_replies(replies: object) -> None:
+    """A bare reply where the list of replies goes is an error (a string would otherwise be
+    iterated into one reply per character, a dict into one per key)."""
+    if replies is None:
+        return
+    kind, shown = type(replies).__name__, repr(replies)[:60]
+    if isinstance(replies, (str, bytes, Mapping, FakeReply)) or not isinstance(replies, Iterable):
+        raise ConfigurationError(
+            f"FakeProvider takes a list of replies, got a bare {kind}: "
+            f"wrap it in a list, e.g. FakeProvider([{shown}])"
+        )
 
 
 def _wire_for(path: str) -> Any:
@@ -89,18 +103,21 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
     'gpt-4o-mini'
 
     Args:
-        replies: scripted replies, answered in order; ``None`` for auto mode.
+        replies: scripted replies, answered in order (a list or tuple: a bare string or dict is
+            one reply, so ``FakeProvider("text")`` is an error, not 4 replies of one
+            character); ``None`` for auto mode.
         responder: a callable computing the reply from the request JSON (overrides auto mode).
         api_key: when set, requests with another key get the provider's 401 error.
     """
 
     def __init__(
         self,
-        replies: Iterable[Reply] | None = None,
+        replies: list[Reply] | tuple[Reply, ...] | None = None,
         *,
         responder: Responder | None = None,
         api_key: str | None = None,
     ) -> None:
+        _check_replies(replies)
         self._script: list[FakeReply] | None = (
             [_as_reply(r) for r in replies] if replies is not None else None
         )
