@@ -134,32 +134,26 @@ class SyncDriver:
         self, request: WireRequest, timeout: float | None = None, budget: float | None = None
     ) -> WireResponse | TransportFailure:
         """Perform one request (the whole exchange within ``budget`` seconds, if given)."""
+        end = None if budget is None else time.monotonic() + budget
         try:
-            if budget is None:
-                response = self._http().send(self._build(request, timeout))
-                return WireResponse(response.status_code, _headers(response), response.content)
-            return self._send_within(request, timeout, budget)
+            response = self._http().send(self._build(request, timeout), stream=True)
+            try:
+                # Read into one growing buffer: each network chunk is freed as soon as it is
+                # copied, so a huge body costs about its size (httpx's read() holds every
+                # chunk and their join at once), and the deadline is checked between chunks.
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if end is not None:
+                        left = end - time.monotonic()
+                        if left <= 0:
+                            return _past_deadline(len(body))
+                        _cap_read(response, left)
+            finally:
+                response.close()
         except httpx.RequestError as exc:
             return _failure(exc)
-
-    def _send_within(
-        self, request: WireRequest, timeout: float | None, budget: float
-    ) -> WireResponse | TransportFailure:
-        end = time.monotonic() + budget
-        response = self._http().send(self._build(request, timeout), stream=True)
-        try:
-            chunks: list[bytes] = []
-            received = 0
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                received += len(chunk)
-                left = end - time.monotonic()
-                if left <= 0:
-                    return _past_deadline(received)
-                _cap_read(response, left)
-        finally:
-            response.close()
-        return WireResponse(response.status_code, _headers(response), b"".join(chunks))
+        return WireResponse(response.status_code, _headers(response), bytes(body))
 
     def _perform(self, effect: Any, state: list[_Open]) -> Any:
         """Perform one effect other than :class:`Emit`; ``state`` holds the open response."""

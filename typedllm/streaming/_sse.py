@@ -115,6 +115,9 @@ class SSEDecoder:
                 continue
             if line.startswith(":"):
                 continue
+            if line.startswith("data:"):  # the hot path: one slice, not partition + strip
+                self._data.append(line[6:] if line.startswith("data: ") else line[5:])
+                continue
             name, _, value = line.partition(":")
             value = value.removeprefix(" ")
             if name == "data":
