@@ -35,6 +35,8 @@ class Completion(Generic[T_co]):
         cost: the price in USD of every attempt, from the model catalog (``None`` when the
             model's prices are not known).
         response_id: the provider's id of the final answer.
+        answered_by: which client answered, when a fallback or a router chose it (its label,
+            e.g. ``"anthropic:claude-haiku-4-5"``); ``None`` for a plain client.
     """
 
     output: T_co
@@ -51,6 +53,7 @@ class Completion(Generic[T_co]):
     messages: tuple[Message, ...] = field(default=(), repr=False)
     cost: float | None = None
     response_id: str | None = None
+    answered_by: str | None = None
 
     @property
     def citations(self) -> tuple[Citation, ...]:

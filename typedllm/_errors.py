@@ -3,11 +3,12 @@
 ```
 TypedLLMError
 ├── ConfigurationError            invalid builder/client configuration (caught before any request)
+│   └── NoRouteError              a router found no client able to take the prompt
 ├── SchemaError                   a type cannot be expressed in a provider's schema dialect
 ├── TransportError                the request did not produce a usable HTTP answer
 │   ├── APIConnectionError        connection refused/reset, DNS, TLS ...
-│   │   └── APITimeoutError       the request timed out
-│   ├── ProtocolError             the answer does not follow the wire protocol (bad stream event)
+│   │   └── APITimeoutError       the request timed out, or the call's deadline passed
+│   ├── ProtocolError             the answer is not the wire's (not JSON, wrong shape, bad event)
 │   └── APIStatusError            the provider answered with an error status (or an error body)
 │       ├── BadRequestError              400
 │       ├── AuthenticationError          401
@@ -23,7 +24,9 @@ TypedLLMError
 │   ├── OutputValidationError     the answer did not validate, after every re-ask
 │   └── PendingToolCallsError     a schema was asked for, but the model called tools instead
 ├── ClientClosedError             a call on a client after ``close()``/``aclose()``
-└── StreamClosedError             a stream was read (``final()``) after it was closed early
+├── StreamClosedError             a stream was read (``final()``) after it was closed early
+├── CircuitOpenError              a circuit breaker is open: the call failed fast, nothing was sent
+└── AllFailedError                every client of a fallback failed (``errors`` holds each failure)
 ```
 
 Transport errors carry provider, status, request id and body; output errors carry the raw
@@ -48,12 +51,15 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AllFailedError",
     "AuthenticationError",
     "BadRequestError",
+    "CircuitOpenError",
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
+    "NoRouteError",
     "NotFoundError",
     "OutputError",
     "OutputValidationError",
@@ -370,3 +376,78 @@ class ClientClosedError(TypedLLMError, RuntimeError):
 class StreamClosedError(TypedLLMError, RuntimeError):
     """The stream was closed before it finished (the ``with`` block was left, or ``close()``
     was called), so there is no final result to read."""
+
+
+class NoRouteError(ConfigurationError):
+    """A router has no client that can take this call; nothing was sent.
+
+    Attributes:
+        reasons: why each candidate was left out (``"openai:gpt-3.5-turbo: takes no image
+            input"``), or why there was no candidate at all.
+    """
+
+    def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reasons = tuple(reasons)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.reasons), self.__dict__)
+
+
+class CircuitOpenError(TypedLLMError):
+    """A circuit breaker is open (or its one probe call is in flight), so the call failed fast
+    without sending anything. A fallback moves on to its next client at once.
+
+    Attributes:
+        client: the label of the client the breaker guards (``"openai:gpt-4o-mini"``).
+        retry_in: seconds until the breaker lets a probe call through (``0.0`` when a probe is
+            already in flight).
+        failures: the failures that opened the circuit.
+    """
+
+    def __init__(self, client: str, retry_in: float, failures: int = 0) -> None:
+        if retry_in > 0:
+            when = f"a probe call is let through in {retry_in:.1f} s"
+        else:
+            when = "a probe call is in flight"
+        super().__init__(
+            f"circuit open for {client} after {failures} failure(s): failing fast, {when}"
+        )
+        self.client = client
+        self.retry_in = retry_in
+        self.failures = failures
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.client, self.retry_in, self.failures), self.__dict__)
+
+
+class AllFailedError(TypedLLMError):
+    """Every client of a fallback (or of a router's candidate list) failed with an error it
+    falls back on; ``__cause__`` is the last failure.
+
+    An error the fallback does not fall back on (a 400, an invalid answer ...) is raised as it
+    is instead, from the client that raised it.
+
+    Attributes:
+        clients: the label of each client tried, in order.
+        errors: the error each of them raised, in the same order (a
+            :class:`CircuitOpenError` for a client whose breaker was open).
+    """
+
+    def __init__(self, clients: Sequence[str], errors: Sequence[BaseException]) -> None:
+        self.clients = tuple(clients)
+        self.errors = tuple(errors)
+        tried = "; ".join(
+            f"{label}: {type(error).__name__}: {error}"
+            for label, error in zip(self.clients, self.errors, strict=False)
+        )
+        super().__init__(f"all {len(self.errors)} client(s) failed ({tried})")
+
+    @property
+    def last(self) -> BaseException | None:
+        """The last failure (the one ``__cause__`` holds)."""
+        return self.errors[-1] if self.errors else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.clients, self.errors), self.__dict__)
