@@ -26,13 +26,14 @@ from typing import Any, cast
 from ._answer import InvalidAnswer, finish_answer
 from ._completion import Completion, Usage
 from ._config import ClientConfig
-from ._errors import TransportError
+from ._errors import ProtocolError, TransportError
 from ._events import Failed, FirstByte
 from ._flow import (
     CallContext,
     Clock,
     PreparedCall,
     authenticate,
+    decode_answer,
     encode_request,
     finished,
     new_context,
@@ -61,7 +62,7 @@ from ._wire import (
     WireRequest,
     WireResponse,
 )
-from .codecs._base import Codec, DecodedCompletion, StreamDecoder, request_id_of
+from .codecs._base import Codec, DecodedCompletion, Delta, StreamDecoder, request_id_of
 
 __all__ = ["stream_flow"]
 
@@ -106,9 +107,21 @@ def _stream(
         else:
             head = cast(ResponseHead, head)
             ctx.received(head.status, head.headers)
-            if head.status < 400:
+            if head.status < 400 and _whole_json(head):
+                # A host that ignored ``stream: true`` (or a proxy's JSON error): the body is
+                # one answer; decode it as `complete` would and hand it out in one piece.
+                body = yield ReadBody()
+                if isinstance(body, TransportFailure):
+                    error = transport_error(ctx, body, wire, timeout)
+                    retryable = retries_failure(body)
+                else:
+                    response = WireResponse(head.status, head.headers, cast(bytes, body))
+                    decoded = decode_answer(ctx, response)
+                    yield from _hand_out_whole(ctx, call, schema, decoded)
+                    return _finish(ctx, call, schema, decoded)
+            elif head.status < 400:
                 decoder = ctx.codec.new_stream(ctx.config.provider)
-                outcome = yield from _read(ctx, decoder, call, schema, wire, timeout)
+                outcome = yield from _read(ctx, decoder, call, schema, wire, timeout, head)
                 if isinstance(outcome, TransportFailure):
                     error = transport_error(ctx, outcome, wire, timeout)
                     retryable = retries_failure(outcome)
@@ -138,6 +151,7 @@ def _read(
     schema: Any,
     wire: WireRequest,
     timeout: float,
+    head: ResponseHead,
 ) -> Generator[Any, Any, StreamDecoder | TransportFailure]:
     """Read one attempt's body into ``decoder``; a transport failure before anything was
     handed to the caller is returned (to be retried), after it raised. With a deadline, each
@@ -174,7 +188,39 @@ def _read(
             deadline = TransportFailure("deadline", f"{decoder.events} event(s) read")
             raise transport_error(ctx, deadline, wire, timeout, during=" (streaming)")
     yield CloseStream()  # the end event arrived (or the body ended): never wait for the socket
+    if decoder.events == 0:
+        # Nothing the wire knows arrived: an empty body, or a page that is not an event
+        # stream (a proxy's HTML). It must not pass as an empty answer.
+        raise ProtocolError(
+            f"{ctx.config.provider} answered the stream request with a body that holds no "
+            f"stream event (content type {head.headers.get('content-type') or 'none'})",
+            provider=ctx.config.provider,
+            status_code=head.status,
+            request_id=request_id_of(head.headers),
+        )
     return decoder
+
+
+def _whole_json(head: ResponseHead) -> bool:
+    """Whether a streamed request was answered with one JSON document (not events, not
+    NDJSON lines)."""
+    kind = head.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.endswith("+json") and "ndjson" not in kind)
+
+
+def _hand_out_whole(
+    ctx: CallContext, call: PreparedCall, schema: Any, decoded: DecodedCompletion
+) -> Generator[Any, Any, None]:
+    """Hand a whole (non-streamed) answer to the caller as one delta."""
+    tracker = PartialTracker(call.spec, schema)
+    decoder = ctx.codec.new_stream(ctx.config.provider)
+    deltas: list[Delta] = [("text", decoded.text)] if decoded.text else []
+    deltas += [(i, c.arguments) for i, c in enumerate(decoded.tool_calls) if c.arguments]
+    for delta in deltas:
+        for update in tracker.updates(delta, decoder):
+            yield Emit(("update", update))
+    for item in tracker.new_items():
+        yield Emit(("item", item))
 
 
 def _finish(

@@ -326,3 +326,54 @@ def test_a_lone_surrogate_names_its_message() -> None:
         _never_sent().complete([tl.system("be brief"), tl.user("a\ud800b")])
     with pytest.raises(tl.ConfigurationError, match="surrogate"):
         _never_sent().complete("a\udfffb")
+
+
+# -- streams: a body that holds no event is not an empty answer ----------------------------
+
+
+def _streamed(llm: tl.Client) -> str:
+    with llm.stream("hi") as stream:
+        return "".join(stream)
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize(
+    ("body", "kind"), [("", "text/event-stream"), ("<html>portal</html>", "text/html")]
+)
+def test_a_stream_without_events_is_a_protocol_error(wire: str, body: str, kind: str) -> None:
+    llm = client(wire, body, headers={"content-type": kind})
+    with pytest.raises(tl.ProtocolError, match="no stream event") as caught:
+        _streamed(llm)
+    assert caught.value.status_code == 200
+    assert kind in str(caught.value)
+
+
+def test_a_whole_json_answer_to_a_stream_request_is_handed_out() -> None:
+    # Some OpenAI-compatible servers ignore ``stream: true`` and answer one JSON document.
+    llm = client("openai", _answer("all at once"))
+    with llm.stream("hi") as stream:
+        assert list(stream) == ["all at once"]
+        assert stream.final() == "all at once"
+
+
+def test_a_whole_json_answer_to_a_structured_stream_validates() -> None:
+    class City(BaseModel):
+        name: str
+
+    llm = client("openai", _answer('{"name": "Oslo"}'))
+    with llm.stream("hi", schema=City) as stream:
+        partials = list(stream)
+        assert stream.final() == City(name="Oslo")
+    assert partials and partials[-1].data == {"name": "Oslo"}
+
+
+def test_a_json_error_body_under_200_to_a_stream_request_is_typed() -> None:
+    body = '{"error": {"message": "model overloaded", "type": "server_error", "code": 503}}'
+    with pytest.raises(tl.InternalServerError, match="model overloaded"):
+        _streamed(client("openai", body))
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic", "gemini"])
+def test_a_json_body_that_is_not_an_answer_to_a_stream_request(wire: str) -> None:
+    with pytest.raises(tl.ProtocolError, match="not a usable answer"):
+        _streamed(client(wire, "{}"))
