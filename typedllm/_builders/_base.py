@@ -238,7 +238,12 @@ class BaseBuilder:
         return self._with(seed=seed)
 
     def system(self, prompt: str) -> Self:
-        """A default system prompt, sent before the messages of every call."""
+        """A default system prompt, sent before the messages of every call.
+
+        A call that brings its own system message (``tl.system(...)`` in the prompt) sends
+        both: the builder's first, then the call's (OpenAI gets two system messages,
+        Anthropic two ``system`` blocks, Gemini two ``systemInstruction`` parts). Neither
+        replaces the other; build a client without ``.system()`` to control it per call."""
         if not isinstance(prompt, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("system prompt must be a string")
         return self._with(system_prompt=prompt)

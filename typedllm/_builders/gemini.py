@@ -7,8 +7,10 @@ Gemini accepts sampling options together with thinking, so there is no sampling 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, overload
+from urllib.parse import urlsplit, urlunsplit
 
 from typing_extensions import Never, TypeVar, deprecated
 
@@ -141,10 +143,29 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
             wire="gemini-generate-content",
             model=model,
             info=info,
-            host=self._host("vertex" if vertex else "gemini", s.base_url or GEMINI_BASE_URL),
+            host=self._host(
+                "vertex" if vertex else "gemini",
+                s.base_url if vertex and s.base_url else gemini_base_url(s.base_url),
+            ),
             auth=auth,
             wire_options=GeminiOptions(thinking_budget=s.thinking_budget),
         )
+
+
+_VERSION = re.compile(r"/v\d+(?:alpha|beta)?\d*$")
+
+
+def gemini_base_url(url: str | None) -> str:
+    """The Gemini API base URL with its version segment: ``.base_url()`` may be given with it
+    (``https://generativelanguage.googleapis.com/v1beta``, ``.../v1``) or without it (the host
+    alone, or a proxy's prefix), in which case ``/v1beta`` is added."""
+    if url is None:
+        return GEMINI_BASE_URL
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if _VERSION.search(path):
+        return url
+    return urlunsplit(parts._replace(path=f"{path}/v1beta"))
 
 
 def gemini() -> GeminiBuilder[NoModel]:
