@@ -100,6 +100,7 @@ CONSTRUCTS: dict[str, Any] = {
         "Awkward", title=(str, ...), properties=(str, ...), type=(str, ...)
     ),
     "Any field": _model("Loose", payload=(Any, ...)),
+    "list[Any] / bare list field": _model("Bag", things=(list[Any], ...)),
     "constrained str": _model(
         "Code", code=(str, Field(min_length=3, max_length=8, pattern="^[A-Z]+$"))
     ),
