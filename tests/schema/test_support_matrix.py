@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter
 from typedllm import SchemaError
 from typedllm._output import adapter_for
 from typedllm.schema import DIALECTS, CompiledSchema, Dialect, apply_dialect, compile_schema
-from typedllm.schema._matrix import CONSTRUCTS, classify, render_markdown
+from typedllm.schema._matrix import CONSTRUCTS, DECIMAL_MODES, classify, render_markdown
 from typedllm.testing import generate_instance
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +42,11 @@ def _answer_schema(dialect: Dialect, emitted: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("construct", "dialect"), CELLS, ids=[f"{c}-{d}" for c, d in CELLS])
 def test_cell_behaves_as_documented(construct: str, dialect: Dialect) -> None:
     tp = CONSTRUCTS[construct]
-    cell = classify(tp, dialect)
+    decimal = DECIMAL_MODES.get(construct, "number")
+    cell = classify(tp, dialect, decimal)
     if cell.outcome == "error":
         return  # classify() caught a SchemaError: the documented outcome
-    compiled = compile_schema(tp, dialect)
+    compiled = compile_schema(tp, dialect, decimal=decimal)
     emitted = dict(compiled.schema)
     check(dialect, emitted)  # the provider's documented rules hold
     answer_schema = _answer_schema(dialect, emitted)
@@ -60,10 +61,11 @@ def test_cell_behaves_as_documented(construct: str, dialect: Dialect) -> None:
 
 def test_every_dialect_is_idempotent_on_every_construct() -> None:
     for name, tp in CONSTRUCTS.items():
+        decimal = DECIMAL_MODES.get(name, "number")
         for dialect in DIALECTS:
-            if classify(tp, dialect).outcome == "error":
+            if classify(tp, dialect, decimal).outcome == "error":
                 continue
-            once = dict(compile_schema(tp, dialect).schema)
+            once = dict(compile_schema(tp, dialect, decimal=decimal).schema)
             if dialect == "gemini-openapi":
                 continue  # its output is not JSON Schema any more (upper-case types)
             twice, changes = apply_dialect(once, dialect)
