@@ -304,3 +304,15 @@ def test_limit_message_says_what_to_do() -> None:
     with pytest.raises(tl.SchemaError) as info:
         compile_schema(_optional_fields(20), "anthropic")
     assert re.search(r"forced-tool route", str(info.value))
+
+
+def test_tool_parameters_get_an_object_root_or_a_schema_error() -> None:
+    untyped = {"properties": {"city": {"type": "string"}}, "required": ["city"]}
+    emitted, _ = apply_dialect(untyped, "anthropic-tool")
+    assert emitted["type"] == "object" and emitted["properties"] == untyped["properties"]
+    with pytest.raises(tl.SchemaError, match="root is not an object"):
+        apply_dialect({"anyOf": [{"type": "string"}, {"type": "integer"}]}, "anthropic-tool")
+    weather = tl.ToolDefinition("get_weather", "Current weather", untyped)
+    llm = tl.anthropic().model("claude-sonnet-4-5").api_key("k").build()
+    body = json.loads(llm.request_for("x", options=tl.CallOptions(tools=(weather,))).body)
+    assert body["tools"][0]["input_schema"]["type"] == "object"

@@ -53,6 +53,9 @@ class AnthropicTool(Walker):
         # A root without "type": "object" is a 400 ("tools.0.custom.input_schema.type: Field
         # required"); non-object roots were wrapped already, a bare root $ref is inlined here.
         out = self.inline_root_ref(out)
+        if "type" not in out and "properties" in out:  # an object in all but name
+            out = {"type": "object", **out}
+            self.note("", "rewritten", 'root "type": "object" added')
         if out.get("type") != "object":
             raise self.fail(
                 "", "an input_schema whose root is not an object", "use a model or a TypedDict"
