@@ -17,6 +17,7 @@ from ._options import CallOptions
 from ._retry import RetryPolicy
 from ._wire import Secret
 from .hosts import Auth, HeaderAuth, Host
+from .schema._types import DecimalMode
 
 __all__ = [
     "AnthropicOptions",
@@ -106,6 +107,8 @@ class ClientConfig:
         timeout: per-request timeout in seconds.
         system_prompt: a system message sent before every call's messages.
         hooks: subscribers to the call events.
+        decimal_mode: how schemas ask for ``Decimal`` fields (``"string"`` keeps every digit;
+            see :data:`typedllm.schema.DecimalMode`).
     """
 
     provider: str
@@ -121,6 +124,7 @@ class ClientConfig:
     reask_token_budget: int | None = None
     timeout: float = 60.0
     system_prompt: str | None = None
+    decimal_mode: DecimalMode = "number"
     hooks: tuple[Hook, ...] = field(default=(), compare=False)
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False, repr=False)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -104,6 +105,11 @@ def check_openai_strict(schema: dict[str, Any]) -> None:
         if node.get("type") == "object" or "properties" in node:
             assert node.get("additionalProperties") is False, f"{path}: open object"
             assert set(node.get("required", [])) == set(node.get("properties", {})), path
+        # OpenAI rejects regex lookaround and arrays whose items are not typed.
+        if "pattern" in node:
+            assert not re.search(r"\(\?<?[=!]", node["pattern"]), f"{path}: lookaround"
+        if node.get("type") == "array":
+            assert isinstance(node.get("items"), dict) and node["items"], f"{path}: untyped items"
 
     _walk(schema, "", visit)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -125,8 +131,22 @@ def check_anthropic(schema: dict[str, Any]) -> None:
         if node.get("type") == "object" or "properties" in node:
             assert node.get("additionalProperties") is False, f"{path}: open object"
         assert "default" not in node, path
+        if "anyOf" in node or isinstance(node.get("type"), list):
+            counts["unions"] += 1
+        if isinstance(node.get("properties"), dict):
+            counts["optional"] += len(set(node["properties"]) - set(node.get("required", [])))
 
+    counts = {"unions": 0, "optional": 0}
     _walk(schema, "", visit)
+    # "Schema complexity limits": 16 parameters with union types, 24 optional parameters.
+    assert counts["unions"] <= 16, counts
+    assert counts["optional"] <= 24, counts
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def check_anthropic_tool(schema: dict[str, Any]) -> None:
+    # A forced tool's input_schema needs "type": "object" at its root (a bare $ref is a 400).
+    assert schema.get("type") == "object", "input_schema root must be an object"
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
@@ -151,6 +171,7 @@ def check_jsonschema(schema: dict[str, Any]) -> None:
 CHECKERS = {
     "openai-strict": check_openai_strict,
     "anthropic": check_anthropic,
+    "anthropic-tool": check_anthropic_tool,
     "gemini-openapi": check_gemini_openapi,
 }
 

@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import httpx
 from typing_extensions import Self
@@ -25,6 +25,7 @@ from .._retry import RetryPolicy
 from .._wire import Secret, is_sensitive_header
 from ..hosts import Auth, Host
 from ..hosts._host import mask_url
+from ..schema import DecimalMode
 
 if TYPE_CHECKING:
     from .._client import Client
@@ -56,6 +57,7 @@ class BuilderSettings:
     betas: tuple[str, ...] = ()
     auth: str = "default"
     system_prompt: str | None = None
+    decimal_mode: DecimalMode = "number"
     structured_output: str | None = None
     headers: tuple[tuple[str, str | Secret], ...] = ()
     auth_step: Auth | None = field(default=None, compare=False)
@@ -248,6 +250,14 @@ class BaseBuilder:
             raise ConfigurationError("system prompt must be a string")
         return self._with(system_prompt=prompt)
 
+    def decimals(self, mode: DecimalMode) -> Self:
+        """How schemas ask for ``Decimal`` fields: ``"number"`` (the default, pydantic's schema)
+        or ``"string"``, a string of digits validated back into ``Decimal`` with every digit
+        (money keeps its cents; a JSON number past ~17 digits does not)."""
+        if mode not in get_args(DecimalMode):
+            raise ConfigurationError(f"decimals takes 'number' or 'string', got {mode!r}")
+        return self._with(decimal_mode=mode)
+
     def header(self, name: str, value: str) -> Self:
         """An extra HTTP header sent with every request (a credential header's value is kept
         as a secret: never in a repr, scrubbed from errors)."""
@@ -387,6 +397,7 @@ class BaseBuilder:
                 reask_token_budget=s.reask_token_budget,
                 timeout=s.timeout,
                 system_prompt=s.system_prompt,
+                decimal_mode=s.decimal_mode,
                 hooks=s.hooks,
                 transport=s.transport,
                 http_client=s.http_client,

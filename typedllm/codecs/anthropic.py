@@ -125,10 +125,12 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     """Native structured outputs where the model and the schema allow it, else a tool."""
     if config.model_info.structured_output == "json_schema":
         try:
-            return OutputSpec(compile_schema(schema, "anthropic"), "format")
+            return OutputSpec(
+                compile_schema(schema, "anthropic", decimal=config.decimal_mode), "format"
+            )
         except SchemaError:
             pass  # e.g. recursive types: the tool route takes any JSON Schema
-    return OutputSpec(compile_schema(schema, "anthropic-tool"), "tool")
+    return OutputSpec(compile_schema(schema, "anthropic-tool", decimal=config.decimal_mode), "tool")
 
 
 def _tool_instruction(name: str) -> str:

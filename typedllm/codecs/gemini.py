@@ -136,8 +136,13 @@ def _options(config: ClientConfig) -> GeminiOptions:
 def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
     """``responseJsonSchema`` where the model supports it, else the OpenAPI ``responseSchema``."""
     if config.model_info.structured_output == "openapi":
-        return OutputSpec(compile_schema(schema, "gemini-openapi"), "response_schema")
-    return OutputSpec(compile_schema(schema, "gemini-json-schema"), "response_json_schema")
+        return OutputSpec(
+            compile_schema(schema, "gemini-openapi", decimal=config.decimal_mode), "response_schema"
+        )
+    return OutputSpec(
+        compile_schema(schema, "gemini-json-schema", decimal=config.decimal_mode),
+        "response_json_schema",
+    )
 
 
 # -- encoding ---------------------------------------------------------------------------------

@@ -530,7 +530,7 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
         if mode == "json_schema"
         else "prompt"
     )
-    return OutputSpec(compile_schema(schema, dialect), mode)
+    return OutputSpec(compile_schema(schema, dialect, decimal=config.decimal_mode), mode)
 
 
 # -- streaming --------------------------------------------------------------------------------

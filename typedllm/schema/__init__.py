@@ -14,19 +14,31 @@ Theory of operation:
    pydantic still enforces them; the change is marked ``lossy``), or refused with a
    :class:`~typedllm.SchemaError` that says what to do. Nothing is dropped silently.
 
-Results are cached per (type, dialect); emitted schemas are fresh dicts, treat them as
+``compile_schema(T, dialect, decimal="string")`` asks for ``Decimal`` fields as strings of
+digits, so that money keeps every digit (clients: ``builder.decimals("string")``).
+
+Results are cached per (type, dialect, decimal mode); emitted schemas are fresh dicts, treat them as
 read-only. ``docs/structured-output.md`` tabulates what each dialect does with each construct.
 """
 
 from __future__ import annotations
 
 from ._compile import apply_dialect, compile_schema, source_schema
-from ._types import DIALECTS, WRAP_KEY, CompiledSchema, Dialect, Rewrite, SchemaChange
+from ._types import (
+    DIALECTS,
+    WRAP_KEY,
+    CompiledSchema,
+    DecimalMode,
+    Dialect,
+    Rewrite,
+    SchemaChange,
+)
 
 __all__ = [
     "DIALECTS",
     "WRAP_KEY",
     "CompiledSchema",
+    "DecimalMode",
     "Dialect",
     "Rewrite",
     "SchemaChange",

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, cast
 
 from .._jsonutil import as_dict, as_list
 from ._types import Rewrite
-from ._walker import Walker, find_cycle, resolve_ref
+from ._walker import JSON_TYPES, Walker, find_cycle, resolve_ref
 
 __all__ = ["GeminiJsonSchema", "GeminiOpenAPI"]
 
@@ -68,6 +68,8 @@ class GeminiOpenAPI(Walker):
         {"dict_pairs", "tuple_object", "enum_strings"}
     )
     reject_any = True
+    # Its own output has upper-case names (applying the dialect twice changes nothing).
+    type_names = JSON_TYPES | {t.upper() for t in JSON_TYPES}
 
     def before(self, node: dict[str, Any], path: str) -> dict[str, Any]:
         if "$ref" in node:

@@ -13,14 +13,25 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional, Union
 
 import pydantic
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 from typing_extensions import TypedDict
 
 from .._errors import SchemaError
 from ._compile import compile_schema
-from ._types import DIALECTS, Dialect
+from ._types import DIALECTS, DecimalMode, Dialect
 
-__all__ = ["CONSTRUCTS", "Cell", "classify", "render_markdown", "support_matrix"]
+__all__ = ["CONSTRUCTS", "DECIMAL_MODES", "Cell", "classify", "render_markdown", "support_matrix"]
+
+# What pydantic 2.12.x emits for Decimal (newer versions drop the pattern): fixed here so that
+# the table does not depend on the installed pydantic.
+_DECIMAL_2_12 = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "number"},
+            {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"},
+        ]
+    }
+)
 
 
 class _Color(str, enum.Enum):
@@ -92,6 +103,12 @@ CONSTRUCTS: dict[str, Any] = {
     "tuple field": _model("Pair", pair=(tuple[int, str], ...)),
     "set field": _model("Tags", tags=(set[str], ...)),
     "Decimal": _model("Money", amount=(Decimal, ...)),
+    "Decimal (pydantic 2.12: lookaround pattern)": _model(
+        "Money212", amount=(Annotated[Decimal, _DECIMAL_2_12], ...)
+    ),
+    'Decimal with .decimals("string")': _model(
+        "MoneyText", amount=(Decimal, ...), cents=(Annotated[Decimal, Field(decimal_places=2)], ...)
+    ),
     "datetime / date / UUID": _model(
         "Event", at=(datetime, ...), day=(date, ...), ident=(uuid.UUID, ...)
     ),
@@ -100,8 +117,17 @@ CONSTRUCTS: dict[str, Any] = {
         "Awkward", title=(str, ...), properties=(str, ...), type=(str, ...)
     ),
     "Any field": _model("Loose", payload=(Any, ...)),
+    "unknown type (custom JSON schema)": _model(
+        "Odd", odd=(Annotated[str, WithJsonSchema({"type": "foo"})], ...)
+    ),
+    "list[Any] / bare list field": _model("Bag", things=(list[Any], ...)),
     "constrained str": _model(
         "Code", code=(str, Field(min_length=3, max_length=8, pattern="^[A-Z]+$"))
+    ),
+    "pattern with lookaround": pydantic.create_model(
+        "Secret",
+        __config__=pydantic.ConfigDict(regex_engine="python-re"),
+        secret=(str, Field(pattern=r"^(?=.*\d)[a-z\d]{8,}$")),
     ),
     "constrained number": _model("Pct", pct=(float, Field(ge=0, le=100, multiple_of=0.5))),
     "120 fields": _model("Wide", **{f"f{i}": (int, ...) for i in range(120)}),
@@ -112,7 +138,11 @@ CONSTRUCTS: dict[str, Any] = {
     "root TypedDict": _Movie,
     "root dataclass": _Point,
     "root dict[str, X]": dict[str, int],
+    "17 Optional fields": _model("Sparse", **{f"f{i}": (Optional[int], ...) for i in range(17)}),
 }
+
+DECIMAL_MODES: dict[str, DecimalMode] = {'Decimal with .decimals("string")': "string"}
+"""Rows compiled with another ``decimal`` mode than the default ``number``."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,10 +153,10 @@ class Cell:
     detail: str
 
 
-def classify(tp: Any, dialect: Dialect) -> Cell:
+def classify(tp: Any, dialect: Dialect, decimal: DecimalMode = "number") -> Cell:
     """Compile ``tp`` for ``dialect`` and summarise what happened."""
     try:
-        compiled = compile_schema(tp, dialect)
+        compiled = compile_schema(tp, dialect, decimal=decimal)
     except SchemaError as exc:
         return Cell("error", str(exc).split(": ", 1)[-1].split(";")[0])
     moved = [c for c in compiled.changes if c.kind == "moved_to_description"]
@@ -147,7 +177,10 @@ def classify(tp: Any, dialect: Dialect) -> Cell:
 
 def support_matrix() -> dict[str, dict[Dialect, Cell]]:
     """Every construct x every dialect."""
-    return {name: {d: classify(tp, d) for d in DIALECTS} for name, tp in CONSTRUCTS.items()}
+    return {
+        name: {d: classify(tp, d, DECIMAL_MODES.get(name, "number")) for d in DIALECTS}
+        for name, tp in CONSTRUCTS.items()
+    }
 
 
 _SHORT = {
@@ -174,6 +207,15 @@ def render_markdown() -> str:
         "* **described**: the provider cannot enforce a keyword; it moves into the `description`",
         "  (the model still reads it) and pydantic still enforces it on the answer.",
         "* **error**: a `SchemaError` that says what to do instead; nothing is dropped silently.",
+        "",
+        "Where the `anthropic` dialect refuses a type (recursion, more than 16 union or 24",
+        "optional parameters), the Anthropic codec sends it through the forced tool",
+        "(`anthropic-tool`) instead, and where `openai-strict` refuses one,",
+        '`.structured_output("json_schema")` sends it non-strict. `Decimal` rows: by default',
+        "pydantic's number-or-string schema, which models answer with a JSON number (digits past",
+        "a float's precision are lost); with the builder's `.decimals(\"string\")` (or",
+        '`compile_schema(..., decimal="string")`) it is a string of digits that validates back',
+        "into `Decimal` exactly.",
         "",
         "| construct | " + " | ".join(DIALECTS) + " |",
         "|---|" + "---|" * len(DIALECTS),

@@ -8,7 +8,9 @@ nullable when pydantic made them so, otherwise the model must give a value); no 
 formats from a fixed list; at most 5000 properties, 10 levels of object nesting, 1000 enum values
 (15,000 characters of enum text when an enum has more than 250 values). ``dict[str, X]`` becomes
 a list of key/value pairs and tuples become objects, both converted back before validation;
-``Any`` is a :class:`~typedllm.SchemaError`.
+``pattern``s with lookahead/lookbehind move into the description (OpenAI rejects them); ``Any``
+and lists without an item type (``list``, ``list[Any]``) are a :class:`~typedllm.SchemaError`
+(there is no lossless strict form: give the items a type, or use ``json_schema`` mode).
 
 ``openai-json-schema`` (``strict: false``, also what OpenAI-compatible hosts get) keeps pydantic's
 schema apart from ``oneOf`` -> ``anyOf`` and dropping ``discriminator``.
@@ -16,11 +18,12 @@ schema apart from ``oneOf`` -> ``anyOf`` and dropping ``discriminator``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from ._types import Rewrite
-from ._walker import Walker, resolve_ref
+from ._walker import Walker, has_lookaround, resolve_ref
 
 __all__ = ["OpenAIJsonSchema", "OpenAIStrict"]
 
@@ -78,6 +81,16 @@ class OpenAIStrict(Walker):
             target = self.walk(resolve_ref(self.root, node), path)
             self.note(path, "rewritten", "$ref with sibling keywords inlined")
             node = {**target, **siblings}
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and has_lookaround(pattern):
+            # OpenAI rejects lookahead/lookbehind in a strict pattern ("Invalid JSON schema:
+            # regex lookaround is not supported", see vercel/ai#21037; a 5xx on the Responses
+            # API, pydantic/pydantic-ai#5508). pydantic 2.12 emits one for every Decimal field.
+            del node["pattern"]
+            self.describe(node, f"pattern: {json.dumps(pattern)}")
+            self.note(
+                path, "moved_to_description", f"pattern={pattern!r} uses lookaround", lossy=True
+            )
         fmt = node.get("format")
         if fmt is not None and fmt not in _STRICT_FORMATS:
             del node["format"]

@@ -8,7 +8,15 @@ from typing import Any, Literal, cast
 
 from ._restore import Rewrite, restore
 
-__all__ = ["DIALECTS", "WRAP_KEY", "CompiledSchema", "Dialect", "Rewrite", "SchemaChange"]
+__all__ = [
+    "DIALECTS",
+    "WRAP_KEY",
+    "CompiledSchema",
+    "DecimalMode",
+    "Dialect",
+    "Rewrite",
+    "SchemaChange",
+]
 
 Dialect = Literal[
     "openai-strict",
@@ -42,6 +50,16 @@ DIALECTS: tuple[Dialect, ...] = (
     "ollama",
     "prompt",
 )
+
+
+DecimalMode = Literal["number", "string"]
+"""How ``Decimal`` fields are asked for:
+
+* ``number`` (the default): pydantic's schema, a number or a string; models answer numbers,
+  which JSON parsing turns into floats first, so digits past a float's ~17 are lost.
+* ``string``: a string of decimal digits (``"12345678901234567890.12"``), validated back into
+  ``Decimal`` with every digit; ``max_digits``/``decimal_places`` are part of its pattern.
+"""
 
 
 WRAP_KEY = "result"

@@ -18,9 +18,47 @@ from .._jsonutil import as_list
 from ._restore import is_dict_node, tuple_key
 from ._types import Rewrite, SchemaChange
 
-__all__ = ["Walker", "find_cycle", "resolve_ref"]
+__all__ = ["JSON_TYPES", "Walker", "find_cycle", "has_lookaround", "iter_nodes", "resolve_ref"]
 
 _ANNOTATIONS = frozenset({"examples", "readOnly", "writeOnly", "deprecated", "$comment", "$schema"})
+
+JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+"""The seven JSON Schema type names; any other ``type`` makes a schema invalid everywhere."""
+
+
+def has_lookaround(pattern: str) -> bool:
+    """Whether a regex uses lookahead/lookbehind (``(?=``, ``(?!``, ``(?<=``, ``(?<!``).
+
+    Escaped characters and character classes are skipped, so ``\\(?=`` (an optional literal
+    parenthesis) and ``[(?=]`` are not lookarounds, and ``(?<name>`` is a named group.
+    """
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("]", i + 1):  # a leading "]" is a literal in a class
+                i += 1
+        elif pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            return True
+        i += 1
+    return False
+
+
+def _untyped(items: Any) -> bool:
+    """Whether an array's ``items`` leaves the item type open (absent, ``true`` or ``{}``)."""
+    if items is None or items is True:
+        return True
+    return isinstance(items, Mapping) and cast(Mapping[str, Any], items).keys() <= {
+        "title",
+        "description",
+    }
 
 
 def resolve_ref(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -50,6 +88,17 @@ def _children(node: Mapping[str, Any]) -> Iterable[Any]:
         value = node.get(key)
         if isinstance(value, Mapping):
             yield value
+
+
+def iter_nodes(root: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    """Every schema node of ``root`` once, ``$defs`` included (``$ref``\\ s are not followed)."""
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            n = cast(Mapping[str, Any], node)
+            yield n
+            stack.extend(_children(n))
 
 
 def find_cycle(root: Mapping[str, Any]) -> str | None:
@@ -96,6 +145,8 @@ class Walker:
     reject_any: ClassVar[bool] = False
     #: JSON types the provider accepts at the root; any other root is wrapped in an object.
     root_types: ClassVar[frozenset[str]] = frozenset({"object"})
+    #: ``type`` names the dialect accepts (checked on the way in: invalid schemas are refused).
+    type_names: ClassVar[frozenset[str]] = JSON_TYPES
 
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
@@ -127,7 +178,18 @@ class Walker:
         """A transformed copy of ``node``."""
         if not isinstance(node, Mapping):
             return node
+        self.check_type(cast(Mapping[str, Any], node), path)
         src = self.before(dict(cast(Mapping[str, Any], node)), path)
+        untyped = "prefixItems" not in src and _untyped(src.get("items"))
+        if self.reject_any and self.is_array(src) and untyped:
+            # Grammar-constrained dialects need the item type: OpenAI answers "array schema
+            # missing items" for {"type": "array"}, Gemini "items: missing field".
+            raise self.fail(
+                path,
+                "a list without an item type (bare list, list[Any], or an array schema "
+                "whose items are missing, true or {}) cannot be expressed",
+                "give the items a concrete type (list[str], list[Model], ...)",
+            )
         out: dict[str, Any] = {}
         for key, value in src.items():
             sub = f"{path}/{key}"
@@ -143,6 +205,43 @@ class Walker:
             else:
                 out[key] = value
         return self.after(out, path)
+
+    def check_type(self, node: Mapping[str, Any], path: str) -> None:
+        """Refuse a ``type`` that is not a JSON Schema type name (e.g. ``{"type": "foo"}`` from a
+        custom ``__get_pydantic_json_schema__``): every provider rejects the request with a 400,
+        so it is a SchemaError before anything is sent."""
+        if "type" not in node:
+            return
+        kind = node["type"]
+        kinds: list[Any] = as_list(kind) if isinstance(kind, list) else [kind]
+        bad = [k for k in kinds if not isinstance(k, str) or k not in self.type_names]
+        if bad or not kinds:
+            raise self.fail(
+                path,
+                f"type {kind!r} is not a JSON Schema type (one of {', '.join(sorted(JSON_TYPES))})",
+                "fix the schema the type produces (e.g. its __get_pydantic_json_schema__)",
+            )
+
+    @staticmethod
+    def is_array(node: Mapping[str, Any]) -> bool:
+        """Whether ``node`` is (only) an array schema: ``type`` ``array`` or ``["array", ...]``
+        with nothing but ``null`` besides."""
+        kind = node.get("type")
+        if isinstance(kind, str):
+            return kind.lower() == "array"
+        kinds = [str(k).lower() for k in as_list(kind)]
+        return "array" in kinds and set(kinds) <= {"array", "null"}
+
+    def inline_root_ref(self, out: dict[str, Any]) -> dict[str, Any]:
+        """A root that is only a ``$ref`` (pydantic's form for a recursive model:
+        ``{"$ref": "#/$defs/Node", "$defs": {...}}``) replaced by its target, ``$defs`` kept for
+        the inner references: for providers that need ``type: object`` at the root. Lossless."""
+        if not isinstance(out.get("$ref"), str):
+            return out
+        target = dict(resolve_ref(out, out))
+        inlined = {**target, **{k: v for k, v in out.items() if k != "$ref"}}
+        self.note("", "rewritten", "root $ref inlined (the root must be an object)")
+        return inlined
 
     def before(self, node: dict[str, Any], path: str) -> dict[str, Any]:
         """Whole-construct rewrites, before the children are walked."""

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from ._fake import FakeProvider, FakeProviderExhausted, RecordedRequest
-from ._instances import generate_instance
+from ._instances import InstanceError, generate_instance
 from ._network import NetworkBlockedError, block_network
 from ._replies import FakeReply
 from ._server import FakeServer, serve
@@ -23,6 +23,7 @@ __all__ = [
     "FakeProviderExhausted",
     "FakeReply",
     "FakeServer",
+    "InstanceError",
     "NetworkBlockedError",
     "RecordedRequest",
     "block_network",

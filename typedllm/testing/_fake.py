@@ -4,20 +4,26 @@
 It answers like the real service would, with no network:
 
 * **auto mode** (default): structured requests get deterministic data generated from the
-  request's own JSON schema (valid by construction); plain requests get an echo of the prompt;
+  request's own JSON schema (valid by construction, constraints moved into descriptions
+  included); plain requests get an echo of the prompt; a ``pattern`` the generator cannot
+  satisfy is answered with an HTTP 400 naming it (script the reply then);
 * **scripted mode**: ``FakeProvider([...])`` answers with the given replies in order (strings,
   JSON-able values or :class:`FakeReply` for refusals, truncation, HTTP errors, raw bodies),
   or a callable ``(request_json) -> reply`` for anything dynamic.
 
-Every request is recorded (``provider.requests``) with its parsed JSON body, for assertions.
+Paths the real APIs do not have get a 404 in the provider's error shape (see
+:func:`_wire_for`). Every request is recorded (``provider.requests``) with its parsed JSON
+body, for assertions.
 The same object is a sync and an async httpx transport, and it is picklable.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +34,7 @@ from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
 from . import _anthropic_wire, _gemini_wire, _openai_wire
+from ._instances import InstanceError
 from ._replies import FakeReply
 
 __all__ = ["FakeProvider", "FakeProviderExhausted", "RecordedRequest"]
@@ -71,15 +78,52 @@ def _check_replies(replies: object) -> None:
         )
 
 
-def _wire_for(path: str) -> Any:
-    """The responder module for an endpoint path (OpenAI, Anthropic or Gemini), if any."""
+_GEMINI_PATH = re.compile(
+    r"(?:/[^/]+)*/(?:v1|v1beta|v1alpha|v1beta1)"
+    r"(?:/projects/[^/]+/locations/[^/]+/publishers/google)?"  # Vertex AI
+    r"/(?:models|tunedModels)/[^/:]+:(?:generateContent|streamGenerateContent)"
+)
+
+
+def _wire_for(method: str, path: str) -> Any:
+    """The responder module for an endpoint the real services have (OpenAI Chat Completions
+    under any prefix, as compatible hosts mount it; Anthropic ``/v1/messages``; Gemini
+    ``/{version}/models/{model}:generateContent``), else ``None``.
+
+    A doubled segment (``/v1/v1/...``, ``/v1beta/v1beta/...``: a base URL that already ended in
+    the version) and an empty one (``//``) are never real endpoints, and generation endpoints
+    only take ``POST``: the real APIs answer 404 for those, so the fake does too.
+    """
+    segments = path.split("/")[1:]
+    if method != "POST" or "" in segments or any(a == b for a, b in pairwise(segments)):
+        return None
     if path.endswith("/chat/completions"):
         return _openai_wire
     if path.endswith("/v1/messages"):
         return _anthropic_wire
-    if path.endswith((":generateContent", ":streamGenerateContent")):
+    if _GEMINI_PATH.fullmatch(path):
         return _gemini_wire
     return None
+
+
+def _not_found(
+    method: str, path: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
+    """A 404 in the error-body shape of the provider the request was meant for (guessed from
+    its path and auth headers)."""
+    if "anthropic-version" in headers or "/messages" in path:
+        wire: Any = _anthropic_wire
+        message = "Not Found"
+    elif "x-goog-api-key" in headers or ":" in path or "/models/" in path:
+        wire = _gemini_wire
+        message = f"The requested URL {path} was not found on this server."
+    else:
+        wire = _openai_wire
+        message = f"Invalid URL ({method} {path})"
+    rendered: tuple[int, dict[str, str], bytes] = wire.render_reply(
+        {}, FakeReply.error(404, message), 0
+    )
+    return rendered
 
 
 def _authorized(headers: dict[str, str], key: str) -> bool:
@@ -171,24 +215,13 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     }
                 ),
             )
-        wire = _wire_for(path)
+        wire = _wire_for(method.upper(), path)
         with self._lock:
             index = len(self.requests)
             self.requests.append(RecordedRequest(method, path, redact_headers(lower), parsed))
             request_json = as_dict(parsed)
             if wire is None:
-                return (
-                    404,
-                    {"content-type": "application/json"},
-                    orjson.dumps(
-                        {
-                            "error": {
-                                "message": f"fake provider: unknown endpoint {path}",
-                                "type": "not_found",
-                            }
-                        }
-                    ),
-                )
+                return _not_found(method.upper(), path, lower)
             if self._api_key is not None and not _authorized(lower, self._api_key):
                 reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
             else:
@@ -207,7 +240,12 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     f"fake provider received request #{index + 1} but has no scripted reply left"
                 )
             return self._script.pop(0)
-        reply: FakeReply = wire.auto_reply(request_json)
+        try:
+            reply: FakeReply = wire.auto_reply(request_json)
+        except InstanceError as exc:
+            # A schema the generator cannot satisfy: a clear, typed error (400 is not retried)
+            # instead of an exception escaping the transport.
+            return FakeReply.error(400, f"fake provider (auto mode): {exc}")
         return reply
 
     # -- httpx transports --------------------------------------------------------------------

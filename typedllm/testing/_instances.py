@@ -4,20 +4,31 @@ Rules: ``$ref`` resolves against the root's ``$defs``/``definitions``; ``const``
 pick a value; ``anyOf``/``oneOf`` pick a branch (the first non-null one near the root, the null
 or the shallowest one deeper down, so recursive types terminate); ``allOf`` merges; objects emit
 every property (optional ones are skipped past the depth limit); arrays respect
-``minItems``/``maxItems``; strings respect length, ``format`` and simple ``pattern``s; numbers
-respect bounds and ``multipleOf``. Values vary with ``seed`` and the property name, never with
-global randomness: the same schema and seed always give the same value.
+``minItems``/``maxItems``; strings respect length, ``format`` and ``pattern`` (literals,
+classes, groups, alternation, quantifiers, anchors; lookarounds are checked, not generated);
+numbers respect bounds and ``multipleOf``. Constraints a schema dialect moved into the
+``description`` (``"(format: date)"``, ``"(pattern: \"...\")"``, ``"(minLength: 3)"``) are
+applied too, so the answer still validates into the original type. A ``pattern`` no candidate
+matches raises :class:`InstanceError` naming it (the fake provider answers it as an HTTP 400).
+Values vary with ``seed`` and the property name, never with global randomness: the same schema
+and seed always give the same value.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-__all__ = ["generate_instance"]
+__all__ = ["InstanceError", "generate_instance"]
+
+
+class InstanceError(ValueError):
+    """No value could be generated for a schema (a ``pattern`` beyond the generator)."""
+
 
 _MAX_DEPTH = 4
 _FORMATS: dict[str, str] = {
@@ -64,7 +75,7 @@ class _Generator:
     def value(self, schema: Any, name: str, depth: int) -> Any:
         if not isinstance(schema, Mapping):
             return None
-        s = self.resolve(cast(Mapping[str, Any], schema))
+        s = described(self.resolve(cast(Mapping[str, Any], schema)))
         if "const" in s:
             return s["const"]
         if "enum" in s:
@@ -163,19 +174,13 @@ class _Generator:
             return _FORMATS[fmt].format(n=n)
         pattern = s.get("pattern")
         low = int(s.get("minLength", 0))
+        high = s.get("maxLength")
         if isinstance(pattern, str):
-            text = _from_pattern(pattern, n)
-            if 0 < len(text) < low:
-                # Repeat the last character (a `+`/`*` class in simple patterns) up to minLength.
-                longer = text + text[-1] * (low - len(text))
-                if re.search(pattern, longer):
-                    text = longer
-            return text
+            return _from_pattern(pattern, n, low, high if isinstance(high, int) else None, name)
         # Paths look like "items[1]/description": the text reads like the property name.
         leaf = re.sub(r"\[\d+\]", "", name.rsplit("/", 1)[-1])
         base = re.sub(r"[_\W]+", " ", leaf).strip() or "text"
         text = f"{base} {n}"
-        high = s.get("maxLength")
         if len(text) < low:
             text = text + "x" * (low - len(text))
         if isinstance(high, int) and len(text) > high:
@@ -211,53 +216,230 @@ class _Generator:
         return float(int(value)) if integer else value
 
 
-_CLASSES = {"\\d": "7", "\\w": "a", "\\s": " ", ".": "a"}
+_DESCRIBED = (
+    "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
+    "maxProperties",
+)  # fmt: skip
+_NOTE = re.compile(r"\((" + "|".join(_DESCRIBED) + r"): ")
+_json = json.JSONDecoder()
 
 
-def _from_pattern(pattern: str, n: int) -> str:
-    """A string matching simple patterns: literals, classes ``[a-z]``, ``\\d``, quantifiers."""
-    body = pattern.removeprefix("^").removesuffix("$")
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            token = body[i : i + 2]
-            piece = _CLASSES.get(token, body[i + 1])
-            i += 2
-        elif ch == "[":
-            end = body.index("]", i)
-            cls = body[i + 1 : end]
-            piece = cls[0] if cls and cls[0] != "^" else "a"
-            if piece == "\\" and len(cls) > 1:
-                piece = _CLASSES.get(cls[:2], cls[1])
-            i = end + 1
-        elif ch == ".":
-            piece = "a"
-            i += 1
-        elif ch in "()|":
-            i += 1
+def described(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with the constraints a dialect moved into its description put back (the
+    dialects write ``(key: <JSON>)``, formats as ``(format: name)``)."""
+    text = schema.get("description")
+    if not isinstance(text, str) or "(" not in text:
+        return schema
+    found: dict[str, Any] = {}
+    for match in _NOTE.finditer(text):
+        key, at = match.group(1), match.end()
+        if key == "format":
+            fmt = re.match(r"([\w-]+)\)", text[at:])
+            if fmt:
+                found[key] = fmt.group(1)
             continue
-        else:
-            piece = ch
-            i += 1
-        repeat = 1
-        if i < len(body) and body[i] in "+*?{":
-            if body[i] == "{":
-                end = body.index("}", i)
-                repeat = int(body[i + 1 : end].split(",")[0] or 1)
-                i = end + 1
+        try:
+            value, end = _json.raw_decode(text, at)
+        except json.JSONDecodeError:
+            continue
+        if text.startswith(")", end):
+            found[key] = value
+    extra = {k: v for k, v in found.items() if k not in schema}
+    return {**schema, **extra} if extra else schema
+
+
+class _Sampler:
+    """One string for a regex: each atom once with its fewest repetitions (plus ``extra``),
+    the ``branch``-th alternative of every alternation (or its last). Lookarounds produce
+    nothing; the caller checks the candidate against the real pattern."""
+
+    _ESCAPES: Mapping[str, str] = {
+        "d": "1", "w": "a", "s": " ", "D": "a", "W": "-", "S": "a", "n": "\n", "t": "\t",
+        "r": "\r", "f": "\f", "v": "\v", "0": "\0",
+    }  # fmt: skip
+
+    def __init__(self, pattern: str, extra: int, branch: int, *, vary: bool = False) -> None:
+        self.p = pattern
+        self.i: int = 0
+        self.extra = extra
+        self.branch = branch
+        self.vary = vary  # repeat "." and "\\w" as "Aa1Aa1..." (for lookaheads on classes)
+        self.open_class = False
+
+    def run(self) -> str:
+        out = self.alternation()
+        if self.i < len(self.p):  # an unbalanced ")": not a pattern we understand
+            raise InstanceError(f"unbalanced parenthesis in pattern {self.p!r}")
+        return out
+
+    def alternation(self) -> str:
+        branches = [self.sequence()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branches.append(self.sequence())
+        return branches[min(self.branch, len(branches) - 1)]
+
+    def sequence(self) -> str:
+        parts: list[str] = []
+        while self.i < len(self.p) and self.p[self.i] not in "|)":
+            atom = self.atom()
+            low, high = self.quantifier()
+            count = low if high is not None and high <= low else low + self.extra
+            if high is not None:
+                count = min(count, high)
+            if self.vary and self.open_class:
+                parts.append("".join("Aa1"[k % 3] for k in range(count)))
             else:
-                repeat = 0 if body[i] in "*?" else 1
-                i += 1
-        out.append(piece * repeat)
-    candidate = "".join(out)
-    if re.search(pattern, candidate):
-        return candidate
-    for fallback in (f"{n}", "a", "A1", "abc", f"x{n}"):
-        if re.search(pattern, fallback):
-            return fallback
-    raise ValueError(f"cannot generate a string matching pattern {pattern!r}")
+                parts.append(atom * count)
+        return "".join(parts)
+
+    def atom(self) -> str:
+        p, ch = self.p, self.p[self.i]
+        self.i += 1
+        self.open_class = ch == "." or (ch == "\\" and p.startswith("w", self.i))
+        if ch in "^$":
+            return ""
+        if ch == ".":
+            return "a"
+        if ch == "\\":
+            return self.escape(in_class=False)
+        if ch == "[":
+            return self.char_class()
+        if ch == "(":
+            look = False
+            if p.startswith("?", self.i):
+                if p.startswith(("?=", "?!"), self.i):
+                    self.i += 2
+                    look = True
+                elif p.startswith(("?<=", "?<!"), self.i):
+                    self.i += 3
+                    look = True
+                elif p.startswith(("?P<", "?<"), self.i):
+                    self.i = p.index(">", self.i) + 1
+                elif p.startswith("?:", self.i):
+                    self.i += 2
+                else:  # inline flags such as (?i): nothing to emit
+                    self.i = p.index(")", self.i) + 1
+                    return ""
+            inner = self.alternation()
+            self.open_class = False
+            if not p.startswith(")", self.i):
+                raise InstanceError(f"unbalanced parenthesis in pattern {p!r}")
+            self.i += 1
+            return "" if look else inner
+        return ch
+
+    def escape(self, *, in_class: bool) -> str:
+        p = self.p
+        if self.i >= len(p):
+            return "\\"
+        ch = p[self.i]
+        self.i += 1
+        if ch in "bBAZz" and not in_class:
+            return ""  # assertions
+        if ch == "u" and re.match(r"[0-9a-fA-F]{4}", p[self.i : self.i + 4]):
+            self.i += 4
+            return chr(int(p[self.i - 4 : self.i], 16))
+        if ch == "x" and re.match(r"[0-9a-fA-F]{2}", p[self.i : self.i + 2]):
+            self.i += 2
+            return chr(int(p[self.i - 2 : self.i], 16))
+        if ch.isdigit() and ch != "0" and not in_class:
+            return ""  # a backreference: the check decides
+        return self._ESCAPES.get(ch, ch)
+
+    def char_class(self) -> str:
+        p = self.p
+        negated = p.startswith("^", self.i)
+        self.i += 1 if negated else 0
+        members: list[str] = []
+        ranges: list[tuple[str, str]] = []
+        first = True
+        while self.i < len(p) and (p[self.i] != "]" or first):
+            first = False
+            ch = p[self.i]
+            self.i += 1
+            if ch == "\\":
+                kind = p[self.i : self.i + 1]
+                ch = self.escape(in_class=True)
+                if kind in ("d", "w", "s", "D", "W", "S"):
+                    members.append(ch)
+                    continue
+            if p.startswith("-", self.i) and self.i + 1 < len(p) and p[self.i + 1] != "]":
+                self.i += 1
+                end = p[self.i]
+                self.i += 1
+                if end == "\\":
+                    end = self.escape(in_class=True)
+                ranges.append((ch, end))
+            else:
+                members.append(ch)
+        if self.i >= len(p):
+            raise InstanceError(f"unterminated character class in pattern {p!r}")
+        self.i += 1  # the closing "]"
+        if not negated:
+            return (members or [r[0] for r in ranges] or ["a"])[0]
+        for candidate in "aA1x_ -.":
+            if candidate not in members and not any(a <= candidate <= b for a, b in ranges):
+                return candidate
+        return "~"
+
+    def quantifier(self) -> tuple[int, int | None]:
+        p = self.p
+        if self.i >= len(p):
+            return 1, 1
+        ch = p[self.i]
+        bounds: tuple[int, int | None]
+        if ch in "*+?":
+            self.i += 1
+            bounds = {"*": (0, None), "+": (1, None), "?": (0, 1)}[ch]
+        elif ch == "{" and (m := re.match(r"\{(\d*)(,?)(\d*)\}", p[self.i :])):
+            self.i += m.end()
+            low = int(m.group(1) or 0)
+            bounds = (low, low if not m.group(2) else int(m.group(3)) if m.group(3) else None)
+        else:
+            return 1, 1
+        if self.i < len(p) and p[self.i] in "?+":  # lazy / possessive
+            self.i += 1
+        return bounds
+
+
+def _fits(text: str, low: int, high: int | None) -> bool:
+    return len(text) >= low and (high is None or len(text) <= high)
+
+
+def _from_pattern(pattern: str, n: int, low: int, high: int | None, where: str) -> str:
+    """A string matching ``pattern`` (JSON Schema semantics: a search, not a full match) with
+    a length in ``[low, high]``; :class:`InstanceError` when no candidate fits."""
+    try:
+        # ECMA-262 (JSON Schema's regex dialect) names groups (?<name>...), Python (?P<name>...).
+        compiled = re.compile(re.sub(r"(?<!\\)\(\?<(?![=!])", "(?P<", pattern))
+    except re.error as exc:
+        raise InstanceError(
+            f"cannot generate a string for {where or 'the answer'}: pattern {pattern!r} is not "
+            f"a regex Python understands ({exc}); script the reply instead"
+        ) from exc
+    candidates: list[str] = []
+    for vary in (False, True):
+        for extra in (0, 1, 2, 4, 8):
+            for branch in (0, 1, 2, 99):
+                try:
+                    candidates.append(_Sampler(pattern, extra, branch, vary=vary).run())
+                except (InstanceError, ValueError, IndexError):
+                    continue
+    candidates += [f"{n}", "a", "A1", "abc", f"x{n}"]
+    for text in candidates:
+        if compiled.search(text) and _fits(text, low, high):
+            return text
+        if text and len(text) < low:  # pad with the last character (a `+`/`*` class)
+            longer = text + text[-1] * (low - len(text))
+            if compiled.search(longer) and _fits(longer, low, high):
+                return longer
+    raise InstanceError(
+        f"cannot generate a string for {where or 'the answer'} matching pattern {pattern!r}"
+        + (f" with length {low}..{high if high is not None else ''}" if low or high else "")
+        + "; script the reply instead (FakeProvider([...]) or responder=...)"
+    )
 
 
 def generate_instance(schema: Mapping[str, Any], *, seed: str = "") -> Any:

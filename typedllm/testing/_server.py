@@ -45,8 +45,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    # Every method reaches the fake, which answers 404 where the real API has no such endpoint
+    # (http.server would answer an HTML 501 for a method without a handler).
     do_POST = _answer
     do_GET = _answer
+    do_PUT = _answer
+    do_PATCH = _answer
+    do_DELETE = _answer
 
     def log_message(self, format: str, *args: object) -> None:
         """Silence per-request logging."""
