@@ -104,3 +104,15 @@ def test_a_stalled_read_is_cut_at_the_deadline_not_at_the_read_timeout() -> None
         assert caught.value.deadline is True
     finally:
         server.close()
+
+
+def test_deadline_and_retry_policy_in_either_order() -> None:
+    policy = tl.RetryPolicy(max_attempts=5)
+    first = tl.openai().model("gpt-4o-mini").api_key("k").deadline(9).retry_policy(policy).build()
+    second = tl.openai().model("gpt-4o-mini").api_key("k").retry_policy(policy).deadline(9).build()
+    assert first.config.retry == second.config.retry
+    assert first.config.retry.deadline == 9.0 and first.config.retry.max_attempts == 5
+    # A policy with its own deadline is the one that counts.
+    own = tl.RetryPolicy(deadline=3)
+    third = tl.openai().model("gpt-4o-mini").api_key("k").deadline(9).retry_policy(own).build()
+    assert third.config.retry.deadline == 3.0

@@ -187,9 +187,12 @@ class BaseBuilder:
 
     def retry_policy(self, policy: RetryPolicy) -> Self:
         """The whole transport retry policy (statuses, attempts, backoff, ``Retry-After`` cap,
-        deadline)."""
+        deadline). A policy without a deadline keeps the one ``.deadline()`` set, whatever the
+        order of the two calls."""
         if not isinstance(policy, RetryPolicy):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError(f"retry_policy takes a tl.RetryPolicy, got {policy!r}")
+        if policy.deadline is None and self._settings.retry.deadline is not None:
+            policy = replace(policy, deadline=self._settings.retry.deadline)
         return self._with(retry=policy)
 
     def deadline(self, seconds: float) -> Self:
