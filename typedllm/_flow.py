@@ -82,9 +82,9 @@ __all__ = [
     "caller_messages",
     "complete_flow",
     "decode_answer",
+    "failed",
     "observed",
     "prepare_call",
-    "retries_failure",
     "send_request",
     "transport_error",
 ]
@@ -328,10 +328,13 @@ def transport_error(
     )
 
 
-def retries_failure(failure: TransportFailure) -> bool:
-    """Whether a transport failure is worth retrying (a connection that failed or timed out;
-    not a body that cannot be decoded, not a deadline that passed)."""
-    return failure.kind in ("connect", "timeout")
+def failed(
+    ctx: CallContext, failure: TransportFailure, request: WireRequest, timeout: float | None
+) -> tuple[TransportError, bool]:
+    """The typed error of a transport failure, and whether it is worth retrying (a connection
+    that failed or timed out; not a body that cannot be decoded, not a deadline that passed)."""
+    retryable = failure.kind in ("connect", "timeout")
+    return transport_error(ctx, failure, request, timeout), retryable
 
 
 def retry_delay(
@@ -375,8 +378,7 @@ def send_request(
         reply = yield Send(request, timeout, ctx.budget())
         error: TransportError
         if isinstance(reply, TransportFailure):
-            error = transport_error(ctx, reply, request, timeout)
-            retryable = retries_failure(reply)
+            error, retryable = failed(ctx, reply, request, timeout)
         else:
             response = cast(WireResponse, reply)
             ctx.received(response.status, response.headers)

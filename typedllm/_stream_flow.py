@@ -35,11 +35,11 @@ from ._flow import (
     authenticate,
     decode_answer,
     encode_request,
+    failed,
     finished,
     new_context,
     observed,
     prepare_call,
-    retries_failure,
     retry_delay,
     status_error,
     transport_error,
@@ -103,39 +103,31 @@ def _stream(
         head = yield OpenStream(wire, timeout)
         error: TransportError
         if isinstance(head, TransportFailure):
-            error, retryable = transport_error(ctx, head, wire, timeout), retries_failure(head)
+            error, retryable = failed(ctx, head, wire, timeout)
         else:
             head = cast(ResponseHead, head)
             ctx.received(head.status, head.headers)
-            if head.status < 400 and _whole_json(head):
-                # A host that ignored ``stream: true`` (or a proxy's JSON error): the body is
-                # one answer; decode it as `complete` would and hand it out in one piece.
-                body = yield ReadBody()
-                if isinstance(body, TransportFailure):
-                    error = transport_error(ctx, body, wire, timeout)
-                    retryable = retries_failure(body)
-                else:
-                    response = WireResponse(head.status, head.headers, cast(bytes, body))
-                    decoded = decode_answer(ctx, response)
-                    yield from _hand_out_whole(ctx, call, schema, decoded)
-                    return _finish(ctx, call, schema, decoded)
-            elif head.status < 400:
+            if head.status < 400 and not _whole_json(head):
                 decoder = ctx.codec.new_stream(ctx.config.provider)
                 outcome = yield from _read(ctx, decoder, call, schema, wire, timeout, head)
-                if isinstance(outcome, TransportFailure):
-                    error = transport_error(ctx, outcome, wire, timeout)
-                    retryable = retries_failure(outcome)
-                else:
+                if not isinstance(outcome, TransportFailure):
                     request_id = request_id_of(head.headers)
                     return _finish(ctx, call, schema, outcome.result(request_id))
+                error, retryable = failed(ctx, outcome, wire, timeout)
             else:
                 body = yield ReadBody()
                 if isinstance(body, TransportFailure):
-                    error = transport_error(ctx, body, wire, timeout)
-                    retryable = retries_failure(body)
+                    error, retryable = failed(ctx, body, wire, timeout)
                 else:
                     response = WireResponse(head.status, head.headers, cast(bytes, body))
-                    error, retryable = status_error(ctx, response)
+                    if head.status >= 400:
+                        error, retryable = status_error(ctx, response)
+                    else:
+                        # A host that ignored ``stream: true`` (or a proxy's JSON error): the
+                        # body is one answer; decode it as `complete` would, hand it out whole.
+                        decoded = decode_answer(ctx, response)
+                        yield from _hand_out_whole(ctx, call, schema, decoded)
+                        return _finish(ctx, call, schema, decoded)
         yield CloseStream()
         delay = retry_delay(ctx, attempt, error, retryable)
         if delay is None:

@@ -240,21 +240,22 @@ def json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _snippet(response: WireResponse) -> str:
-    return response.body[:500].decode("utf-8", errors="replace")
+def _unusable(provider: str, response: WireResponse, what: str) -> ProtocolError:
+    """A :class:`~typedllm.ProtocolError` for a successful response that is not an answer,
+    keeping its real status, its request id and the start of its body."""
+    return ProtocolError(
+        f"{provider} answered HTTP {response.status} with a body that {what}",
+        provider=provider,
+        status_code=response.status,
+        request_id=request_id_of(response.headers),
+        body=response.body[:500].decode("utf-8", errors="replace"),
+    )
 
 
 def shape_error(provider: str, response: WireResponse, problem: str) -> ProtocolError:
     """The error for a successful response whose body is not a usable answer (``problem``
     names what is missing or of the wrong type)."""
-    return ProtocolError(
-        f"{provider} answered HTTP {response.status} with a body that is not a usable answer: "
-        f"{problem}",
-        provider=provider,
-        status_code=response.status,
-        request_id=request_id_of(response.headers),
-        body=_snippet(response),
-    )
+    return _unusable(provider, response, f"is not a usable answer: {problem}")
 
 
 def answer_body(provider: str, response: WireResponse) -> Any:
@@ -268,14 +269,7 @@ def answer_body(provider: str, response: WireResponse) -> Any:
     except NotJSON as exc:
         kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
         hint = " (a proxy or captive portal page?)" if "html" in kind else ""
-        raise ProtocolError(
-            f"{provider} answered HTTP {response.status} with a body that is not JSON "
-            f"({kind}){hint}: {exc.reason}",
-            provider=provider,
-            status_code=response.status,
-            request_id=request_id_of(response.headers),
-            body=_snippet(response),
-        ) from None
+        raise _unusable(provider, response, f"is not JSON ({kind}){hint}: {exc.reason}") from None
 
 
 def retry_after_of(headers: Mapping[str, str]) -> float | None:
