@@ -3,7 +3,8 @@
 ```
 TypedLLMError
 ├── ConfigurationError            invalid builder/client configuration (caught before any request)
-│   └── NoRouteError              a router found no client able to take the prompt
+│   ├── NoRouteError              a router found no client able to take the prompt
+│   └── SecretPicklingError       pickling would write an explicit credential in clear
 ├── SchemaError                   a type cannot be expressed in a provider's schema dialect
 ├── TransportError                the request did not produce a usable HTTP answer
 │   ├── APIConnectionError        connection refused/reset, DNS, TLS ...
@@ -40,6 +41,7 @@ attributes without calling ``__init__`` again.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -69,6 +71,7 @@ __all__ = [
     "RateLimitError",
     "RefusalError",
     "SchemaError",
+    "SecretPicklingError",
     "StreamClosedError",
     "TransportError",
     "TruncatedOutputError",
@@ -97,6 +100,13 @@ class TypedLLMError(Exception):
 
 class ConfigurationError(TypedLLMError, ValueError):
     """The builder or client configuration is invalid (missing model, missing API key, ...)."""
+
+
+class SecretPicklingError(ConfigurationError, pickle.PicklingError, TypeError):
+    """Pickling was refused because it would write a credential in clear (an API key given
+    explicitly, a credential header). It is a :class:`ConfigurationError`, and also what
+    pickling code expects of an object that cannot be pickled (``pickle.PicklingError``,
+    ``TypeError``)."""
 
 
 class SchemaError(TypedLLMError, ValueError):

@@ -137,9 +137,9 @@ class Secret:
             return (Secret.from_env, (self._env,))
         if self._shareable:
             return (_shareable_secret, (self.get(),))
-        from ._errors import ConfigurationError
+        from ._errors import SecretPicklingError
 
-        raise ConfigurationError(
+        raise SecretPicklingError(
             "this object holds an API key (or credential header) that was given explicitly, "
             "and pickling would write it in clear. To ship a client to other processes, let "
             "it read its key from the environment (set the provider's key variable, e.g. "

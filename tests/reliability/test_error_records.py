@@ -32,6 +32,7 @@ def examples() -> list[errors.TypedLLMError]:
         errors.TypedLLMError("base"),
         errors.ConfigurationError("no model"),
         errors.SchemaError("not expressible"),
+        errors.SecretPicklingError("would write a key in clear"),
         errors.TransportError("transport", provider="anthropic"),
         errors.APIConnectionError("refused", provider="openai", host="api.openai.com"),
         errors.APITimeoutError(

@@ -60,6 +60,9 @@ def test_an_explicit_key_refuses_to_be_pickled() -> None:
     llm = tl.openai().model("gpt-4o-mini").api_key(KEY).build()
     with pytest.raises(tl.ConfigurationError) as caught:
         pickle.dumps(llm)
+    # Also what pickling code expects of an object that cannot be pickled.
+    assert isinstance(caught.value, pickle.PicklingError)
+    assert isinstance(caught.value, TypeError)
     message = str(caught.value)
     assert KEY not in message
     assert "environment" in message and "picklable=True" in message
