@@ -2,15 +2,24 @@
 
 The records a run hands back (:class:`ItemResult`, :class:`MapResults`, :class:`RunSummary`,
 :class:`Progress`) and the interface a journal implements (:class:`ResultStore`) live in
-:mod:`typedllm.pipeline._results`; how inputs become prompts in :mod:`typedllm.pipeline._inputs`.
+:mod:`typedllm.pipeline._results`; how inputs become prompts in
+:mod:`typedllm.pipeline._inputs`; provider batch APIs (:func:`batch`, :class:`BatchJob`) in
+:mod:`typedllm.pipeline._batch`.
 """
 
 from __future__ import annotations
 
+from ._batch import BatchJob, abatch, batch, batch_job
+from ._batch_types import BatchItemError, BatchNotReadyError, BatchState, BatchStatus
 from ._inputs import PromptSpec, prompt_for
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
+    "BatchItemError",
+    "BatchJob",
+    "BatchNotReadyError",
+    "BatchState",
+    "BatchStatus",
     "ItemResult",
     "MapResults",
     "Progress",
@@ -18,5 +27,8 @@ __all__ = [
     "ResultStore",
     "RunSummary",
     "StopReason",
+    "abatch",
+    "batch",
+    "batch_job",
     "prompt_for",
 ]
