@@ -16,6 +16,7 @@ if _typing.TYPE_CHECKING:
     from . import errors as errors
     from . import events as events
     from . import hosts as hosts
+    from . import pipeline as pipeline
     from ._breaker import BreakerClient, BreakerState, CircuitBreaker
     from ._builders import (
         AnthropicBuilder,
@@ -122,6 +123,9 @@ if _typing.TYPE_CHECKING:
         BatchState,
         BatchStatus,
     )
+    from .pipeline._limits import RateLimit
+    from .pipeline._map import amap, amap_as_completed, map, map_as_completed
+    from .pipeline._results import ItemResult, MapResults
 
 __version__ = "0.1.0"
 
@@ -129,6 +133,14 @@ __version__ = "0.1.0"
 # `import typedllm` stays cheap; the TYPE_CHECKING imports above give type checkers the
 # same names statically.
 _LAZY: dict[str, str] = {
+    "ItemResult": ".pipeline._results",
+    "MapResults": ".pipeline._results",
+    "RateLimit": ".pipeline._limits",
+    "amap": ".pipeline._map",
+    "amap_as_completed": ".pipeline._map",
+    "map": ".pipeline._map",
+    "map_as_completed": ".pipeline._map",
+    "pipeline": ".pipeline",
     "APIConnectionError": "._errors",
     "APIStatusError": "._errors",
     "APITimeoutError": "._errors",
@@ -308,6 +320,8 @@ __all__ = [
     "GeminiThinkingModelName",
     "ImagePart",
     "InternalServerError",
+    "ItemResult",
+    "MapResults",
     "Message",
     "ModelChosen",
     "ModelInfo",
@@ -329,6 +343,7 @@ __all__ = [
     "PermissionDeniedError",
     "Prompt",
     "ProtocolError",
+    "RateLimit",
     "RateLimitError",
     "ReasoningEffort",
     "ReasoningLowMediumHigh",
@@ -360,6 +375,8 @@ __all__ = [
     "Usage",
     "__version__",
     "abatch",
+    "amap",
+    "amap_as_completed",
     "anthropic",
     "assistant",
     "audio",
@@ -371,6 +388,8 @@ __all__ = [
     "fallback",
     "gemini",
     "image",
+    "map",
+    "map_as_completed",
     "openai",
     "openai_compatible",
     "prompt_text",

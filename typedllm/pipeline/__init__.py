@@ -12,6 +12,8 @@ from __future__ import annotations
 from ._batch import BatchJob, abatch, batch, batch_job
 from ._batch_types import BatchItemError, BatchNotReadyError, BatchState, BatchStatus
 from ._inputs import PromptSpec, prompt_for
+from ._limits import RateLimit, RateLimiter
+from ._map import amap, amap_as_completed, map, map_as_completed
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
@@ -24,11 +26,17 @@ __all__ = [
     "MapResults",
     "Progress",
     "PromptSpec",
+    "RateLimit",
+    "RateLimiter",
     "ResultStore",
     "RunSummary",
     "StopReason",
     "abatch",
+    "amap",
+    "amap_as_completed",
     "batch",
     "batch_job",
+    "map",
+    "map_as_completed",
     "prompt_for",
 ]
