@@ -7,11 +7,15 @@ The records a run hands back (:class:`ItemResult`, :class:`MapResults`, :class:`
 
 from __future__ import annotations
 
+from ._export import to_csv, to_jsonl, to_parquet
 from ._inputs import PromptSpec, prompt_for
+from ._journal import Journal, JournalSummary
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
     "ItemResult",
+    "Journal",
+    "JournalSummary",
     "MapResults",
     "Progress",
     "PromptSpec",
@@ -19,4 +23,7 @@ __all__ = [
     "RunSummary",
     "StopReason",
     "prompt_for",
+    "to_csv",
+    "to_jsonl",
+    "to_parquet",
 ]
