@@ -91,7 +91,7 @@ def flat_record(
 
     ``id_key`` names the id column (the CLI uses the input's id field); an output field
     named like a column of its own is renamed ``output.<name>``."""
-    reserved = _RESERVED | {id_key} if meta else frozenset((id_key,))
+    reserved = _RESERVED | {id_key} if meta else frozenset((id_key, "error_type", "error"))
     record: dict[str, Any] = {id_key: result.id}
     if meta:
         record["ok"] = result.error is None
@@ -149,14 +149,18 @@ def to_jsonl(
     return count
 
 
-def _columns(records: list[dict[str, Any]]) -> list[str]:
-    """Every key, in order of first appearance, with the metadata columns first and last."""
-    seen: dict[str, None] = dict.fromkeys(_FLAT_HEAD)
+def _columns(records: list[dict[str, Any]], *, meta: bool, id_key: str) -> list[str]:
+    """Every key, in order of first appearance, with the metadata columns first and last
+    (without ``meta``: the id first, the error columns last when a failure has them)."""
+    head = (id_key, *_FLAT_HEAD[1:]) if meta else (id_key,)
+    tail = _FLAT_TAIL if meta else ("error_type", "error")
+    seen: dict[str, None] = dict.fromkeys(head)
     for record in records:
         for key in record:
-            if key not in _RESERVED:
+            if key not in tail:
                 seen.setdefault(key)
-    seen.update(dict.fromkeys(_FLAT_TAIL))
+    if meta or any("error" in record for record in records):
+        seen.update(dict.fromkeys(tail))
     return list(seen)
 
 
@@ -167,11 +171,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(results: Iterable[ItemResult[Any]], dest: Destination) -> int:
+def to_csv(
+    results: Iterable[ItemResult[Any]],
+    dest: Destination,
+    *,
+    meta: bool = True,
+    id_key: str = "id",
+) -> int:
     """Write the results as CSV (the flat shape: a header, then one row per result); return
-    how many rows were written. Nested values are JSON text; a missing value is empty."""
-    records = [flat_record(r) for r in results]
-    columns = _columns(records)
+    how many rows were written. Nested values are JSON text; a missing value is empty.
+
+    ``meta=False`` leaves out the ``ok``, token, cost and attempt columns (the id and the
+    output's fields, plus ``error_type`` and ``error`` when a failure is among the results);
+    ``id_key`` names the id column."""
+    records = [flat_record(r, meta=meta, id_key=id_key) for r in results]
+    columns = _columns(records, meta=meta, id_key=id_key)
     with _opened(dest, newline="") as file:
         writer = csv.DictWriter(file, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -181,9 +195,15 @@ def to_csv(results: Iterable[ItemResult[Any]], dest: Destination) -> int:
     return len(records)
 
 
-def to_parquet(results: Iterable[ItemResult[Any]], path: str | os.PathLike[str] | IO[bytes]) -> int:
+def to_parquet(
+    results: Iterable[ItemResult[Any]],
+    path: str | os.PathLike[str] | IO[bytes],
+    *,
+    meta: bool = True,
+    id_key: str = "id",
+) -> int:
     """Write the results as a Parquet file (the flat shape; nested values as JSON text);
-    return how many rows were written.
+    return how many rows were written. ``meta`` and ``id_key`` as for :func:`to_csv`.
 
     Needs pyarrow: ``pip install 'typedllm[parquet]'``. A column whose values mix types (an
     int in one row, a string in another) is stored as text."""
@@ -196,8 +216,8 @@ def to_parquet(results: Iterable[ItemResult[Any]], path: str | os.PathLike[str] 
         raise ConfigurationError(
             "to_parquet needs pyarrow: pip install 'typedllm[parquet]'"
         ) from None
-    records = [flat_record(r) for r in results]
-    columns = _columns(records)
+    records = [flat_record(r, meta=meta, id_key=id_key) for r in results]
+    columns = _columns(records, meta=meta, id_key=id_key)
     arrays: list[Any] = []
     for column in columns:
         values = [_cell(record.get(column)) for record in records]
