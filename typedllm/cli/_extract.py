@@ -278,10 +278,7 @@ def exit_code(summary: RunSummary) -> int:
 
 
 def _map(plan: _Plan, args: argparse.Namespace, progress: Any) -> MapResults[Any]:
-    import importlib
-
-    # tl.map lands beside this module (typedllm.pipeline._map); imported by name until then.
-    run_map: Any = importlib.import_module("typedllm.pipeline._map").map
+    from ..pipeline._map import map as run_map
 
     options: dict[str, Any] = {
         "prompt": plan.prompt,

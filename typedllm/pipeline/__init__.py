@@ -10,6 +10,8 @@ from __future__ import annotations
 from ._export import to_csv, to_jsonl, to_parquet
 from ._inputs import PromptSpec, prompt_for
 from ._journal import Journal, JournalSummary
+from ._limits import RateLimit, RateLimiter
+from ._map import amap, amap_as_completed, map, map_as_completed
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
@@ -19,9 +21,15 @@ __all__ = [
     "MapResults",
     "Progress",
     "PromptSpec",
+    "RateLimit",
+    "RateLimiter",
     "ResultStore",
     "RunSummary",
     "StopReason",
+    "amap",
+    "amap_as_completed",
+    "map",
+    "map_as_completed",
     "prompt_for",
     "to_csv",
     "to_jsonl",
