@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shlex
+import signal
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +25,7 @@ from typedllm.cli._extract import exit_code
 from typedllm.cli._io import format_of, read_records, template_fields
 from typedllm.cli._progress import PlainReporter, Reporter, make_reporter
 from typedllm.pipeline import ItemResult, Journal, Progress, RunSummary
+from typedllm.testing import FakeProvider, FakeReply, block_network, serve
 
 SCHEMA_MODULE = "typedllm_cli_test_models"
 
@@ -269,3 +276,260 @@ def test_rich_progress_bar() -> None:
     reporter(_snapshot(7))
     reporter.stop()
     assert "7/10" in stream.getvalue() and "$0.0123" in stream.getvalue()
+
+
+# -- extraction on the fake provider ----------------------------------------------------------
+
+
+class Fakes:
+    """The fake providers the CLI builds (one per run), answering with ``responder``."""
+
+    def __init__(self) -> None:
+        self.made: list[FakeProvider] = []
+        self.responder: Any = None
+
+    def __call__(self) -> FakeProvider:
+        provider = FakeProvider(responder=self.responder) if self.responder else FakeProvider()
+        self.made.append(provider)
+        return provider
+
+    @property
+    def calls(self) -> int:
+        return self.made[-1].calls
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> Fakes:
+    import typedllm.testing
+
+    made = Fakes()
+    monkeypatch.setattr(typedllm.testing, "FakeProvider", made)
+    return made
+
+
+def invoice_or_failure(request: dict[str, Any]) -> Any:
+    """A valid invoice, or a 400 (not retried) for the documents that say FAIL."""
+    if "FAIL" in json.dumps(request):
+        return FakeReply.error(400, "this document cannot be read")
+    return {"vendor": "ACME", "total": 12.5}
+
+
+EXTRACT = ("extract", "--model", "fake:gpt-4o-mini", "--schema", f"{SCHEMA_MODULE}:Invoice")
+
+
+def test_extract_jsonl_offline(workdir: Path, fakes: Fakes) -> None:
+    code, out, err = run(*EXTRACT, "--input", "docs.jsonl", "--id-field", "doc", "--quiet")
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["doc"] for r in records] == [f"d{i}" for i in range(6)]
+    module = sys.modules[SCHEMA_MODULE]
+    for record in records:
+        module.Invoice.model_validate({k: v for k, v in record.items() if k != "doc"})
+    assert fakes.calls == 6
+    assert err == ""  # --quiet
+
+
+def test_extract_csv_with_a_prompt_template_and_a_summary(workdir: Path, fakes: Fakes) -> None:
+    code, _, err = run(
+        *EXTRACT,
+        "--input", "docs.csv",
+        "--prompt", "Extract the invoice: {text} ({doc})",
+        "--output", "invoices.csv",
+        "--progress", "plain",
+    )  # fmt: skip
+    assert code == 0, err
+    sent = [json.dumps(r.json) for r in fakes.made[-1].requests]
+    assert all("Extract the invoice: Invoice" in s for s in sent)
+    assert any("(d3)" in s for s in sent)
+    header, *rows = (workdir / "invoices.csv").read_text().splitlines()
+    assert header == "id,vendor,total"
+    assert sorted(row.split(",")[0] for row in rows) == [str(i) for i in range(6)]
+    assert "6 done, 0 failed, 0 skipped" in err
+    assert "6 record(s) written to invoices.csv" in err
+    assert "typedllm: 6/6 | done 6" in err  # the plain progress line at the end
+    assert "$" in err
+
+
+def _docs_with_failures(workdir: Path) -> None:
+    texts = ["fine", "FAIL here", "fine", "fine", "FAIL again", "fine"]
+    (workdir / "mixed.jsonl").write_text(
+        "".join(json.dumps({"doc": f"m{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+
+
+def test_failed_items_exit_1_and_go_to_errors(workdir: Path, fakes: Fakes) -> None:
+    _docs_with_failures(workdir)
+    fakes.responder = invoice_or_failure
+    argv = (*EXTRACT, "--input", "mixed.jsonl", "--id-field", "doc", "--output", "out.jsonl")
+    code, _, err = run(*argv, "--errors", "errors.jsonl")
+    assert code == 1
+    assert [r["doc"] for r in lines(workdir / "out.jsonl")] == ["m0", "m2", "m3", "m5"]
+    errors = lines(workdir / "errors.jsonl")
+    assert [e["doc"] for e in errors] == ["m1", "m4"]
+    assert errors[0]["error_type"] == "BadRequestError"
+    assert "cannot be read" in errors[0]["error"]
+    assert "2 failed item(s) written to errors.jsonl" in err
+    code, _, err = run(*argv)  # without --errors: listed in the summary
+    assert code == 1
+    assert "2 item(s) failed:" in err and "m4: BadRequestError" in err
+
+
+def test_resume_skips_done_items_and_retries_failed_ones(workdir: Path, fakes: Fakes) -> None:
+    _docs_with_failures(workdir)
+    fakes.responder = invoice_or_failure
+    argv = (
+        *EXTRACT, "--input", "mixed.jsonl", "--id-field", "doc", "--output", "out.jsonl",
+        "--journal", "run.db", "--quiet",
+    )  # fmt: skip
+    assert run(*argv)[0] == 1
+    assert fakes.calls == 6
+    code, _, err = run(*argv)
+    assert code == 2 and "--resume" in err  # the job exists: resuming must be asked for
+
+    code, _, _ = run(*argv, "--resume")
+    assert code == 1  # the stored failures stand
+    assert fakes.calls == 0  # nothing was sent
+    assert len(lines(workdir / "out.jsonl")) == 4  # the done items, from the journal
+
+    fakes.responder = lambda request: {"vendor": "ACME", "total": 1.0}  # the fix is in
+    code, _, err = run(*argv, "--resume", "--retry-failed")
+    assert code == 0, err
+    assert fakes.calls == 2  # only the two failed items were sent again
+    assert [r["doc"] for r in lines(workdir / "out.jsonl")] == [f"m{i}" for i in range(6)]
+    with Journal(workdir / "run.db") as journal:
+        assert journal.summary().done == 6
+
+
+def test_a_budget_stops_the_run_with_exit_3(workdir: Path, fakes: Fakes) -> None:
+    argv = (
+        *EXTRACT, "--input", "docs.jsonl", "--id-field", "doc", "--output", "out.jsonl",
+        "--concurrency", "1", "--journal", "run.db",
+    )  # fmt: skip
+    code, _, err = run(*argv, "--max-cost", "0.00001")
+    assert code == 3, err
+    done = len(lines(workdir / "out.jsonl"))
+    assert 0 < done < 6
+    assert "stopped by --max-cost" in err and "rerun with --resume" in err
+    code, _, err = run(*argv, "--resume", "--max-cost", "1")
+    assert code == 0, err
+    assert fakes.calls == 6 - done  # the budget's items were not paid for twice
+    assert len(lines(workdir / "out.jsonl")) == 6
+    code, _, err = run(*argv, "--resume", "--max-tokens", "1", "--quiet")
+    assert code == 0  # every item is in the journal: no budget is spent
+
+
+def test_python_m_typedllm_end_to_end(workdir: Path) -> None:
+    command = [sys.executable, "-m", "typedllm", *EXTRACT, "--input", "docs.jsonl"]
+    done = subprocess.run(
+        [*command, "--output", "out.jsonl", "--id-field", "doc"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [r["doc"] for r in lines(workdir / "out.jsonl")] == [f"d{i}" for i in range(6)]
+    assert "6 done, 0 failed" in done.stderr
+    bad = subprocess.run(
+        [*command[:6], "--schema", "nowhere:Invoice", "--input", "docs.jsonl"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "cannot import 'nowhere'" in bad.stderr
+
+
+# The answers come from the loopback fake server, slowly, so the run is really in flight (over
+# real sockets) when Ctrl-C arrives.
+_INTERRUPTED_RUN = f"""
+import sys, time
+from typedllm.cli import main
+from typedllm.testing import FakeProvider, serve
+
+def slow(request):
+    time.sleep(0.05)
+    return {{"vendor": "ACME", "total": 1.0}}
+
+with serve(FakeProvider(responder=slow), port=int(sys.argv[1])) as server:
+    code = main([
+        "extract", "--model", "openai-compatible:demo", "--base-url", server.base_url,
+        "--schema", "{SCHEMA_MODULE}:Invoice", "--input", "many.jsonl", "--id-field", "doc",
+        "--output", "out.jsonl", "--concurrency", "4", "--journal", "run.db",
+        "--progress", "none",
+    ])
+sys.exit(code)
+"""
+
+
+def test_ctrl_c_exits_130_and_the_journal_resumes(workdir: Path) -> None:
+    with socket.socket() as probe:  # a free port, for both runs: the URL is in the request hash
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (workdir / "many.jsonl").write_text(
+        "".join(json.dumps({"doc": f"n{i}", "text": f"t{i}"}) + "\n" for i in range(200))
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_RUN, str(port)],
+        cwd=workdir, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    stored = 0
+    while stored < 5 and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+        if (workdir / "run.db").exists():
+            with Journal(workdir / "run.db") as journal:
+                stored = journal.summary().total
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "interrupted" in err and "rerun with --resume" in err
+    with Journal(workdir / "run.db") as journal:
+        kept = journal.summary()
+    assert 5 <= kept.total < 200 and kept.failed == 0
+    provider = FakeProvider(responder=lambda request: {"vendor": "ACME", "total": 1.0})
+    with serve(provider, port=port) as server:
+        code, _, err = run(
+            "extract", "--model", "openai-compatible:demo", "--base-url", server.base_url,
+            "--schema", f"{SCHEMA_MODULE}:Invoice", "--input", "many.jsonl", "--id-field", "doc",
+            "--output", "out.jsonl", "--journal", "run.db", "--resume", "--quiet",
+        )  # fmt: skip
+    assert code == 0, err
+    assert provider.calls == 200 - kept.total  # what the journal kept was not sent again
+    assert len(lines(workdir / "out.jsonl")) == 200
+
+
+# -- docs/pipelines-cli.md ----------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "pipelines-cli.md"
+_BLOCK = re.compile(r"```(python|sh)\n(.*?)```", re.DOTALL)
+
+
+def _doc_commands(block: str) -> list[tuple[list[str], int]]:
+    """The ``typedllm`` lines of a shell block, with the exit code their comment gives."""
+    commands: list[tuple[list[str], int]] = []
+    for line in block.replace("\\\n", " ").splitlines():
+        command, _, comment = line.partition("#")
+        if not command.strip():
+            continue
+        expected = re.fullmatch(r"\s*exit (\d+)\s*", comment)
+        assert expected is not None, f"a command without its exit code: {line}"
+        words = shlex.split(command)
+        assert words[0] == "typedllm"
+        commands.append((words[1:], int(expected.group(1))))
+    return commands
+
+
+def test_the_document_runs_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = _BLOCK.findall(DOC.read_text(encoding="utf-8"))
+    assert sum(kind == "sh" for kind, _ in blocks) >= 4
+    assert sum(kind == "python" for kind, _ in blocks) >= 5
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    namespace: dict[str, object] = {"__name__": "pipelines_cli_doc"}
+    try:
+        with block_network():
+            for number, (kind, block) in enumerate(blocks, 1):
+                if kind == "python":
+                    exec(compile(block, f"{DOC.name} block {number}", "exec"), namespace)
+                    continue
+                for argv, expected in _doc_commands(block):
+                    code, _, err = run(*argv)
+                    assert code == expected, f"block {number}: {argv}: {err}"
+    finally:
+        sys.modules.pop("models", None)
