@@ -350,6 +350,17 @@ def test_extract_csv_with_a_prompt_template_and_a_summary(workdir: Path, fakes: 
     assert "$" in err
 
 
+def test_extract_to_parquet(workdir: Path, fakes: Fakes) -> None:
+    pq = pytest.importorskip(
+        "pyarrow.parquet", reason="pyarrow is not installed (pip install 'typedllm[parquet]')"
+    )
+    code, _, err = run(*EXTRACT, "--input", "docs.jsonl", "--output", "out.parquet", "--quiet")
+    assert code == 0, err
+    table = pq.read_table(workdir / "out.parquet")
+    assert table.column_names == ["id", "vendor", "total"]
+    assert table.num_rows == 6
+
+
 def _docs_with_failures(workdir: Path) -> None:
     texts = ["fine", "FAIL here", "fine", "fine", "FAIL again", "fine"]
     (workdir / "mixed.jsonl").write_text(

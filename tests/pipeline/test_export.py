@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -179,3 +180,12 @@ def test_parquet_has_typed_columns(tmp_path: Path) -> None:
     assert rows[0]["cost"] == 0.5 and rows[2]["cost"] is None
     assert str(table.schema.field("input_tokens").type) == "int64"
     assert [r["number"] for r in rows] == ["1", None, "2", "not a number"]  # stored as text
+
+
+def test_parquet_without_pyarrow_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(tl.ConfigurationError, match=r"typedllm\[parquet\]"):
+        to_parquet(_results(), tmp_path / "out.parquet")

@@ -235,6 +235,14 @@ class Journal:
                 self._conn.close()
                 self._conn = None
 
+    def __del__(self) -> None:
+        # A journal opened from a path by tl.map(journal="run.db") is dropped, not closed:
+        # closing here keeps Python 3.13+ from warning about an unclosed connection.
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
     def __enter__(self) -> Journal:
         return self
 
