@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ._batch import BatchJob, abatch, batch, batch_job
 from ._batch_types import BatchItemError, BatchNotReadyError, BatchState, BatchStatus
+from ._export import to_csv, to_jsonl, to_parquet
 from ._inputs import PromptSpec, prompt_for
+from ._journal import Journal, JournalSummary
 from ._limits import RateLimit, RateLimiter
 from ._map import amap, amap_as_completed, map, map_as_completed
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
@@ -23,6 +25,8 @@ __all__ = [
     "BatchState",
     "BatchStatus",
     "ItemResult",
+    "Journal",
+    "JournalSummary",
     "MapResults",
     "Progress",
     "PromptSpec",
@@ -39,4 +43,7 @@ __all__ = [
     "map",
     "map_as_completed",
     "prompt_for",
+    "to_csv",
+    "to_jsonl",
+    "to_parquet",
 ]
