@@ -404,3 +404,8 @@ def test_a_changed_prompt_is_a_new_item(tmp_path: Any) -> None:
     fake = FakeProvider(["b"])
     [result] = tl.map(fake_client(fake), ["x"], prompt="now {input}", journal=path)
     assert result.output == "b" and not result.cached and fake.calls == 1
+
+
+def test_an_unknown_option_is_named() -> None:
+    with pytest.raises(tl.ConfigurationError, match="concurency"):
+        tl.map(Echo(), ["x"], concurency=3)  # type: ignore[call-overload]

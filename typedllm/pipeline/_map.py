@@ -36,7 +36,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any, Literal, TypeVar, overload
 
-from typing_extensions import TypeForm
+from typing_extensions import TypedDict, TypeForm, Unpack
 
 from .._client import Client
 from .._completion import Completion
@@ -50,7 +50,7 @@ from ._inputs import PromptSpec, item_id, prompt_for, request_hash
 from ._limits import RateLimit, RateLimiter
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
-__all__ = ["amap", "amap_as_completed", "map", "map_as_completed"]
+__all__ = ["MapOptions", "amap", "amap_as_completed", "map", "map_as_completed"]
 
 T = TypeVar("T")
 OnError = Literal["collect", "raise"]
@@ -390,58 +390,75 @@ async def _until_stopped(
 # -- the public entry points --------------------------------------------------------------------
 
 
+class MapOptions(TypedDict, total=False):
+    """The keyword options of :func:`map`, :func:`amap` and their as-completed twins (all
+    optional; the defaults are in brackets).
+
+    Attributes:
+        prompt: how a record becomes a prompt: a template over its fields, or a function
+            [``None``: each input is a prompt].
+        concurrency: calls in flight at once [8].
+        options: per-call overrides of the client's defaults [``None``].
+        id_of: each item's id (the journal's key) [its index].
+        on_error: ``"collect"`` failures in their items, or ``"raise"`` the first one
+            [``"collect"``].
+        rate_limit: requests and tokens per minute across every worker [``None``].
+        max_cost: USD past which nothing new is scheduled [``None``].
+        max_tokens: tokens past which nothing new is scheduled [``None``].
+        progress: called with a :class:`Progress` after each item [``None``].
+        journal: a :class:`ResultStore`, or the path of a SQLite journal [``None``].
+        retry_failed: with a journal, call again the items stored as failed [``False``].
+    """
+
+    prompt: PromptSpec
+    concurrency: int
+    options: CallOptions | None
+    id_of: Callable[[Any], Any] | None
+    on_error: OnError
+    rate_limit: RateLimit | None
+    max_cost: float | None
+    max_tokens: int | None
+    progress: ProgressCallback | None
+    journal: JournalArg
+    retry_failed: bool
+
+
+_DEFAULTS: dict[str, Any] = {
+    "prompt": None,
+    "concurrency": 8,
+    "options": None,
+    "id_of": None,
+    "on_error": "collect",
+    "rate_limit": None,
+    "max_cost": None,
+    "max_tokens": None,
+    "progress": None,
+    "journal": None,
+    "retry_failed": False,
+}
+
+
+def _spec_of(schema: Any, options: dict[str, Any]) -> _Spec:
+    """The checked :class:`_Spec` of a call's schema and keyword options."""
+    unknown = sorted(set(options) - set(_DEFAULTS))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown option(s) {', '.join(unknown)}; map takes {', '.join(_DEFAULTS)}"
+        )
+    given = {**_DEFAULTS, **options}
+    return _spec(schema, schema is not None, **given)
+
+
 @overload
 async def amap(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: None = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: None = None, **options: Unpack[MapOptions]
 ) -> MapResults[str]: ...
 @overload
 async def amap(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: TypeForm[T],
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: TypeForm[T], **options: Unpack[MapOptions]
 ) -> MapResults[T]: ...
 async def amap(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: Any = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: Any = None, **options: Unpack[MapOptions]
 ) -> MapResults[Any]:
     """Run ``client`` over every input, ``concurrency`` at a time; return the results in
     input order (each an :class:`ItemResult`: the output or the typed error, usage, cost,
@@ -456,14 +473,12 @@ async def amap(
     429 pauses them all. Past ``max_cost`` (USD) or ``max_tokens`` nothing new is scheduled
     (``summary.stopped`` says why). ``progress`` is called with a :class:`Progress` after each
     item. One item's failure is collected and the run goes on, unless ``on_error="raise"``.
+    Every option is described in :class:`MapOptions`.
 
     >>> results = await tl.amap(llm, texts, schema=Invoice, concurrency=32)  # doctest: +SKIP
     >>> invoices = results.outputs()  # doctest: +SKIP
     """
-    spec = _spec(
-        schema, schema is not None, prompt, concurrency, options, id_of, on_error,
-        rate_limit, max_cost, max_tokens, progress, journal, retry_failed,
-    )  # fmt: skip
+    spec = _spec_of(schema, dict(options))
     ended: builtins.list[ItemResult[Any]] = []
     summary = await _execute(client, inputs, spec, ended.append)
     ended.sort(key=lambda r: r.index)
@@ -472,56 +487,14 @@ async def amap(
 
 @overload
 def map(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: None = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: None = None, **options: Unpack[MapOptions]
 ) -> MapResults[str]: ...
 @overload
 def map(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: TypeForm[T],
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: TypeForm[T], **options: Unpack[MapOptions]
 ) -> MapResults[T]: ...
 def map(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: Any = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: Any = None, **options: Unpack[MapOptions]
 ) -> MapResults[Any]:
     """The synchronous :func:`amap` (it runs the same engine on an event loop of its own; in
     a thread when the caller already runs one, e.g. in a notebook). Ctrl-C stops the run:
@@ -530,13 +503,15 @@ def map(
     >>> results = tl.map(llm, texts, schema=Invoice, concurrency=32)  # doctest: +SKIP
     >>> print(results.summary)  # doctest: +SKIP
     """
-    coroutine = amap(
-        client, inputs, schema=schema, prompt=prompt, concurrency=concurrency,
-        options=options, id_of=id_of, on_error=on_error, rate_limit=rate_limit,
-        max_cost=max_cost, max_tokens=max_tokens, progress=progress, journal=journal,
-        retry_failed=retry_failed,
-    )  # fmt: skip
-    results: MapResults[Any] = _run_sync(coroutine)
+    spec = _spec_of(schema, dict(options))  # checked here, before any thread starts
+
+    async def run() -> MapResults[Any]:
+        ended: builtins.list[ItemResult[Any]] = []
+        summary = await _execute(client, inputs, spec, ended.append)
+        ended.sort(key=lambda r: r.index)
+        return MapResults(ended, summary)
+
+    results: MapResults[Any] = _run_sync(run())
     return results
 
 
@@ -566,64 +541,19 @@ def _run_sync(coroutine: Any) -> Any:
 
 @overload
 def amap_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: None = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: None = None, **options: Unpack[MapOptions]
 ) -> AsyncIterator[ItemResult[str]]: ...
 @overload
 def amap_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: TypeForm[T],
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: TypeForm[T], **options: Unpack[MapOptions]
 ) -> AsyncIterator[ItemResult[T]]: ...
 async def amap_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: Any = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: Any = None, **options: Unpack[MapOptions]
 ) -> AsyncIterator[ItemResult[Any]]:
     """:func:`amap`, yielding each :class:`ItemResult` as soon as it ends (``result.index``
     says which input it was). Leaving the loop early stops the run (the items in flight are
     cancelled)."""
-    spec = _spec(
-        schema, schema is not None, prompt, concurrency, options, id_of, on_error,
-        rate_limit, max_cost, max_tokens, progress, journal, retry_failed,
-    )  # fmt: skip
+    spec = _spec_of(schema, dict(options))
     ended: asyncio.Queue[ItemResult[Any] | None] = asyncio.Queue()
     job = asyncio.ensure_future(_execute(client, inputs, spec, ended.put_nowait))
     job.add_done_callback(lambda _: ended.put_nowait(None))
@@ -639,64 +569,18 @@ async def amap_as_completed(
 
 @overload
 def map_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: None = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: None = None, **options: Unpack[MapOptions]
 ) -> Iterator[ItemResult[str]]: ...
 @overload
 def map_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: TypeForm[T],
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: TypeForm[T], **options: Unpack[MapOptions]
 ) -> Iterator[ItemResult[T]]: ...
 def map_as_completed(
-    client: Completer,
-    inputs: Iterable[Any],
-    *,
-    schema: Any = None,
-    prompt: PromptSpec = None,
-    concurrency: int = 8,
-    options: CallOptions | None = None,
-    id_of: Callable[[Any], Any] | None = None,
-    on_error: OnError = "collect",
-    rate_limit: RateLimit | None = None,
-    max_cost: float | None = None,
-    max_tokens: int | None = None,
-    progress: ProgressCallback | None = None,
-    journal: JournalArg = None,
-    retry_failed: bool = False,
+    client: Completer, inputs: Iterable[Any], *, schema: Any = None, **options: Unpack[MapOptions]
 ) -> Iterator[ItemResult[Any]]:
     """The synchronous :func:`amap_as_completed`: the engine runs on a thread of its own and
     each result is yielded here as it ends. Leaving the loop early (or Ctrl-C) stops the run."""
-    spec = _spec(
-        schema, schema is not None, prompt, concurrency, options, id_of, on_error,
-        rate_limit, max_cost, max_tokens, progress, journal, retry_failed,
-    )  # fmt: skip
-    return _threaded(client, inputs, spec)
+    return _threaded(client, inputs, _spec_of(schema, dict(options)))
 
 
 _END = object()
