@@ -15,7 +15,7 @@ from ._export import to_csv, to_jsonl, to_parquet
 from ._inputs import PromptSpec, prompt_for
 from ._journal import Journal, JournalSummary
 from ._limits import RateLimit, RateLimiter
-from ._map import amap, amap_as_completed, map, map_as_completed
+from ._map import MapOptions, amap, amap_as_completed, map, map_as_completed
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ItemResult",
     "Journal",
     "JournalSummary",
+    "MapOptions",
     "MapResults",
     "Progress",
     "PromptSpec",
