@@ -16,6 +16,7 @@ if _typing.TYPE_CHECKING:
     from . import errors as errors
     from . import events as events
     from . import hosts as hosts
+    from ._aiohttp import AsyncDriverName, aiohttp_available, with_async_driver
     from ._breaker import BreakerClient, BreakerState, CircuitBreaker
     from ._builders import (
         AnthropicBuilder,
@@ -130,6 +131,7 @@ _LAZY: dict[str, str] = {
     "AnthropicModelName": "._catalog",
     "AnthropicStandardModelName": "._catalog",
     "AnthropicThinkingModelName": "._catalog",
+    "AsyncDriverName": "._aiohttp",
     "AsyncStream": "._streams",
     "Attempt": "._completion",
     "AudioPart": "._messages",
@@ -212,6 +214,7 @@ _LAZY: dict[str, str] = {
     "TypedLLMError": "._errors",
     "UnprocessableEntityError": "._errors",
     "Usage": "._completion",
+    "aiohttp_available": "._aiohttp",
     "anthropic": "._builders",
     "assistant": "._messages",
     "audio": "._messages",
@@ -230,6 +233,7 @@ _LAZY: dict[str, str] = {
     "system": "._messages",
     "tool_result": "._messages",
     "user": "._messages",
+    "with_async_driver": "._aiohttp",
 }
 
 
@@ -256,6 +260,7 @@ __all__ = [
     "AnthropicModelName",
     "AnthropicStandardModelName",
     "AnthropicThinkingModelName",
+    "AsyncDriverName",
     "AsyncStream",
     "Attempt",
     "AudioPart",
@@ -339,6 +344,7 @@ __all__ = [
     "UnprocessableEntityError",
     "Usage",
     "__version__",
+    "aiohttp_available",
     "anthropic",
     "assistant",
     "audio",
@@ -354,4 +360,5 @@ __all__ = [
     "system",
     "tool_result",
     "user",
+    "with_async_driver",
 ]

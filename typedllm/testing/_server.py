@@ -224,7 +224,11 @@ class FakeServer:
             seed=seed,
         )
         self._server = _Server((host, port), provider, self.faults)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stop() waits for the serving loop's next poll (0.5 s by
+        # default, half a second per test that starts a server).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
