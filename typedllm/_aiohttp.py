@@ -23,7 +23,7 @@ import sys
 from collections.abc import AsyncGenerator, Awaitable, Generator, Iterable, Mapping
 from dataclasses import replace
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from ._config import ClientConfig
 from ._errors import ConfigurationError
@@ -196,6 +196,21 @@ class _Errors:
         return TransportFailure(kind, f"{type(exc).__name__}: {text}")
 
 
+T = TypeVar("T")
+
+
+async def _within(seconds: float, awaitable: Awaitable[T]) -> T:
+    """``awaitable`` bounded by ``seconds`` (asyncio's bare TimeoutError when they pass).
+
+    ``asyncio.timeout`` (3.11+) cancels the waiting task in place; ``wait_for`` runs the
+    awaitable in a task of its own, which costs about as much as the request's own overhead
+    on this driver (measured: ~10-50 us of CPU per call)."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(max(seconds, 0.001)):
+            return await awaitable
+    return await asyncio.wait_for(awaitable, max(seconds, 0.001))  # pragma: no cover
+
+
 def _past_deadline(received: int) -> TransportFailure:
     return TransportFailure(
         "deadline", f"the body was still arriving when the deadline passed ({received} bytes)"
@@ -315,7 +330,7 @@ class AiohttpDriver:
         return await session.request(
             request.method,
             request.url,
-            headers=dict(request.headers),
+            headers=request.headers,  # aiohttp copies them into its own multidict
             data=request.body or None,
             timeout=self._client_timeout(timeout),
             allow_redirects=False,  # httpx does not follow redirects either
@@ -347,7 +362,7 @@ class AiohttpDriver:
         if budget is None:
             return await self._exchange(request, timeout)
         try:
-            return await asyncio.wait_for(self._exchange(request, timeout), max(budget, 0.001))
+            return await _within(budget, self._exchange(request, timeout))
         except asyncio.TimeoutError:
             # Only the budget's own timer reaches here: _exchange turns aiohttp's into a
             # failure of kind "timeout".
@@ -371,9 +386,7 @@ class AiohttpDriver:
             if effect.budget is None:
                 chunk = await response.content.readany()
             else:
-                chunk = await asyncio.wait_for(
-                    response.content.readany(), max(effect.budget, 0.001)
-                )
+                chunk = await _within(effect.budget, response.content.readany())
         except asyncio.TimeoutError as exc:
             # aiohttp's read timeout is one of its errors; a bare TimeoutError is the budget's.
             if effect.budget is not None and not isinstance(exc, errors.client):
