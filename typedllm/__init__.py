@@ -17,6 +17,7 @@ if _typing.TYPE_CHECKING:
     from . import events as events
     from . import hosts as hosts
     from . import pipeline as pipeline
+    from ._aiohttp import AsyncDriverName, aiohttp_available, with_async_driver
     from ._breaker import BreakerClient, BreakerState, CircuitBreaker
     from ._builders import (
         AnthropicBuilder,
@@ -149,6 +150,7 @@ _LAZY: dict[str, str] = {
     "AnthropicModelName": "._catalog",
     "AnthropicStandardModelName": "._catalog",
     "AnthropicThinkingModelName": "._catalog",
+    "AsyncDriverName": "._aiohttp",
     "AsyncStream": "._streams",
     "Attempt": "._completion",
     "AudioPart": "._messages",
@@ -237,6 +239,7 @@ _LAZY: dict[str, str] = {
     "UnprocessableEntityError": "._errors",
     "Usage": "._completion",
     "abatch": ".pipeline._batch",
+    "aiohttp_available": "._aiohttp",
     "anthropic": "._builders",
     "assistant": "._messages",
     "audio": "._messages",
@@ -257,6 +260,7 @@ _LAZY: dict[str, str] = {
     "system": "._messages",
     "tool_result": "._messages",
     "user": "._messages",
+    "with_async_driver": "._aiohttp",
 }
 
 
@@ -283,6 +287,7 @@ __all__ = [
     "AnthropicModelName",
     "AnthropicStandardModelName",
     "AnthropicThinkingModelName",
+    "AsyncDriverName",
     "AsyncStream",
     "Attempt",
     "AudioPart",
@@ -375,6 +380,7 @@ __all__ = [
     "Usage",
     "__version__",
     "abatch",
+    "aiohttp_available",
     "amap",
     "amap_as_completed",
     "anthropic",
@@ -396,4 +402,5 @@ __all__ = [
     "system",
     "tool_result",
     "user",
+    "with_async_driver",
 ]

@@ -109,6 +109,9 @@ class ClientConfig:
         hooks: subscribers to the call events.
         decimal_mode: how schemas ask for ``Decimal`` fields (``"string"`` keeps every digit;
             see :data:`typedllm.schema.DecimalMode`).
+        async_driver: the HTTP library of asynchronous calls: ``"httpx"`` (the default) or
+            ``"aiohttp"`` (the optional extra; faster under high concurrency, see
+            ``docs/throughput.md``).
     """
 
     provider: str
@@ -129,6 +132,7 @@ class ClientConfig:
     transport: Any = field(default=None, compare=False)
     http_client: Any = field(default=None, compare=False, repr=False)
     async_http_client: Any = field(default=None, compare=False, repr=False)
+    async_driver: Literal["httpx", "aiohttp"] = "httpx"
 
     # -- read-only views of the first stage's flat fields -------------------------------------
 

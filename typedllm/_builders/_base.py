@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import httpx
 from typing_extensions import Self
@@ -67,6 +67,7 @@ class BuilderSettings:
     )
     http_client: httpx.Client | None = field(default=None, compare=False)
     async_http_client: httpx.AsyncClient | None = field(default=None, compare=False)
+    async_driver: Literal["httpx", "aiohttp"] = "httpx"
 
 
 def catalog_model(
@@ -300,6 +301,15 @@ class BaseBuilder:
             )
         return self._with(async_http_client=client)
 
+    def async_driver(self, name: Literal["httpx", "aiohttp"]) -> Self:
+        """The HTTP library of asynchronous calls: ``"httpx"`` (the default) or ``"aiohttp"``
+        (``pip install 'typedllm[aiohttp]'``; several times the calls per second at high
+        concurrency, see ``docs/throughput.md``). aiohttp cannot use the httpx objects of
+        ``.transport()`` and ``.async_http_client()``: ``build()`` refuses the combination."""
+        from .._aiohttp import check_async_driver
+
+        return self._with(async_driver=check_async_driver(name))
+
     # -- helpers for subclasses -------------------------------------------------------------
 
     def _check_temperature(self, value: float, *, upper: float = 2.0) -> float:
@@ -385,6 +395,11 @@ class BaseBuilder:
         from .._client import Client
 
         s = self._settings
+        if s.async_driver != "httpx":
+            from .._aiohttp import check_async_driver
+
+            # Checked here too: .transport() may come after .async_driver().
+            check_async_driver(s.async_driver, s)
         return Client(
             ClientConfig(
                 provider=provider,
@@ -405,6 +420,7 @@ class BaseBuilder:
                 transport=s.transport,
                 http_client=s.http_client,
                 async_http_client=s.async_http_client,
+                async_driver=s.async_driver,
             )
         )
 
