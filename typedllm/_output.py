@@ -115,10 +115,21 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
             "the model returned no content",
             ({"loc": (), "msg": "expected a JSON value, got an empty answer", "type": "empty"},),
         )
+    adapter = adapter_for(tp, wrapped=compiled.wrapped)
+    if lenient and not compiled.rewrites:
+        # Most lenient answers are already one clean JSON value: validate it as it is, and
+        # only when that fails take the slow path (fences, prose, a bare unwrapped value).
+        stripped = text.strip()
+        if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+            try:
+                value = adapter.validate_json(stripped)
+            except pydantic.ValidationError:
+                pass
+            else:
+                return getattr(value, WRAP_KEY) if compiled.wrapped else value
     payload = extract_json_text(text) if lenient else text
     if lenient and compiled.wrapped:
         payload = _wrap_bare_answer(payload)
-    adapter = adapter_for(tp, wrapped=compiled.wrapped)
     try:
         if compiled.rewrites:
             # The dialect rewrote some constructs (dict -> pairs, ...): convert the answer back.

@@ -409,3 +409,33 @@ def test_a_changed_prompt_is_a_new_item(tmp_path: Any) -> None:
 def test_an_unknown_option_is_named() -> None:
     with pytest.raises(tl.ConfigurationError, match="concurency"):
         tl.map(Echo(), ["x"], concurency=3)  # type: ignore[call-overload]
+
+
+def test_a_plain_client_runs_on_aiohttp_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip(
+        "aiohttp", reason="the aiohttp driver is optional: pip install 'typedllm[aiohttp]'"
+    )
+    from typedllm import _aiohttp
+    from typedllm.testing import serve
+
+    made: list[str] = []
+    original = _aiohttp.AiohttpDriver.for_config
+
+    def spy(config: Any) -> Any:
+        made.append(config.async_driver)
+        return original(config)
+
+    monkeypatch.setattr(_aiohttp.AiohttpDriver, "for_config", staticmethod(spy))
+    with serve() as server:
+        llm = tl.openai_compatible(server.base_url).model("fake").build()
+        results = tl.map(llm, ["a", "b", "c"], schema=City)
+    assert all(r.ok for r in results)
+    assert made == ["aiohttp"]
+    assert llm.config.async_driver == "httpx"  # the caller's client is untouched
+
+
+def test_a_client_with_a_transport_keeps_httpx() -> None:
+    # An httpx transport (the fake) cannot move to aiohttp: the run keeps the client's driver.
+    fake = FakeProvider()
+    results = tl.map(fake_client(fake), ["a", "b"], schema=City)
+    assert all(r.ok for r in results) and fake.calls == 2

@@ -285,13 +285,20 @@ def _success(
     )
 
 
-def _with_observer(client: Completer, run: _Run) -> tuple[Completer, Client | None]:
-    """The completer the run calls: for a :class:`~typedllm.Client`, a copy of it that also
-    reports its retries to the run (and whose connections the run closes at its end)."""
+def _run_client(client: Completer, run: _Run) -> tuple[Completer, Client | None]:
+    """The completer the run calls. A plain :class:`~typedllm.Client` gets a copy of its own
+    (closed at the run's end): on the aiohttp driver when it is installed and the client has
+    no httpx-only objects (a transport, an httpx client), since a pipeline is where the
+    driver's throughput shows; and, under a rate limit, with a hook that reports its retries
+    to the run (events are built only when someone listens, so only then)."""
     if not isinstance(client, Client):
         return client, None
-    config = client.config
-    copy = Client(dataclasses.replace(config, hooks=(*config.hooks, run.observe)))
+    from .._aiohttp import prefer_aiohttp
+
+    config = prefer_aiohttp(client).config
+    if run.limiter is not None:
+        config = dataclasses.replace(config, hooks=(*config.hooks, run.observe))
+    copy = Client(config)
     return copy, copy
 
 
@@ -307,7 +314,7 @@ async def _execute(
         raise ConfigurationError(f"map takes a client (or another completer), got {client!r}")
     total = len(inputs) if isinstance(inputs, Sized) else None
     run = _Run(client, spec, total)
-    caller, owned = _with_observer(client, run)
+    caller, owned = _run_client(client, run)
     run.client = caller
     source = enumerate(inputs)
     stop = asyncio.Event()
