@@ -339,7 +339,7 @@ def main() -> None:
         ratio = f"{r['calls_per_s'] / floor:.2f}x" if floor else "-"
         print(f"{name:<14}{r['calls_per_s']:>10.0f}{r['cpu_us']:>13.0f}{ratio:>10}")
     memory = results.get("amap-aiohttp", {})
-    if "rss_5k_mb" in memory:
+    if all(memory.get(k) is not None for k in ("rss_1k_mb", "rss_5k_mb", "rss_end_mb")):
         print(
             f"memory over {args.items} items (amap-aiohttp): amap_as_completed RSS "
             f"{memory['rss_1k_mb']:.1f} MB at 1k, {memory['rss_5k_mb']:.1f} MB at 5k, "
