@@ -16,6 +16,7 @@ if _typing.TYPE_CHECKING:
     from . import errors as errors
     from . import events as events
     from . import hosts as hosts
+    from . import pipeline as pipeline
     from ._breaker import BreakerClient, BreakerState, CircuitBreaker
     from ._builders import (
         AnthropicBuilder,
@@ -115,6 +116,9 @@ if _typing.TYPE_CHECKING:
     from ._retry import RetryPolicy
     from ._routing import Router, Rule, estimate_tokens, prompt_text
     from ._streams import AsyncStream, Stream
+    from .pipeline._limits import RateLimit
+    from .pipeline._map import amap, amap_as_completed, map, map_as_completed
+    from .pipeline._results import ItemResult, MapResults
 
 __version__ = "0.1.0"
 
@@ -122,6 +126,14 @@ __version__ = "0.1.0"
 # `import typedllm` stays cheap; the TYPE_CHECKING imports above give type checkers the
 # same names statically.
 _LAZY: dict[str, str] = {
+    "ItemResult": ".pipeline._results",
+    "MapResults": ".pipeline._results",
+    "RateLimit": ".pipeline._limits",
+    "amap": ".pipeline._map",
+    "amap_as_completed": ".pipeline._map",
+    "map": ".pipeline._map",
+    "map_as_completed": ".pipeline._map",
+    "pipeline": ".pipeline",
     "APIConnectionError": "._errors",
     "APIStatusError": "._errors",
     "APITimeoutError": "._errors",
@@ -288,6 +300,8 @@ __all__ = [
     "GeminiThinkingModelName",
     "ImagePart",
     "InternalServerError",
+    "ItemResult",
+    "MapResults",
     "Message",
     "ModelChosen",
     "ModelInfo",
@@ -309,6 +323,7 @@ __all__ = [
     "PermissionDeniedError",
     "Prompt",
     "ProtocolError",
+    "RateLimit",
     "RateLimitError",
     "ReasoningEffort",
     "ReasoningLowMediumHigh",
@@ -339,6 +354,8 @@ __all__ = [
     "UnprocessableEntityError",
     "Usage",
     "__version__",
+    "amap",
+    "amap_as_completed",
     "anthropic",
     "assistant",
     "audio",
@@ -348,6 +365,8 @@ __all__ = [
     "fallback",
     "gemini",
     "image",
+    "map",
+    "map_as_completed",
     "openai",
     "openai_compatible",
     "prompt_text",

@@ -8,6 +8,8 @@ The records a run hands back (:class:`ItemResult`, :class:`MapResults`, :class:`
 from __future__ import annotations
 
 from ._inputs import PromptSpec, prompt_for
+from ._limits import RateLimit, RateLimiter
+from ._map import amap, amap_as_completed, map, map_as_completed
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
 
 __all__ = [
@@ -15,8 +17,14 @@ __all__ = [
     "MapResults",
     "Progress",
     "PromptSpec",
+    "RateLimit",
+    "RateLimiter",
     "ResultStore",
     "RunSummary",
     "StopReason",
+    "amap",
+    "amap_as_completed",
+    "map",
+    "map_as_completed",
     "prompt_for",
 ]
