@@ -17,6 +17,7 @@ from pydantic import BaseModel
 import typedllm as tl
 from typedllm.integrations import ray as typed_ray
 from typedllm.integrations.ray import STATUS_COLUMNS, TypedExtractor, extract, usage_of
+from typedllm.pipeline import RateLimiter
 from typedllm.testing import FakeProvider, FakeReply
 
 
@@ -217,6 +218,80 @@ def test_calls_run_on_one_loop_thread_across_batches() -> None:
     step.close()
 
 
+# -- rate limits ---------------------------------------------------------------------------------
+
+
+class FakeTime:
+    """A clock and a sleep for the limiter: sleeping advances the clock, instantly."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_worker_waits_on_its_limiter_and_settles_with_real_usage() -> None:
+    time = FakeTime()
+    limit = tl.RateLimit(requests_per_minute=2, tokens_per_minute=1000)
+    limiter = RateLimiter(limit, clock=time.clock, sleep=time.sleep)
+    worker = typed_ray._Worker(client(), limiter)
+
+    async def three() -> list[tl.Completion[Any]]:
+        return [await worker.acompletion(f"doc {i}", schema=Invoice) for i in range(3)]
+
+    done = asyncio.run(three())
+    # Two requests fit in the minute's allowance; the third waits for one to refill (30 s).
+    assert time.slept == [pytest.approx(30.0)]
+    # The 30 s wait refilled the token bucket to its cap; the third call then took its
+    # estimate and settled it against its real usage.
+    assert limiter._tokens is not None
+    assert limiter._tokens.level == pytest.approx(1000 - done[2].usage.total_tokens)
+
+
+def test_a_429_the_worker_sees_pauses_its_limiter() -> None:
+    limiter = RateLimiter(tl.RateLimit(requests_per_minute=100))
+    fake = FakeProvider([FakeReply.error(429, "slow down", retry_after=7)])
+    no_retries = tl.RetryPolicy(max_attempts=1)
+    llm = (
+        tl.openai().model("gpt-4o-mini").api_key("k").transport(fake).retry_policy(no_retries)
+    ).build()
+    worker = typed_ray._Worker(llm, limiter)
+    with pytest.raises(tl.RateLimitError):
+        asyncio.run(worker.acompletion("hi", schema=Invoice))
+    assert limiter.pauses == 1
+
+
+def test_a_rate_limited_extractor_keeps_one_limiter_and_hears_client_retries() -> None:
+    # The client retries a 429 itself; the hook on the extractor's copy pauses the limiter.
+    fake = FakeProvider([FakeReply.error(429, "slow down", retry_after=0.01), {"vendor": "v",
+        "total": 1, "lines": []}, {"vendor": "w", "total": 2, "lines": []}])  # fmt: skip
+    given = client(fake)
+    step = TypedExtractor(
+        given, schema=Invoice, text_column="text", rate_limit=tl.RateLimit(600), concurrency=1
+    )
+    assert step({"text": ["a"]})["_ok"] == [True]
+    worker = step._worker
+    assert worker is not None and worker.limiter is not None
+    assert worker.limiter.pauses == 1
+    assert worker.inner is not given  # a copy with the hook: the caller's client is untouched
+    assert given.config.hooks == ()
+    assert step({"text": ["b"]})["_ok"] == [True]
+    assert step._worker is worker  # the same limiter across batches, not a full one per batch
+    step.close()
+    assert isinstance(worker.inner, tl.Client) and worker.inner._async_closed
+
+
+def test_a_bad_rate_limit_is_refused() -> None:
+    with pytest.raises(tl.ConfigurationError, match=r"tl\.RateLimit"):
+        TypedExtractor(client(), schema=Invoice, text_column="text", rate_limit=60)  # type: ignore[arg-type]
+
+
 # -- pickling -----------------------------------------------------------------------------------
 
 KEY = "sk-live-abcdef0123456789"
@@ -288,6 +363,20 @@ def test_extract_writes_the_map_batches_call() -> None:
     assert kwargs["fn_constructor_kwargs"]["text_column"] == "text"
     assert kwargs["concurrency"] == (1, 4) and kwargs["num_cpus"] == 0.25
     assert kwargs["batch_format"] == "pandas" and kwargs["batch_size"] == 64
+    assert kwargs["fn_constructor_kwargs"]["rate_limit"] is None
+
+
+def test_extract_gives_each_actor_its_share_of_the_rate_limit() -> None:
+    ds = RecordingDataset()
+    limit = tl.RateLimit(requests_per_minute=600, tokens_per_minute=100_000)
+    extract(ds, make_env_client, schema=Invoice, text_column="text", rate_limit=limit, actors=4)
+    extract(
+        ds, make_env_client, schema=Invoice, text_column="text", rate_limit=limit, actors=(2, 5)
+    )
+    shares = [kwargs["fn_constructor_kwargs"]["rate_limit"] for _fn, kwargs in ds.calls]
+    assert shares == [tl.RateLimit(150, 25_000), tl.RateLimit(120, 20_000)]
+    with pytest.raises(tl.ConfigurationError, match="actors"):
+        extract(ds, make_env_client, schema=Invoice, text_column="text", rate_limit=limit, actors=0)
 
 
 def test_extract_checks_on_the_driver_before_any_actor_starts() -> None:

@@ -30,18 +30,20 @@ import importlib
 import math
 import pickle
 import threading
-import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 import orjson
 
+from .._client import Client
 from .._completion import Completion, Usage
-from .._errors import ConfigurationError, TypedLLMError
+from .._errors import ConfigurationError, OutputError, RateLimitError
+from .._events import RetryScheduled
 from .._options import CallOptions
 from .._output import adapter_for
-from .._protocol import Completer
-from ..pipeline import ItemResult, PromptSpec, prompt_for
+from .._protocol import Call, ClientWrapper, Completer
+from .._routing import estimate_tokens
+from ..pipeline import ItemResult, PromptSpec, RateLimit, RateLimiter, amap
 
 __all__ = [
     "STATUS_COLUMNS",
@@ -110,9 +112,14 @@ class TypedExtractor:
         options: per-call overrides of the client's defaults.
         on_error: ``"collect"`` (a failed row gets ``_ok=False`` and its ``_error``) or
             ``"raise"`` (the first failure fails the batch, and Ray's task with it).
+        rate_limit: the requests and tokens per minute *this extractor* may use (one actor's
+            share of the account's limit: :func:`extract` divides it for you), kept across
+            batches; a 429 pauses this extractor's calls.
 
-    Each extractor runs its calls on an event loop of its own, in a daemon thread, so the
-    client's async connections are reused from batch to batch; :meth:`close` releases them.
+    Rows go through :func:`typedllm.amap` (prompts, typed failures, usage and cost per row).
+    Each extractor runs its calls on an event loop of its own, in a daemon thread, and keeps
+    its client, connections and rate limiter from batch to batch; :meth:`close` releases
+    them.
     """
 
     def __init__(
@@ -127,6 +134,7 @@ class TypedExtractor:
         prefix: str = "",
         options: CallOptions | None = None,
         on_error: Literal["collect", "raise"] = "collect",
+        rate_limit: RateLimit | None = None,
     ) -> None:
         if not isinstance(client_or_factory, Completer) and not callable(client_or_factory):
             raise ConfigurationError(
@@ -148,6 +156,8 @@ class TypedExtractor:
             raise ConfigurationError(f'output must be "columns" or "json", got {output!r}')
         if on_error not in ("collect", "raise"):
             raise ConfigurationError(f'on_error must be "collect" or "raise", got {on_error!r}')
+        if rate_limit is not None and not isinstance(rate_limit, RateLimit):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"rate_limit takes a tl.RateLimit, got {rate_limit!r}")
         self._source: ClientSource = client_or_factory
         self._schema = schema
         self._prompt = prompt
@@ -156,7 +166,8 @@ class TypedExtractor:
         self._output: OutputMode = output
         self._prefix = prefix
         self._options = options
-        self._on_error = on_error
+        self._on_error: Literal["collect", "raise"] = on_error
+        self._rate_limit = rate_limit
         # Checked now, on the driver (when the extractor is built there): a schema that has
         # no fields cannot become columns, and the names must not clash with the status ones.
         self._fields = _field_names(schema) if output == "columns" else ("output",)
@@ -172,9 +183,8 @@ class TypedExtractor:
     def _init_runtime(self) -> None:
         # The parts that live in one process only: never pickled (see __getstate__).
         self._lock = threading.Lock()
-        self._client: Completer | None = (
-            self._source if isinstance(self._source, Completer) else None
-        )
+        self._worker: _Worker | None = None
+        self._owned: Client | None = None  # a client this extractor made, and closes
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -194,6 +204,7 @@ class TypedExtractor:
             "prefix": self._prefix,
             "options": self._options,
             "on_error": self._on_error,
+            "rate_limit": self._rate_limit,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -230,20 +241,16 @@ class TypedExtractor:
         return self._run(self._extract(list(inputs))) if inputs else []
 
     def close(self) -> None:
-        """Release the client's async connections (a factory-built client is closed) and stop
-        the extractor's event loop; a later batch starts them again."""
+        """Release the connections of the clients this extractor made (one a factory built,
+        or its rate-limited copy of a given client) and stop its event loop; a later batch
+        starts again. A given client is left open: it is the caller's."""
         with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-            built = self._client if not isinstance(self._source, Completer) else None
-            if built is not None:
-                self._client = None
+            loop, thread, owned = self._loop, self._thread, self._owned
+            self._loop = self._thread = self._worker = self._owned = None
         if loop is None:
             return
-        if built is not None:
-            closer = getattr(built, "aclose", None)
-            if closer is not None:
-                asyncio.run_coroutine_threadsafe(closer(), loop).result()
+        if owned is not None:
+            asyncio.run_coroutine_threadsafe(owned.aclose(), loop).result()
         loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join()
@@ -258,18 +265,26 @@ class TypedExtractor:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _client_for_run(self) -> Completer:
+    def _worker_for_run(self) -> _Worker:
+        # Called on the extractor's loop, once: what it builds then serves every batch.
         with self._lock:
-            if self._client is None:
-                factory: Any = self._source
-                client = factory()
-                if not isinstance(client, Completer):
-                    raise ConfigurationError(
-                        "the client factory must return a typedllm client, got "
-                        f"{type(client).__name__}"
-                    )
-                self._client = client
-            return self._client
+            if self._worker is not None:
+                return self._worker
+            source: Any = self._source
+            client = source if isinstance(source, Completer) else source()
+            if not isinstance(client, Completer):
+                raise ConfigurationError(
+                    f"the client factory must return a typedllm client, got {type(client).__name__}"
+                )
+            owned = client if client is not source and isinstance(client, Client) else None
+            limiter = RateLimiter(self._rate_limit) if self._rate_limit is not None else None
+            if limiter is not None and isinstance(client, Client):
+                # A copy that also tells the limiter of the 429s the client retries itself.
+                config = client.config
+                pause = _PauseOn429(limiter)
+                client = owned = Client(dataclasses.replace(config, hooks=(*config.hooks, pause)))
+            self._worker, self._owned = _Worker(client, limiter), owned
+            return self._worker
 
     def _run(self, coro: Coroutine[Any, Any, _T]) -> _T:
         # One loop per extractor, kept across batches: the client's async HTTP connections
@@ -288,41 +303,18 @@ class TypedExtractor:
         return asyncio.run_coroutine_threadsafe(coro, loop).result()
 
     async def _extract(self, inputs: list[Any]) -> list[ItemResult[Any]]:
-        client = self._client_for_run()
-        prompt: PromptSpec = self._prompt
-        semaphore = asyncio.Semaphore(self._concurrency)
-
-        async def one(index: int, value: Any) -> ItemResult[Any]:
-            async with semaphore:
-                start = time.perf_counter()
-                try:
-                    completion: Completion[Any] = await client.acompletion(
-                        prompt_for(value, prompt, index),
-                        schema=self._schema,
-                        options=self._options,
-                    )
-                except TypedLLMError as error:
-                    if self._on_error == "raise":
-                        raise
-                    usage = getattr(error, "usage", None)
-                    return ItemResult(
-                        index=index,
-                        id=str(index),
-                        error=error,
-                        usage=usage if isinstance(usage, Usage) else Usage(),
-                        seconds=time.perf_counter() - start,
-                    )
-                return ItemResult(
-                    index=index,
-                    id=str(index),
-                    output=completion.output,
-                    usage=completion.usage,
-                    cost=completion.cost,
-                    attempts=len(completion.attempts),
-                    seconds=time.perf_counter() - start,
-                )
-
-        return list(await asyncio.gather(*(one(i, v) for i, v in enumerate(inputs))))
+        # amap sees a wrapper, not a Client, so it neither copies nor closes the client per
+        # batch: connections (and the limiter) outlive the batch, as a Ray actor wants.
+        results = await amap(
+            self._worker_for_run(),
+            inputs,
+            schema=self._schema,
+            prompt=self._prompt,
+            concurrency=self._concurrency,
+            options=self._options,
+            on_error=self._on_error,
+        )
+        return list(results)
 
     def _columns(self, results: Sequence[ItemResult[Any]]) -> dict[str, list[Any]]:
         columns: dict[str, list[Any]] = {name: [] for name in self._out_columns}
@@ -375,6 +367,51 @@ def _field_names(schema: Any) -> tuple[str, ...]:
             'of: use a record type (a pydantic model, a dataclass, a TypedDict), or output="json"'
         )
     return tuple(str(name) for name in properties)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+
+
+class _Worker(ClientWrapper):
+    """The completer an extractor hands to :func:`typedllm.amap`, kept across batches: its
+    client, and the extractor's rate limiter (``amap``'s own limiter lives for one run, that
+    is one batch, and would start every batch with a full minute's allowance)."""
+
+    __slots__ = ("limiter",)
+
+    def __init__(self, inner: Completer, limiter: RateLimiter | None) -> None:
+        super().__init__(inner)
+        self.limiter = limiter
+
+    async def _acompletion(self, call: Call) -> Completion[Any]:
+        limiter = self.limiter
+        if limiter is None:
+            return await super()._acompletion(call)
+        estimate = estimate_tokens(call.prompt)
+        await limiter.acquire(estimate)
+        used = 0
+        try:
+            completion = await super()._acompletion(call)
+            used = completion.usage.total_tokens
+            return completion
+        except RateLimitError as error:
+            limiter.pause(error.retry_after if error.retry_after is not None else 1.0)
+            raise
+        except OutputError as error:
+            used = error.usage.total_tokens if error.usage is not None else 0
+            raise
+        finally:
+            limiter.settle(estimate, used)
+
+
+class _PauseOn429:
+    """A client hook: a 429 the client retries pauses the extractor's limiter too."""
+
+    __slots__ = ("limiter",)
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    def __call__(self, event: object) -> None:
+        if isinstance(event, RetryScheduled) and event.status == 429:
+            self.limiter.pause(event.delay)
 
 
 # -- batch formats --------------------------------------------------------------------------------
@@ -521,6 +558,7 @@ def extract(
     prefix: str = "",
     options: CallOptions | None = None,
     on_error: Literal["collect", "raise"] = "collect",
+    rate_limit: RateLimit | None = None,
     actors: int | tuple[int, int] = 1,
     batch_size: int | None = 64,
     batch_format: Literal["pandas", "numpy", "pyarrow"] = "pandas",
@@ -533,8 +571,11 @@ def extract(
     so is a given client's picklability (an explicit ``.api_key()`` refuses: pass a factory).
     ``actors`` is the actor pool (a size, or ``(min, max)`` to autoscale); each actor keeps
     ``concurrency`` calls in flight, so up to ``actors * concurrency`` calls run at once.
-    Further keyword arguments go to ``map_batches`` (``num_cpus=0.25``: the calls wait on
-    the network, so an actor needs little CPU).
+    ``rate_limit`` is the whole job's limit (the account's, or the part of it this job may
+    use): each actor gets an equal share, ``1/actors`` of it (``1/max`` for an autoscaling
+    pool, so that the largest pool stays under it). Further keyword arguments go to
+    ``map_batches`` (``num_cpus=0.25``: the calls wait on the network, so an actor needs
+    little CPU).
     """
     kwargs: dict[str, Any] = {
         "schema": schema,
@@ -545,6 +586,7 @@ def extract(
         "prefix": prefix,
         "options": options,
         "on_error": on_error,
+        "rate_limit": _share(rate_limit, actors),
     }
     # Mistakes fail here, once, rather than in every actor: the arguments, and a client that
     # cannot travel (an explicit key raises SecretPicklingError, naming the ways out).
@@ -559,6 +601,22 @@ def extract(
         batch_size=batch_size,
         batch_format=batch_format,
         **map_batches_kwargs,
+    )
+
+
+def _share(limit: RateLimit | None, actors: int | tuple[int, int]) -> RateLimit | None:
+    """One actor's share of a job's rate limit."""
+    if limit is None:
+        return None
+    if not isinstance(limit, RateLimit):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"rate_limit takes a tl.RateLimit, got {limit!r}")
+    most = actors[-1] if isinstance(actors, tuple) else actors
+    if isinstance(most, bool) or not isinstance(most, int) or most < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"actors must be a positive int or (min, max), got {actors!r}")
+    rpm, tpm = limit.requests_per_minute, limit.tokens_per_minute
+    return RateLimit(
+        requests_per_minute=rpm / most if rpm is not None else None,
+        tokens_per_minute=tpm / most if tpm is not None else None,
     )
 
 
