@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +152,15 @@ def test_an_explicit_key_is_refused_before_anything_runs(local_ray: Any) -> None
     ds = local_ray.from_items(documents(2))
     with pytest.raises(tl.SecretPicklingError, match="build the client in the worker"):
         extract(ds, client, schema=Invoice, text_column="text")
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "ray.md"
+
+
+def test_the_documented_offline_example_runs(local_ray: Any) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    runnable = [b for b in blocks if "# runs offline" in b]
+    assert runnable, "docs/ray.md has no block marked '# runs offline'"
+    namespace: dict[str, Any] = {"__name__": "ray_doc"}
+    for number, block in enumerate(runnable, 1):
+        exec(compile(block, f"{DOC.name} offline example {number}", "exec"), namespace)

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 import json
 import pickle
+import sys
 import threading
 from typing import Any
 
@@ -351,6 +352,7 @@ class RecordingDataset:
 
 
 def test_extract_writes_the_map_batches_call() -> None:
+    ray_data = pytest.importorskip("ray.data", reason="Ray Data is not installed (the ray extra)")
     ds = RecordingDataset()
     out = extract(
         ds, make_env_client, schema=Invoice, text_column="text", actors=(1, 4), num_cpus=0.25
@@ -361,12 +363,15 @@ def test_extract_writes_the_map_batches_call() -> None:
     assert kwargs["fn_constructor_args"] == (make_env_client,)
     assert kwargs["fn_constructor_kwargs"]["schema"] is Invoice
     assert kwargs["fn_constructor_kwargs"]["text_column"] == "text"
-    assert kwargs["concurrency"] == (1, 4) and kwargs["num_cpus"] == 0.25
+    pool = kwargs["compute"]
+    assert isinstance(pool, ray_data.ActorPoolStrategy)
+    assert (pool.min_size, pool.max_size) == (1, 4) and kwargs["num_cpus"] == 0.25
     assert kwargs["batch_format"] == "pandas" and kwargs["batch_size"] == 64
     assert kwargs["fn_constructor_kwargs"]["rate_limit"] is None
 
 
 def test_extract_gives_each_actor_its_share_of_the_rate_limit() -> None:
+    pytest.importorskip("ray.data", reason="Ray Data is not installed (the ray extra)")
     ds = RecordingDataset()
     limit = tl.RateLimit(requests_per_minute=600, tokens_per_minute=100_000)
     extract(ds, make_env_client, schema=Invoice, text_column="text", rate_limit=limit, actors=4)
@@ -375,8 +380,9 @@ def test_extract_gives_each_actor_its_share_of_the_rate_limit() -> None:
     )
     shares = [kwargs["fn_constructor_kwargs"]["rate_limit"] for _fn, kwargs in ds.calls]
     assert shares == [tl.RateLimit(150, 25_000), tl.RateLimit(120, 20_000)]
-    with pytest.raises(tl.ConfigurationError, match="actors"):
-        extract(ds, make_env_client, schema=Invoice, text_column="text", rate_limit=limit, actors=0)
+    for bad in (0, (3, 2), (1, 2, 3), True):
+        with pytest.raises(tl.ConfigurationError, match="actors"):
+            extract(ds, make_env_client, schema=Invoice, text_column="text", actors=bad)  # type: ignore[arg-type]
 
 
 def test_extract_checks_on_the_driver_before_any_actor_starts() -> None:
@@ -387,6 +393,12 @@ def test_extract_checks_on_the_driver_before_any_actor_starts() -> None:
     with pytest.raises(tl.SecretPicklingError):
         extract(ds, explicit, schema=Invoice, text_column="text")
     assert ds.calls == []
+
+
+def test_extract_without_ray_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray.data", None)  # makes `import ray.data` fail
+    with pytest.raises(tl.ConfigurationError, match=r"typedllm\[ray\]"):
+        extract(RecordingDataset(), make_env_client, schema=Invoice, text_column="text")
 
 
 def test_usage_of_sums_a_batch() -> None:

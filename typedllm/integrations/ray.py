@@ -564,8 +564,8 @@ def extract(
     batch_format: Literal["pandas", "numpy", "pyarrow"] = "pandas",
     **map_batches_kwargs: Any,
 ) -> Any:
-    """``ds.map_batches(TypedExtractor, ...)``: the dataset with the extracted columns (lazy,
-    like every Ray Data step).
+    """``ds.map_batches(TypedExtractor, ..., compute=ActorPoolStrategy(...))``: the dataset
+    with the extracted columns (lazy, like every Ray Data step).
 
     The extractor's arguments are checked here, on the driver, before any actor starts, and
     so is a given client's picklability (an explicit ``.api_key()`` refuses: pass a factory).
@@ -597,22 +597,44 @@ def extract(
         TypedExtractor,
         fn_constructor_args=(client_or_factory,),
         fn_constructor_kwargs=kwargs,
-        concurrency=actors,
+        compute=_actor_pool(actors),
         batch_size=batch_size,
         batch_format=batch_format,
         **map_batches_kwargs,
     )
 
 
+def _actor_pool(actors: int | tuple[int, int]) -> Any:
+    """Ray Data's actor pool strategy (``map_batches(concurrency=)`` is deprecated since Ray
+    2.51; ``compute=ActorPoolStrategy`` works from 2.9 on)."""
+    try:
+        ray_data = importlib.import_module("ray.data")
+    except ImportError as exc:
+        raise ConfigurationError(
+            "extract() runs on Ray Data, which is not installed: pip install 'typedllm[ray]'"
+        ) from exc
+    if isinstance(actors, tuple):
+        low, high = actors
+        return ray_data.ActorPoolStrategy(min_size=low, max_size=high)
+    return ray_data.ActorPoolStrategy(size=actors)
+
+
+def _most_actors(actors: int | tuple[int, int]) -> int:
+    """The largest pool ``actors`` allows (checked: a size, or ``(min, max)``)."""
+    sizes = actors if isinstance(actors, tuple) else (actors,)
+    valid = all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)  # pyright: ignore[reportUnnecessaryIsInstance]
+    if not valid or len(sizes) not in (1, 2) or sizes[0] > sizes[-1]:
+        raise ConfigurationError(f"actors must be a positive int or (min, max), got {actors!r}")
+    return sizes[-1]
+
+
 def _share(limit: RateLimit | None, actors: int | tuple[int, int]) -> RateLimit | None:
     """One actor's share of a job's rate limit."""
+    most = _most_actors(actors)
     if limit is None:
         return None
     if not isinstance(limit, RateLimit):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(f"rate_limit takes a tl.RateLimit, got {limit!r}")
-    most = actors[-1] if isinstance(actors, tuple) else actors
-    if isinstance(most, bool) or not isinstance(most, int) or most < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise ConfigurationError(f"actors must be a positive int or (min, max), got {actors!r}")
     rpm, tpm = limit.requests_per_minute, limit.tokens_per_minute
     return RateLimit(
         requests_per_minute=rpm / most if rpm is not None else None,
