@@ -98,7 +98,7 @@ def documents(count: int, *, broken: int | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def test_a_factory_builds_the_client_in_each_actor(local_ray: Any) -> None:
+def test_a_factory_builds_the_client_in_the_actors(local_ray: Any) -> None:
     ds = local_ray.from_items(documents(24), override_num_blocks=4)
     out = extract(
         ds,

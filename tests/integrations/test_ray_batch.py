@@ -104,12 +104,40 @@ def test_a_failed_row_is_collected_and_the_others_succeed() -> None:
     assert out["total"][0] == 1.5
 
 
+def test_a_row_that_failed_validation_keeps_its_tokens_and_cost() -> None:
+    def respond(body: dict[str, Any]) -> Any:
+        # A re-ask appends a correction message: look at the whole conversation.
+        if any("Initech" in str(m.get("content")) for m in body["messages"]):
+            return {"vendor": "Initech"}  # no total, no lines: invalid, on every re-ask
+        return {"vendor": "v", "total": 1.0, "lines": []}
+
+    step = TypedExtractor(
+        client(FakeProvider(responder=respond)), schema=Invoice, text_column="text"
+    )
+    out = step({"text": TEXTS})
+    assert out["_ok"] == [True, False, True]
+    assert out["_error"][1].startswith("OutputValidationError:")
+    assert out["_input_tokens"][1] > 0 and out["_cost"][1] > 0  # the tokens were paid for
+    assert usage_of(out).cost == pytest.approx(sum(out["_cost"]))
+
+
 def test_on_error_raise_fails_the_batch_with_the_typed_error() -> None:
     step = TypedExtractor(
         client(failing_on("Initech")), schema=Invoice, text_column="text", on_error="raise"
     )
     with pytest.raises(tl.BadRequestError, match="no Initech here"):
         step({"text": TEXTS})
+
+
+def test_run_gives_the_item_results_without_a_batch() -> None:
+    step = TypedExtractor(client(failing_on("Initech")), schema=Invoice, text_column="text")
+    results = step.run(TEXTS)
+    assert [r.index for r in results] == [0, 1, 2]
+    assert [r.ok for r in results] == [True, False, True]
+    assert isinstance(results[0].output, Invoice) and results[0].cost is not None
+    assert isinstance(results[1].error, tl.BadRequestError)
+    assert step.run([]) == []
+    step.close()
 
 
 def test_json_output_is_one_column_that_validates_back() -> None:

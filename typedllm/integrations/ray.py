@@ -60,7 +60,8 @@ _T = TypeVar("_T")
 STATUS_COLUMNS = ("_ok", "_error", "_input_tokens", "_output_tokens", "_cost")
 """The columns every extracted row gets: whether it succeeded, the error (``"Type: message"``,
 ``None`` on success), its input and output tokens (every attempt, re-asks included) and its
-cost in USD (``None`` when the model's price is unknown or the row failed)."""
+cost in USD (``None`` when the model's price is unknown, or the row failed before using any
+tokens: a row that failed validation after the model answered has its tokens and cost)."""
 
 ClientSource = Completer | Callable[[], Completer]
 """A client (pickled to the workers) or a zero-argument function that builds one (called in
@@ -90,8 +91,8 @@ class TypedExtractor:
     ([True, True], ['text', 'vendor', 'total'], True)
 
     With Ray: ``ds.map_batches(TypedExtractor, fn_constructor_args=(make,),
-    fn_constructor_kwargs={"schema": Invoice, ...}, concurrency=4, batch_format="pandas")``,
-    or :func:`extract`, which writes that call.
+    fn_constructor_kwargs={"schema": Invoice, ...}, compute=ray.data.ActorPoolStrategy(size=4),
+    batch_format="pandas")``, or :func:`extract`, which writes that call.
 
     Args:
         client_or_factory: a client (any :class:`~typedllm.Completer`: a client, a fallback,
