@@ -3,15 +3,10 @@ what it shows)."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from _docs import python_blocks, run_blocks
 
-from typedllm.testing import block_network
-
-DOC = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+BLOCKS = python_blocks("reliability.md")
 
 
 def test_the_document_has_examples() -> None:
@@ -19,13 +14,7 @@ def test_the_document_has_examples() -> None:
 
 
 def test_the_examples_run_offline() -> None:
-    namespace: dict[str, object] = {"__name__": "reliability_doc"}
-    with block_network():
-        for number, block in enumerate(BLOCKS, 1):
-            try:
-                exec(compile(block, f"{DOC.name} example {number}", "exec"), namespace)
-            except Exception as error:  # pragma: no cover - the message names the block
-                pytest.fail(f"example {number} failed: {type(error).__name__}: {error}\n{block}")
+    run_blocks("reliability.md", BLOCKS)
 
 
 def test_an_example_that_is_wrong_fails() -> None:

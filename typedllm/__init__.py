@@ -116,6 +116,13 @@ if _typing.TYPE_CHECKING:
     from ._retry import RetryPolicy
     from ._routing import Router, Rule, estimate_tokens, prompt_text
     from ._streams import AsyncStream, Stream
+    from .pipeline._batch import BatchJob, abatch, batch, batch_job
+    from .pipeline._batch_types import (
+        BatchItemError,
+        BatchNotReadyError,
+        BatchState,
+        BatchStatus,
+    )
     from .pipeline._limits import RateLimit
     from .pipeline._map import amap, amap_as_completed, map, map_as_completed
     from .pipeline._results import ItemResult, MapResults
@@ -147,6 +154,11 @@ _LAZY: dict[str, str] = {
     "AudioPart": "._messages",
     "AuthenticationError": "._errors",
     "BadRequestError": "._errors",
+    "BatchItemError": ".pipeline._batch_types",
+    "BatchJob": ".pipeline._batch",
+    "BatchNotReadyError": ".pipeline._batch_types",
+    "BatchState": ".pipeline._batch_types",
+    "BatchStatus": ".pipeline._batch_types",
     "ClientClosedError": "._errors",
     "BreakerClient": "._breaker",
     "BreakerState": "._breaker",
@@ -224,9 +236,12 @@ _LAZY: dict[str, str] = {
     "TypedLLMError": "._errors",
     "UnprocessableEntityError": "._errors",
     "Usage": "._completion",
+    "abatch": ".pipeline._batch",
     "anthropic": "._builders",
     "assistant": "._messages",
     "audio": "._messages",
+    "batch": ".pipeline._batch",
+    "batch_job": ".pipeline._batch",
     "cache_point": "._messages",
     "document": "._messages",
     "errors": ".errors",
@@ -273,6 +288,11 @@ __all__ = [
     "AudioPart",
     "AuthenticationError",
     "BadRequestError",
+    "BatchItemError",
+    "BatchJob",
+    "BatchNotReadyError",
+    "BatchState",
+    "BatchStatus",
     "BreakerClient",
     "BreakerState",
     "CachePoint",
@@ -354,11 +374,14 @@ __all__ = [
     "UnprocessableEntityError",
     "Usage",
     "__version__",
+    "abatch",
     "amap",
     "amap_as_completed",
     "anthropic",
     "assistant",
     "audio",
+    "batch",
+    "batch_job",
     "cache_point",
     "document",
     "estimate_tokens",

@@ -380,3 +380,27 @@ def _durations(results: Sequence[tl.ItemResult[Any]]) -> list[float]:
 def test_item_seconds_are_measured() -> None:
     results = tl.map(Echo(delay=0.05), ["a", "b"], concurrency=2)
     assert all(d >= 0.04 for d in _durations(results))
+
+
+def test_a_journal_path_makes_a_rerun_skip_what_is_done(tmp_path: Any) -> None:
+    path = tmp_path / "run.db"
+    fake = FakeProvider(["a", FakeReply.error(400, "bad"), "c"])
+    first = tl.map(fake_client(fake), ["x", "y", "z"], concurrency=1, journal=path)
+    assert [r.ok for r in first] == [True, False, True]
+    again = FakeProvider(["never"])
+    second = tl.map(fake_client(again), ["x", "y", "z"], concurrency=1, journal=str(path))
+    assert [r.cached for r in second] == [True, True, True]
+    assert [r.output for r in second] == ["a", None, "c"]
+    assert isinstance(second[1].error, tl.BadRequestError)
+    assert again.calls == 0 and second.summary.cached == 3
+    retried = FakeProvider(["b"])
+    third = tl.map(fake_client(retried), ["x", "y", "z"], journal=path, retry_failed=True)
+    assert [r.output for r in third] == ["a", "b", "c"] and retried.calls == 1
+
+
+def test_a_changed_prompt_is_a_new_item(tmp_path: Any) -> None:
+    path = tmp_path / "run.db"
+    tl.map(fake_client(FakeProvider(["a"])), ["x"], journal=path)
+    fake = FakeProvider(["b"])
+    [result] = tl.map(fake_client(fake), ["x"], prompt="now {input}", journal=path)
+    assert result.output == "b" and not result.cached and fake.calls == 1

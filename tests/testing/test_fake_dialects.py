@@ -172,7 +172,7 @@ def test_real_endpoints_answer(path: str) -> None:
         ("POST", "/v1/models", {}, "openai"),
         ("POST", "/v1//chat/completions", {}, "openai"),
         ("GET", "/v1/chat/completions", {}, "openai"),
-        ("POST", "/v1/messages/batches", {"anthropic-version": "2023-06-01"}, "anthropic"),
+        ("POST", "/v1/messages/count_tokens", {"anthropic-version": "2023-06-01"}, "anthropic"),
         ("POST", "/v1/complete", {"anthropic-version": "2023-06-01"}, "anthropic"),
         ("POST", "/v1beta/v1beta/models/gemini-2.5-flash:generateContent", {}, "gemini"),
         ("POST", "/models/gemini-2.5-flash:generateContent", {}, "gemini"),

@@ -34,7 +34,7 @@ import queue
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence, Sized
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any, Literal, TypeVar, overload
 
 from typing_extensions import TypeForm
 
@@ -75,6 +75,8 @@ class _Spec:
     progress: ProgressCallback | None
     journal: ResultStore | None
     retry_failed: bool
+    owns_journal: bool = False
+    """Whether the run opened the journal (from a path), and so closes it at its end."""
 
 
 def _spec(
@@ -125,14 +127,15 @@ def _spec(
         progress,
         store,
         retry_failed,
+        owns_journal=isinstance(journal, (str, os.PathLike)),
     )
 
 
 def _journal_at(path: str | os.PathLike[str]) -> ResultStore:
     """The SQLite journal at ``path``."""
-    from ._journal import Journal  # type: ignore[import-not-found,unused-ignore]  # pyright: ignore[reportMissingImports]
+    from ._journal import Journal
 
-    return cast(ResultStore, Journal(os.fspath(path)))
+    return Journal(os.fspath(path))
 
 
 class _Run:
@@ -322,6 +325,10 @@ async def _execute(
                 return
             run.scheduled += 1
             run.in_flight += 1
+            # Yield once per item: a client that answers without waiting (an in-process fake,
+            # a cache) would otherwise run every item in one step, starving the other workers
+            # and a Ctrl-C.
+            await asyncio.sleep(0)
             try:
                 result = await run.item(index, value)
             finally:
@@ -345,6 +352,10 @@ async def _execute(
         await asyncio.gather(*workers, return_exceptions=True)
         if owned is not None:
             await owned.aclose()
+        if spec.owns_journal and spec.journal is not None:
+            close = getattr(spec.journal, "close", None)
+            if callable(close):
+                close()
     if run.total is None:
         run.total = run.scheduled
     if run.error is not None:

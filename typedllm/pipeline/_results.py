@@ -100,7 +100,7 @@ class RunSummary:
     stopped: StopReason = "finished"
 
     def __str__(self) -> str:
-        cost = f"${self.cost:.4f}" if self.cost is not None else "unknown cost"
+        cost = _money(self.cost) if self.cost is not None else "unknown cost"
         text = (
             f"{self.done} done, {self.failed} failed, {self.skipped} skipped "
             f"({self.cached} from the journal) of {self.total}; "
@@ -110,6 +110,11 @@ class RunSummary:
         if self.stopped != "finished":
             text += f"; stopped: {self.stopped.replace('_', ' ')}"
         return text
+
+
+def _money(usd: float) -> str:
+    """``$1.2345``, or six decimals below a cent (a fake run's ``$0.000057``)."""
+    return f"${usd:.4f}" if usd >= 0.01 or usd == 0 else f"${usd:.6f}"
 
 
 @dataclass(frozen=True, slots=True)

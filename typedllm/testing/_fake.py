@@ -33,7 +33,8 @@ import orjson
 from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
-from . import _anthropic_wire, _gemini_wire, _openai_wire
+from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire
+from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
 from ._replies import FakeReply
 
@@ -152,6 +153,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
             character); ``None`` for auto mode.
         responder: a callable computing the reply from the request JSON (overrides auto mode).
         api_key: when set, requests with another key get the provider's 401 error.
+        batch_polls: status requests a batch job takes to end (the batch APIs: OpenAI Batch,
+            Anthropic Message Batches, Gemini batch mode; see :attr:`batches`).
     """
 
     def __init__(
@@ -160,6 +163,7 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         *,
         responder: Responder | None = None,
         api_key: str | None = None,
+        batch_polls: int = 1,
     ) -> None:
         _check_replies(replies)
         self._script: list[FakeReply] | None = (
@@ -169,6 +173,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._api_key = api_key
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
+        self.batches = FakeBatchStore(batch_polls)
+        """The batch jobs and files the fake holds (each job's requests and answers)."""
 
     # -- pickling (locks are not picklable) ---------------------------------------------------
 
@@ -200,6 +206,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         the loopback server."""
         path = urlsplit(url).path
         lower = {k.lower(): v for k, v in headers.items()}
+        batched = _batch_routes.route(self, method.upper(), url, lower, body)
+        if batched is not None:
+            return batched
         try:
             parsed: Any = orjson.loads(body) if body else None
         except orjson.JSONDecodeError:

@@ -1,0 +1,106 @@
+"""``typedllm models``: the model catalog as a table or as JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import IO, Any
+
+import orjson
+
+from .._catalog import ANTHROPIC_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
+
+__all__ = ["capabilities", "catalog_rows", "print_models"]
+
+_CATALOGS = {"openai": OPENAI_MODELS, "anthropic": ANTHROPIC_MODELS, "gemini": GEMINI_MODELS}
+
+
+def capabilities(info: ModelInfo) -> list[str]:
+    """What a model can do, as short words (``reasoning``, ``vision``, ``tools`` ...)."""
+    words: list[str] = []
+    if info.reasoning:
+        words.append("reasoning")
+    if info.thinking:
+        words.append("thinking")
+    if info.structured_output != "none":
+        words.append(f"schema:{info.structured_output}")
+    if info.tools:
+        words.append("tools")
+    words.extend(m for m in info.modalities_in if m != "text")
+    if info.vision and "image" not in info.modalities_in:
+        words.append("vision")
+    if not info.temperature:
+        words.append("no-temperature")
+    return words
+
+
+def catalog_rows(provider: str | None = None, search: str | None = None) -> list[ModelInfo]:
+    """The catalog's models, by provider then name (one provider, names containing
+    ``search``, when given)."""
+    rows: list[ModelInfo] = []
+    for name, catalog in _CATALOGS.items():
+        if provider is not None and name != provider:
+            continue
+        for model in sorted(catalog):
+            if search is None or search.lower() in model.lower():
+                rows.append(catalog[model])
+    return rows
+
+
+def _price(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _tokens(value: int | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 1_000_000 and value % 1_000_000 == 0:
+        return f"{value // 1_000_000}M"
+    if value >= 1000 and value % 1000 == 0:
+        return f"{value // 1000}k"
+    return str(value)
+
+
+def _table(rows: Sequence[ModelInfo]) -> str:
+    head = ("provider", "model", "capabilities", "context", "max out", "in $/M", "out $/M")
+    body = [
+        (
+            info.provider,
+            info.name,
+            " ".join(capabilities(info)),
+            _tokens(info.context_window),
+            _tokens(info.max_output_tokens),
+            _price(info.input_price),
+            _price(info.output_price),
+        )
+        for info in rows
+    ]
+    widths = [max(len(row[i]) for row in (head, *body)) for i in range(len(head))]
+    numeric = {3, 4, 5, 6}
+
+    def line(row: Sequence[str]) -> str:
+        cells = [
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(head), *(line(row) for row in body)]) + "\n"
+
+
+def _json(rows: Sequence[ModelInfo]) -> str:
+    records: list[dict[str, Any]] = []
+    for info in rows:
+        record = dataclasses.asdict(info)
+        record["capabilities"] = capabilities(info)
+        records.append(record)
+    return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def print_models(
+    out: IO[str], *, provider: str | None = None, search: str | None = None, as_json: bool = False
+) -> int:
+    """Write the catalog to ``out``; return how many models were listed."""
+    rows = catalog_rows(provider, search)
+    out.write(_json(rows) if as_json else _table(rows))
+    return len(rows)
