@@ -80,10 +80,15 @@ def test_a_template_formats_each_row_and_text_column_gives_input() -> None:
     step({"text": ["t1", "t2"], "who": ["ann", "bob"]})
     assert sorted(prompt_of(r.json) for r in fake.requests) == ["From ann: t1", "From bob: t2"]
 
+    # With text_column, a template's {input} is that column, and it can name the others too.
     fake = FakeProvider()
-    step = TypedExtractor(client(fake), schema=Invoice, prompt="Doc: {input}", text_column="text")
+    step = TypedExtractor(
+        client(fake), schema=Invoice, prompt="{who} wrote: {input} / {text}", text_column="text"
+    )
     step({"text": ["t1"], "who": ["ann"]})
-    assert [prompt_of(r.json) for r in fake.requests] == ["Doc: t1"]
+    assert [prompt_of(r.json) for r in fake.requests] == ["ann wrote: t1 / t1"]
+    assert step.run(["t2"])[0].ok is False  # run() gets texts: {who} is not there
+    assert isinstance(step.run(["t2"])[0].error, tl.ConfigurationError)
 
     fake = FakeProvider()
     step = TypedExtractor(
@@ -91,6 +96,16 @@ def test_a_template_formats_each_row_and_text_column_gives_input() -> None:
     )
     step({"text": ["t1"], "who": ["ann"]})
     assert [prompt_of(r.json) for r in fake.requests] == ["ANN t1"]
+
+
+def test_a_template_naming_a_missing_column_fails_that_row_with_a_clear_error() -> None:
+    for text_column in (None, "text"):
+        step = TypedExtractor(
+            client(), schema=Invoice, prompt="Extract: {body}", text_column=text_column
+        )
+        out = step({"text": ["a", "b"]})
+        assert out["_ok"] == [False, False]
+        assert all("{body}" in e and e.startswith("ConfigurationError:") for e in out["_error"])
 
 
 def test_a_failed_row_is_collected_and_the_others_succeed() -> None:

@@ -29,6 +29,7 @@ import dataclasses
 import importlib
 import math
 import pickle
+import string
 import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, Literal, TypeVar
@@ -72,6 +73,7 @@ OutputMode = Literal["columns", "json"]
 the record as JSON text."""
 
 _SCALARS = (str, int, float, bool)
+_FORMATTER = string.Formatter()
 
 
 class TypedExtractor:
@@ -102,10 +104,9 @@ class TypedExtractor:
             ``output="json"``.
         prompt: how a row becomes a prompt: a template over the row's columns
             (``"Extract: {text}"``), or a function of the row (a dict of column to value).
-            With ``text_column``, the input is that column's value instead of the whole row
-            (the template's ``{input}``, the function's argument).
-        text_column: the column that holds each row's input; without ``prompt`` its value is
-            the prompt itself.
+        text_column: the column that holds each row's text: without ``prompt`` it is the
+            prompt itself; in a template it is also ``{input}``; a prompt function then gets
+            it instead of the row.
         concurrency: rows of one batch in flight at once (per extractor, i.e. per Ray actor).
         output: ``"columns"`` (one column per field) or ``"json"`` (an ``output`` column).
         prefix: put before every output column's name (to keep clear of the input columns:
@@ -224,22 +225,22 @@ class TypedExtractor:
                 f"output column {sorted(clash)[0]!r} is already a column of the batch; "
                 "pass prefix= to rename the output columns"
             )
-        if self._text_column is not None:
-            if self._text_column not in table.columns:
-                raise ConfigurationError(
-                    f"text_column {self._text_column!r} is not a column of the batch "
-                    f"(columns: {', '.join(table.columns) or 'none'})"
-                )
-            inputs: list[Any] = table.column(self._text_column)
-        else:
-            inputs = table.rows()
+        if self._text_column is not None and self._text_column not in table.columns:
+            raise ConfigurationError(
+                f"text_column {self._text_column!r} is not a column of the batch "
+                f"(columns: {', '.join(table.columns) or 'none'})"
+            )
+        inputs = self._inputs(table)
         results = self._run(self._extract(inputs)) if inputs else []
         return table.with_columns(self._columns(results))
 
     def run(self, inputs: Sequence[Any]) -> list[ItemResult[Any]]:
         """Extract ``inputs`` (rows, or texts when ``text_column`` is set) and return one
         result per input, in order: the batch step without the batch."""
-        return self._run(self._extract(list(inputs))) if inputs else []
+        rows = list(inputs)
+        if self._text_column is not None and isinstance(self._prompt, str):
+            rows = [{self._text_column: text} for text in rows]  # what the template reads
+        return self._run(self._extract(rows)) if rows else []
 
     def close(self) -> None:
         """Release the connections of the clients this extractor made (one a factory built,
@@ -303,6 +304,18 @@ class TypedExtractor:
             loop = self._loop
         return asyncio.run_coroutine_threadsafe(coro, loop).result()
 
+    def _inputs(self, table: _Batch) -> list[Any]:
+        """What amap gets per row: the text column's values, or (for a template, which may
+        name any column besides ``{input}``, and without a text column) whole rows."""
+        if self._text_column is not None and not isinstance(self._prompt, str):
+            return table.column(self._text_column)
+        return table.rows()
+
+    def _prompt_spec(self) -> PromptSpec:
+        if self._text_column is not None and isinstance(self._prompt, str):
+            return _TextTemplate(self._prompt, self._text_column)
+        return self._prompt
+
     async def _extract(self, inputs: list[Any]) -> list[ItemResult[Any]]:
         # amap sees a wrapper, not a Client, so it neither copies nor closes the client per
         # batch: connections (and the limiter) outlive the batch, as a Ray actor wants.
@@ -310,7 +323,7 @@ class TypedExtractor:
             self._worker_for_run(),
             inputs,
             schema=self._schema,
-            prompt=self._prompt,
+            prompt=self._prompt_spec(),
             concurrency=self._concurrency,
             options=self._options,
             on_error=self._on_error,
@@ -400,6 +413,29 @@ class _Worker(ClientWrapper):
             raise
         finally:
             limiter.settle(estimate, used)
+
+
+class _TextTemplate:
+    """A template over a row's columns whose ``{input}`` is the text column's value (amap's own
+    templates make ``{input}`` the whole input, here the row)."""
+
+    __slots__ = ("column", "template")
+
+    def __init__(self, template: str, column: str) -> None:
+        self.template = template
+        self.column = column
+
+    def __call__(self, row: Mapping[str, Any]) -> str:
+        fields = {**row, "input": row.get(self.column)}
+        try:
+            return _FORMATTER.vformat(self.template, (), fields)
+        except KeyError as exc:
+            raise ConfigurationError(
+                f"the prompt template names {{{exc.args[0]}}}, which the row does not have "
+                f"(columns: {', '.join(row)})"
+            ) from None
+        except (IndexError, ValueError) as exc:
+            raise ConfigurationError(f"the prompt template is invalid: {exc}") from None
 
 
 class _PauseOn429:
