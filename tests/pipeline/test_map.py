@@ -439,3 +439,12 @@ def test_a_client_with_a_transport_keeps_httpx() -> None:
     fake = FakeProvider()
     results = tl.map(fake_client(fake), ["a", "b"], schema=City)
     assert all(r.ok for r in results) and fake.calls == 2
+
+
+async def test_a_rate_limiter_is_shared_between_runs() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(tl.RateLimit(requests_per_minute=4), clock=clock, sleep=clock.sleep)
+    await tl.amap(Echo(), ["a", "b", "c"], rate_limit=limiter)
+    assert clock.now == 0.0  # three of the minute's four requests
+    await tl.amap(Echo(), ["d", "e"], rate_limit=limiter)
+    assert clock.now == pytest.approx(15.0)  # the fifth waits for a refill: 60 s / 4

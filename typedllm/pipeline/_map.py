@@ -69,7 +69,7 @@ class _Spec:
     options: CallOptions | None
     id_of: Callable[[Any], Any] | None
     on_error: OnError
-    rate_limit: RateLimit | None
+    rate_limit: RateLimit | RateLimiter | None
     max_cost: float | None
     max_tokens: int | None
     progress: ProgressCallback | None
@@ -87,7 +87,7 @@ def _spec(
     options: CallOptions | None,
     id_of: Callable[[Any], Any] | None,
     on_error: str,
-    rate_limit: RateLimit | None,
+    rate_limit: RateLimit | RateLimiter | None,
     max_cost: float | None,
     max_tokens: int | None,
     progress: ProgressCallback | None,
@@ -98,8 +98,10 @@ def _spec(
         raise ConfigurationError(f"concurrency must be a positive int, got {concurrency!r}")
     if on_error not in ("collect", "raise"):
         raise ConfigurationError(f'on_error must be "collect" or "raise", got {on_error!r}')
-    if rate_limit is not None and not isinstance(rate_limit, RateLimit):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise ConfigurationError(f"rate_limit takes a tl.RateLimit, got {rate_limit!r}")
+    if rate_limit is not None and not isinstance(rate_limit, (RateLimit, RateLimiter)):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(
+            f"rate_limit takes a tl.RateLimit (or a RateLimiter to share), got {rate_limit!r}"
+        )
     for name, value in (("max_cost", max_cost), ("max_tokens", max_tokens)):
         bad = isinstance(value, bool) or not isinstance(value, (int, float))
         if value is not None and (bad or value < 0):
@@ -156,7 +158,10 @@ class _Run:
         self.cost: float | None = None
         self.stopped: StopReason = "finished"
         self.error: TypedLLMError | None = None
-        self.limiter = RateLimiter(spec.rate_limit) if spec.rate_limit is not None else None
+        limit = spec.rate_limit
+        # A RateLimiter is shared with other runs on the same event loop (batches of one
+        # Ray actor, successive jobs): its buckets and pauses carry over.
+        self.limiter = RateLimiter(limit) if isinstance(limit, RateLimit) else limit
 
     # -- decisions ---------------------------------------------------------------------------
 
@@ -414,7 +419,9 @@ class MapOptions(TypedDict, total=False):
         id_of: each item's id (the journal's key) [its index].
         on_error: ``"collect"`` failures in their items, or ``"raise"`` the first one
             [``"collect"``].
-        rate_limit: requests and tokens per minute across every worker [``None``].
+        rate_limit: requests and tokens per minute across every worker [``None``]; a
+            :class:`RateLimiter` instead shares its state with the other runs given it
+            (on one event loop).
         max_cost: USD past which nothing new is scheduled [``None``].
         max_tokens: tokens past which nothing new is scheduled [``None``].
         progress: called with a :class:`Progress` after each item [``None``].
@@ -427,7 +434,7 @@ class MapOptions(TypedDict, total=False):
     options: CallOptions | None
     id_of: Callable[[Any], Any] | None
     on_error: OnError
-    rate_limit: RateLimit | None
+    rate_limit: RateLimit | RateLimiter | None
     max_cost: float | None
     max_tokens: int | None
     progress: ProgressCallback | None
