@@ -20,18 +20,18 @@ import contextlib
 import importlib
 import importlib.util
 import sys
-from collections.abc import AsyncGenerator, Awaitable, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Iterable, Mapping
 from dataclasses import replace
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from ._config import ClientConfig
+from ._effect_loop import AsyncEffectLoop
 from ._errors import ConfigurationError
 from ._wire import (
     END,
     CloseStream,
     CustomEffect,
-    Emit,
     OpenStream,
     ReadBody,
     ReadChunk,
@@ -258,7 +258,7 @@ class _PerLoop:
         self.keeper = keeper
 
 
-class AiohttpDriver:
+class AiohttpDriver(AsyncEffectLoop["_Response"]):
     """Runs flows with an ``aiohttp.ClientSession``: one per event loop, created lazily (a
     session's connections belong to the loop that opened them). The same interface as
     :class:`~typedllm._transport.AsyncDriver`: ``run(flow)``, ``drive(flow, result)``,
@@ -429,47 +429,10 @@ class AiohttpDriver:
         while state:
             state.pop().close()
 
-    # -- the driver interface -----------------------------------------------------------------
+    # -- the driver interface (run, drive: AsyncEffectLoop) -----------------------------------
 
-    async def run(self, flow: Generator[Any, Any, Any]) -> Any:
-        """Drive a flow to completion (dropping anything it hands out); return its result."""
-        # The loop of drive() without an async generator around it: the common, non-streamed
-        # call pays for no generator machinery.
-        state: list[_Response] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    return stop.value
-                reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
-        finally:
-            _close_quietly(state)
-            flow.close()
-
-    async def drive(
-        self, flow: Generator[Any, Any, Any], result: list[Any]
-    ) -> AsyncGenerator[Any, None]:
-        """Drive a flow, yielding what it hands to the caller; its result is appended to
-        ``result``. Closing this generator (or cancelling the task) closes the response."""
-        state: list[_Response] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    result.append(stop.value)
-                    return
-                if isinstance(effect, Emit):
-                    reply = None
-                    yield effect.value
-                else:
-                    reply = await self._perform(effect, state)
-        finally:
-            _close_quietly(state)
-            flow.close()
+    async def _release(self, state: list[_Response]) -> None:
+        _close_quietly(state)
 
     async def aclose(self) -> None:
         """Close the session this driver created for the running loop."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._config import ClientConfig
+from ._effect_loop import AsyncEffectLoop
 from ._wire import (
     END,
     CloseStream,
@@ -230,7 +231,7 @@ class SyncDriver:
             self._client = None
 
 
-class AsyncDriver:
+class AsyncDriver(AsyncEffectLoop[_Open]):
     """Runs flows with an ``httpx.AsyncClient``: one per event loop, created lazily (a client's
     connections belong to the loop that opened them)."""
 
@@ -332,35 +333,8 @@ class AsyncDriver:
         while state:
             await state.pop().response.aclose()
 
-    async def run(self, flow: Generator[Any, Any, Any]) -> Any:
-        """Drive a flow to completion (dropping anything it hands out); return its result."""
-        result: list[Any] = []
-        async for _ in self.drive(flow, result):
-            pass
-        return result[0]
-
-    async def drive(
-        self, flow: Generator[Any, Any, Any], result: list[Any]
-    ) -> AsyncGenerator[Any, None]:
-        """Drive a flow, yielding what it hands to the caller; its result is appended to
-        ``result``. Closing this generator (or cancelling the task) closes the response."""
-        state: list[_Open] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    result.append(stop.value)
-                    return
-                if isinstance(effect, Emit):
-                    reply = None
-                    yield effect.value
-                else:
-                    reply = await self._perform(effect, state)
-        finally:
-            await _close_quietly(state)
-            flow.close()
+    async def _release(self, state: list[_Open]) -> None:
+        await _close_quietly(state)
 
     async def aclose(self) -> None:
         """Close the HTTP client this driver created for the running loop."""

@@ -1,0 +1,71 @@
+"""The effect loop every asynchronous driver shares (httpx's and aiohttp's): send the flow each
+result, perform each effect, hand :class:`~typedllm._wire.Emit` values to the caller, and
+close the open response however the flow ends. A driver supplies only how to perform one
+effect and how to release what a flow left open."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncGenerator, Generator
+from typing import Any, Generic, TypeVar
+
+from ._wire import Emit
+
+__all__ = ["AsyncEffectLoop"]
+
+S = TypeVar("S")
+
+
+class AsyncEffectLoop(ABC, Generic[S]):
+    """``run``/``drive`` over a driver's ``_perform``; ``S`` is what it keeps open (the
+    responses a flow has open)."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    async def _perform(self, effect: Any, state: list[S]) -> Any:
+        """Perform one effect other than :class:`Emit`; ``state`` holds the open response."""
+
+    @abstractmethod
+    async def _release(self, state: list[S]) -> None:
+        """Close whatever ``state`` still holds, even while the task is being cancelled."""
+
+    async def run(self, flow: Generator[Any, Any, Any]) -> Any:
+        """Drive a flow to completion (dropping anything it hands out); return its result."""
+        # drive()'s loop without an async generator around it: the common, non-streamed call
+        # pays for no generator machinery.
+        state: list[S] = []
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    return stop.value
+                reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
+        finally:
+            await self._release(state)
+            flow.close()
+
+    async def drive(
+        self, flow: Generator[Any, Any, Any], result: list[Any]
+    ) -> AsyncGenerator[Any, None]:
+        """Drive a flow, yielding what it hands to the caller; its result is appended to
+        ``result``. Closing this generator (or cancelling the task) closes the response."""
+        state: list[S] = []
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    effect = flow.send(reply)
+                except StopIteration as stop:
+                    result.append(stop.value)
+                    return
+                if isinstance(effect, Emit):
+                    reply = None
+                    yield effect.value
+                else:
+                    reply = await self._perform(effect, state)
+        finally:
+            await self._release(state)
+            flow.close()
