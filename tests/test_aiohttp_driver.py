@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from reliability._servers import LoopbackServer, chat_answer, respond, trickle
 
 import typedllm as tl
-from typedllm._aiohttp import prefer_aiohttp
+from typedllm._client import prefer_aiohttp
 from typedllm.events import RetryScheduled
 from typedllm.testing import FakeProvider, FakeReply, serve
 

@@ -17,7 +17,7 @@ if _typing.TYPE_CHECKING:
     from . import events as events
     from . import hosts as hosts
     from . import pipeline as pipeline
-    from ._aiohttp import AsyncDriverName, aiohttp_available, with_async_driver
+    from ._aiohttp import AsyncDriverName, aiohttp_available
     from ._breaker import BreakerClient, BreakerState, CircuitBreaker
     from ._builders import (
         AnthropicBuilder,
@@ -55,7 +55,7 @@ if _typing.TYPE_CHECKING:
         OpenAIModelName,
         OpenAIReasoningModelName,
     )
-    from ._client import Client
+    from ._client import Client, with_async_driver
     from ._completion import Attempt, Completion, FinishReason, Usage
     from ._errors import (
         AllFailedError,
@@ -260,7 +260,7 @@ _LAZY: dict[str, str] = {
     "system": "._messages",
     "tool_result": "._messages",
     "user": "._messages",
-    "with_async_driver": "._aiohttp",
+    "with_async_driver": "._client",
 }
 
 

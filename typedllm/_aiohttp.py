@@ -6,7 +6,7 @@ so every decision (retries, re-asks, the deadline, the typed errors) stays in th
 call behaves the same on either driver; it is only cheaper per request (see
 ``docs/throughput.md``). aiohttp is an optional extra (``pip install 'typedllm[aiohttp]'``);
 choose the driver with ``.async_driver("aiohttp")`` on a builder or
-:func:`with_async_driver` on a built client.
+:func:`typedllm.with_async_driver` on a built client.
 
 aiohttp is imported on first use only and never named in a type the checkers must resolve: the
 few objects this module touches are described by the protocols below, so the package and its
@@ -21,9 +21,8 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import AsyncGenerator, Awaitable, Iterable, Mapping
-from dataclasses import replace
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from ._config import ClientConfig
 from ._effect_loop import AsyncEffectLoop
@@ -42,16 +41,11 @@ from ._wire import (
     WireResponse,
 )
 
-if TYPE_CHECKING:
-    from ._client import Client
-
 __all__ = [
     "AiohttpDriver",
     "AsyncDriverName",
     "aiohttp_available",
     "check_async_driver",
-    "prefer_aiohttp",
-    "with_async_driver",
 ]
 
 AsyncDriverName = Literal["httpx", "aiohttp"]
@@ -134,35 +128,6 @@ def check_async_driver(name: object, config: _HttpSettings | None = None) -> Asy
             "(a loopback typedllm.testing.serve() replaces FakeProvider as a transport)"
         )
     return "aiohttp"
-
-
-def with_async_driver(client: Client, name: AsyncDriverName) -> Client:
-    """A copy of ``client`` whose asynchronous calls run on the driver ``name`` (``"httpx"``
-    or ``"aiohttp"``); the copy has HTTP connections of its own (close it with ``aclose()``).
-
-    Raises :class:`~typedllm.ConfigurationError` when aiohttp is not installed, or when the
-    client was built with httpx-only objects (``.transport()``, ``.async_http_client()``)."""
-    from ._client import Client
-
-    config = client.config
-    check_async_driver(name, config)
-    return Client(replace(config, async_driver=name))
-
-
-def prefer_aiohttp(completer: Any) -> Any:
-    """``completer`` on the aiohttp driver when that is possible (aiohttp installed, a plain
-    :class:`~typedllm.Client` without httpx-only objects), else ``completer`` itself: the
-    automatic choice of ``amap``. A copy, when made, must be closed by whoever made it."""
-    from ._client import Client
-
-    if not isinstance(completer, Client) or completer.config.async_driver == "aiohttp":
-        return completer
-    config = completer.config
-    if config.transport is not None or config.async_http_client is not None:
-        return completer
-    if not aiohttp_available():
-        return completer
-    return with_async_driver(completer, "aiohttp")
 
 
 # -- failures ---------------------------------------------------------------------------------

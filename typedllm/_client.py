@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from typing_extensions import Self
@@ -22,9 +23,9 @@ from .codecs import Codec, get_codec
 from .hosts._host import mask_url
 
 if TYPE_CHECKING:
-    from ._aiohttp import AiohttpDriver
+    from ._aiohttp import AiohttpDriver, AsyncDriverName
 
-__all__ = ["Client"]
+__all__ = ["Client", "prefer_aiohttp", "with_async_driver"]
 
 
 class Client(Completer):
@@ -212,3 +213,32 @@ class Client(Completer):
         # names the httpx driver; _streams.py is not widened here).
         driver = cast(AsyncDriver, self._async())
         return AsyncStream(self._flow(call, stream=True), driver)
+
+
+def with_async_driver(client: Client, name: AsyncDriverName) -> Client:
+    """A copy of ``client`` whose asynchronous calls run on the driver ``name`` (``"httpx"``
+    or ``"aiohttp"``); the copy has HTTP connections of its own (close it with ``aclose()``).
+
+    Raises :class:`~typedllm.ConfigurationError` when aiohttp is not installed, or when the
+    client was built with httpx-only objects (``.transport()``, ``.async_http_client()``)."""
+    config = client.config
+    from ._aiohttp import check_async_driver
+
+    check_async_driver(name, config)
+    return Client(replace(config, async_driver=name))
+
+
+def prefer_aiohttp(completer: Any) -> Any:
+    """``completer`` on the aiohttp driver when that is possible (aiohttp installed, a plain
+    :class:`~typedllm.Client` without httpx-only objects), else ``completer`` itself: the
+    automatic choice of ``amap``. A copy, when made, must be closed by whoever made it."""
+    if not isinstance(completer, Client) or completer.config.async_driver == "aiohttp":
+        return completer
+    config = completer.config
+    if config.transport is not None or config.async_http_client is not None:
+        return completer
+    from ._aiohttp import aiohttp_available
+
+    if not aiohttp_available():
+        return completer
+    return with_async_driver(completer, "aiohttp")

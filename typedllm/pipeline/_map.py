@@ -38,7 +38,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from typing_extensions import TypedDict, TypeForm, Unpack
 
-from .._client import Client
+from .._client import Client, prefer_aiohttp
 from .._completion import Completion
 from .._errors import ConfigurationError, OutputError, RateLimitError, TypedLLMError
 from .._events import RetryScheduled
@@ -302,7 +302,6 @@ def _run_client(client: Completer, run: _Run) -> tuple[Completer, Client | None]
     to the run (events are built only when someone listens, so only then)."""
     if not isinstance(client, Client):
         return client, None
-    from .._aiohttp import prefer_aiohttp
 
     config = prefer_aiohttp(client).config
     if run.limiter is not None:

@@ -3,15 +3,14 @@ its ``/v1/messages/batches`` would otherwise look like OpenAI's ``/batches``).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from .._wire import redact_headers
 from . import _batch_anthropic, _batch_gemini, _batch_openai
-from ._replies import FakeReply
-
-if TYPE_CHECKING:
-    from ._fake import FakeProvider
+from ._batch_store import FakeBatchStore
+from ._replies import FakeReply, RecordedRequest
 
 __all__ = ["route"]
 
@@ -27,8 +26,20 @@ def _is_batch_path(path: str) -> bool:
     )
 
 
+class _Fake(Protocol):
+    """What the batch routes use of a :class:`~typedllm.testing.FakeProvider` (its batch
+    store, its request log, its lock and key, and how it answers one request)."""
+
+    batches: FakeBatchStore
+    requests: list[RecordedRequest]
+    _lock: threading.Lock
+    _api_key: str | None
+
+    def _next_reply(self, request_json: dict[str, Any], index: int, wire: Any) -> FakeReply: ...
+
+
 def route(
-    fake: FakeProvider, method: str, url: str, headers: dict[str, str], body: bytes
+    fake: _Fake, method: str, url: str, headers: dict[str, str], body: bytes
 ) -> Rendered | None:
     """The fake's answer to a batch API request, or ``None`` when ``url`` is not one.
 
@@ -64,8 +75,6 @@ def route(
         if handled is None:
             return None
         rendered, recorded = handled
-        from ._fake import RecordedRequest
-
         fake.requests.append(RecordedRequest(method, path, redact_headers(headers), recorded))
     return rendered
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +35,7 @@ from .._wire import redact_headers
 from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
-from ._replies import FakeReply
+from ._replies import FakeReply, RecordedRequest
 
 __all__ = ["FakeProvider", "FakeProviderExhausted", "RecordedRequest"]
 
@@ -46,16 +45,6 @@ Responder = Callable[[dict[str, Any]], Reply]
 
 class FakeProviderExhausted(AssertionError):
     """A scripted fake received more requests than it has replies for."""
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """A request the fake received (credential headers redacted)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any = field(repr=False)
 
 
 def _as_reply(value: Reply) -> FakeReply:

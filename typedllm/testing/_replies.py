@@ -78,3 +78,13 @@ class FakeReply:
         else:
             data = orjson.dumps(body)
         return cls(status=status, raw_body=data, headers=dict(headers or {}))
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request the fake received (credential headers redacted)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any = field(repr=False)
