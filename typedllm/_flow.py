@@ -382,7 +382,7 @@ def send_request(
         else:
             response = cast(WireResponse, reply)
             ctx.received(response.status, response.headers)
-            if response.status < 400:
+            if response.status < 300:  # a 3xx is not followed: it is no answer
                 return response
             error, retryable = status_error(ctx, response)
         delay = retry_delay(ctx, attempt, error, retryable)

@@ -107,7 +107,7 @@ def _stream(
         else:
             head = cast(ResponseHead, head)
             ctx.received(head.status, head.headers)
-            if head.status < 400 and not _whole_json(head):
+            if head.status < 300 and not _whole_json(head):
                 decoder = ctx.codec.new_stream(ctx.config.provider)
                 outcome = yield from _read(ctx, decoder, call, schema, wire, timeout, head)
                 if not isinstance(outcome, TransportFailure):
@@ -120,7 +120,7 @@ def _stream(
                     error, retryable = failed(ctx, body, wire, timeout)
                 else:
                     response = WireResponse(head.status, head.headers, cast(bytes, body))
-                    if head.status >= 400:
+                    if head.status >= 300:
                         error, retryable = status_error(ctx, response)
                     else:
                         # A host that ignored ``stream: true`` (or a proxy's JSON error): the

@@ -377,3 +377,26 @@ def test_a_json_error_body_under_200_to_a_stream_request_is_typed() -> None:
 def test_a_json_body_that_is_not_an_answer_to_a_stream_request(wire: str) -> None:
     with pytest.raises(tl.ProtocolError, match="not a usable answer"):
         _streamed(client(wire, "{}"))
+
+
+# -- redirects are not answers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic", "gemini"])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_redirect_is_a_status_error_naming_where(wire: str, stream: bool) -> None:
+    llm = client(
+        wire,
+        "<html>moved</html>",
+        status=307,
+        headers={"content-type": "text/html", "location": "https://user:pw@login.example/sso"},
+    )
+    with pytest.raises(tl.APIStatusError) as caught:
+        if stream:
+            _streamed(llm)
+        else:
+            llm.complete("hi")
+    error = caught.value
+    assert error.status_code == 307
+    assert not isinstance(error, tl.InternalServerError)  # not retried as a server error
+    assert "redirected the request to https://user:***@login.example/sso" in str(error)

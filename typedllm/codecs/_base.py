@@ -28,6 +28,7 @@ from .._messages import (
 )
 from .._options import CallOptions, ToolChoice, ToolDefinition
 from .._wire import EncodedRequest, WireResponse
+from ..hosts._host import mask_url
 from ..schema import CompiledSchema
 
 __all__ = [
@@ -329,6 +330,12 @@ def error_from_body(
     elif isinstance(body, str) and body.strip():
         message = body.strip()[:500]
     cls = status_error_class(status_code)
+    location = response.headers.get("location")
+    if 300 <= status_code < 400:
+        # Redirects are not followed (a POST to an API must not turn into a GET elsewhere,
+        # nor carry its key there): say where the server pointed.
+        where = f" to {mask_url(location)}" if location else ""
+        message = f"the server redirected the request{where}; set base_url to the final URL"
     return cls(
         message or f"HTTP {status_code}",
         provider=provider,

@@ -311,7 +311,7 @@ def decode_usage(raw: Any) -> Usage:
 
 def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     """The typed error for ``{"error": {"code", "message", "status"}}`` bodies."""
-    status = response.status if response.status >= 400 else 500
+    status = response.status if response.status >= 300 else 500
     return error_from_body(provider, response, status)
 
 

@@ -397,7 +397,7 @@ def finish_reason_of(raw: Any) -> FinishReason | None:
 def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     """The typed error for a non-2xx response (or a 200 response carrying only an error)."""
     status = response.status
-    if status < 400:
+    if status < 300:
         err = as_dict(as_dict(parse_json_body(response.body)).get("error"))
         code = err.get("code")
         status = code if isinstance(code, int) and code >= 400 else 500
