@@ -14,30 +14,12 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date
 
 import httpx
 import orjson
-from pydantic import BaseModel
+from invoice import PROMPT, Invoice, LineItem  # noqa: F401 - LineItem for the answer
 
 import typedllm as tl
-
-
-class LineItem(BaseModel):
-    description: str
-    quantity: int
-    unit_price: float
-
-
-class Invoice(BaseModel):
-    invoice_number: str
-    customer: str
-    issued_on: date
-    items: list[LineItem]
-    notes: str | None = None
-
-
-PROMPT = "Invoice INV-42 for ACME, 2024-03-14: 3 x Widget at 19.99, 1 x Setup at 150."
 
 
 def _free_port() -> int:

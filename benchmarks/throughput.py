@@ -44,27 +44,12 @@ from datetime import date
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
+from invoice import PROMPT, Invoice, LineItem  # noqa: F401 - LineItem for the answer
 
 import typedllm as tl
 
 CONCURRENCY = 64
-PROMPT = "Invoice INV-42 for ACME, 2024-03-14: 3 x Widget at 19.99, 1 x Setup at 150."
 VARIANTS = ("floor", "httpx", "tl-httpx", "tl-aiohttp", "amap-aiohttp", "amap-default")
-
-
-class LineItem(BaseModel):
-    description: str
-    quantity: int
-    unit_price: float
-
-
-class Invoice(BaseModel):
-    invoice_number: str
-    customer: str
-    issued_on: date
-    items: list[LineItem]
-    notes: str | None = None
 
 
 def _client(port: int, driver: tl.AsyncDriverName = "httpx") -> tl.Client:

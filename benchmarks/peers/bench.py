@@ -52,6 +52,9 @@ import httpx
 import orjson
 from pydantic import BaseModel
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for invoice
+from invoice import PROMPT, Invoice, LineItem  # noqa: F401 - shared with the other benchmarks
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -59,23 +62,8 @@ from server import INVOICE, ITEMS  # noqa: E402
 
 MODEL = "gpt-4o-mini"
 KEY = "sk-bench"
-PROMPT = "Invoice INV-42 for ACME, 2024-03-14: 3 x Widget at 19.99, 1 x Setup at 150."
 CONCURRENCY = 64
 PEERS = ("typedllm", "openai", "instructor", "pydantic-ai", "litellm")
-
-
-class LineItem(BaseModel):
-    description: str
-    quantity: int
-    unit_price: float
-
-
-class Invoice(BaseModel):
-    invoice_number: str
-    customer: str
-    issued_on: date
-    items: list[LineItem]
-    notes: str | None = None
 
 
 class Item(BaseModel):
