@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 import orjson
@@ -11,9 +10,16 @@ __all__ = ["NotJSON", "as_dict", "as_int", "as_list", "loads_exact"]
 
 # orjson reads an integer beyond 64 bits as a float (a 30-digit id would silently lose its
 # digits) and refuses very long ones; text with such a digit run is read by the standard
-# parser, which keeps integers exact up to Python's int-digit limit.
-_LONG_NUMBER = re.compile(r"\d{20}")
-_LONG_NUMBER_BYTES = re.compile(rb"\d{20}")
+# parser, which keeps integers exact up to Python's int-digit limit. The run is found by
+# mapping every digit to "0" and everything else to " " (one C pass, several times faster
+# than a regular expression) and looking for twenty zeros.
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 20
+
+
+def _has_long_number(data: bytes | str) -> bool:
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    return _LONG_RUN in raw.translate(_DIGITS_AS_ZEROS)
 
 
 class NotJSON(ValueError):
@@ -29,9 +35,8 @@ def loads_exact(data: bytes | str) -> Any:
 
     Raises :class:`NotJSON` for text that is not JSON, nested too deeply, or holding a number
     longer than Python's int-digit limit (``sys.get_int_max_str_digits()``)."""
-    pattern = _LONG_NUMBER_BYTES if isinstance(data, bytes) else _LONG_NUMBER
     fast_error: Exception | None = None
-    if pattern.search(data) is None:  # type: ignore[arg-type]  # the pattern matches data's type
+    if not _has_long_number(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as exc:

@@ -400,3 +400,14 @@ def test_a_redirect_is_a_status_error_naming_where(wire: str, stream: bool) -> N
     assert error.status_code == 307
     assert not isinstance(error, tl.InternalServerError)  # not retried as a server error
     assert "redirected the request to https://user:***@login.example/sso" in str(error)
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_long_integers_stay_exact_in_bodies_events_and_arguments(as_text: bool) -> None:
+    from typedllm._jsonutil import loads_exact
+
+    for number in (2**63 - 1, 2**64, 10**25 + 7, -(10**30) - 1):
+        text = f'{{"id": {number}, "name": "ünïcode", "n": [1, 2.5]}}'
+        value = loads_exact(text if as_text else text.encode())
+        assert value == {"id": number, "name": "ünïcode", "n": [1, 2.5]}
+        assert type(value["id"]) is int
