@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
@@ -209,10 +209,7 @@ class Client(Completer):
         return Stream(self._flow(call, stream=True), self._sync())
 
     def _astream(self, call: Call) -> AsyncStream[Any, Any]:
-        # AsyncStream only calls drive(flow, result), which both drivers have (its parameter
-        # names the httpx driver; _streams.py is not widened here).
-        driver = cast(AsyncDriver, self._async())
-        return AsyncStream(self._flow(call, stream=True), driver)
+        return AsyncStream(self._flow(call, stream=True), self._async())
 
 
 def with_async_driver(client: Client, name: AsyncDriverName) -> Client:

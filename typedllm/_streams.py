@@ -15,8 +15,9 @@ from typing import Any, Generic, TypeVar, get_origin
 from typing_extensions import Self
 
 from ._completion import Completion
+from ._effect_loop import AsyncEffectLoop
 from ._errors import ConfigurationError, StreamClosedError
-from ._transport import AsyncDriver, SyncDriver
+from ._transport import SyncDriver
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -116,7 +117,7 @@ class Stream(_Base[E, T]):
 class AsyncStream(_Base[E, T]):
     """The asynchronous twin of :class:`Stream` (``async for``, ``await final()``)."""
 
-    def __init__(self, flow: Generator[Any, Any, Any], driver: AsyncDriver) -> None:
+    def __init__(self, flow: Generator[Any, Any, Any], driver: AsyncEffectLoop[Any]) -> None:
         super().__init__()
         self._result: list[Any] = []
         self._pump = self._run(driver.drive(flow, self._result))
