@@ -448,3 +448,12 @@ async def test_a_rate_limiter_is_shared_between_runs() -> None:
     assert clock.now == 0.0  # three of the minute's four requests
     await tl.amap(Echo(), ["d", "e"], rate_limit=limiter)
     assert clock.now == pytest.approx(15.0)  # the fifth waits for a refill: 60 s / 4
+
+
+def test_completions_are_kept_only_when_asked() -> None:
+    slim = tl.map(fake_client(FakeProvider()), ["a"], schema=City)
+    assert slim[0].completion is None and slim[0].attempts == 1 and slim[0].usage.total_tokens
+    full = tl.map(fake_client(FakeProvider()), ["a"], schema=City, keep_completions=True)
+    completion = full[0].completion
+    assert completion is not None and completion.output == full[0].output
+    assert completion.finish_reason == "stop" and completion.raw is not None

@@ -75,6 +75,7 @@ class _Spec:
     progress: ProgressCallback | None
     journal: ResultStore | None
     retry_failed: bool
+    keep_completions: bool = False
     owns_journal: bool = False
     """Whether the run opened the journal (from a path), and so closes it at its end."""
 
@@ -93,6 +94,7 @@ def _spec(
     progress: ProgressCallback | None,
     journal: JournalArg,
     retry_failed: bool,
+    keep_completions: bool = False,
 ) -> _Spec:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(f"concurrency must be a positive int, got {concurrency!r}")
@@ -129,6 +131,7 @@ def _spec(
         progress,
         store,
         retry_failed,
+        keep_completions=bool(keep_completions),
         owns_journal=isinstance(journal, (str, os.PathLike)),
     )
 
@@ -200,7 +203,8 @@ class _Run:
         call = Call(prompt, spec.schema, spec.has_schema, spec.options)
         try:
             completion = await self.client._acompletion(call)  # pyright: ignore[reportPrivateUsage]
-            result = _success(index, ident, completion, time.monotonic() - started)
+            kept = completion if spec.keep_completions else None
+            result = _success(index, ident, completion, time.monotonic() - started, kept)
         except TypedLLMError as error:
             result = self.failure(index, ident, error, time.monotonic() - started)
         if self.limiter is not None:
@@ -279,7 +283,11 @@ class _Run:
 
 
 def _success(
-    index: int, ident: str, completion: Completion[Any], seconds: float
+    index: int,
+    ident: str,
+    completion: Completion[Any],
+    seconds: float,
+    kept: Completion[Any] | None,
 ) -> ItemResult[Any]:
     return ItemResult(
         index,
@@ -290,7 +298,7 @@ def _success(
         completion.cost,
         len(completion.attempts),
         seconds,
-        completion,
+        kept,
     )
 
 
@@ -426,6 +434,9 @@ class MapOptions(TypedDict, total=False):
         progress: called with a :class:`Progress` after each item [``None``].
         journal: a :class:`ResultStore`, or the path of a SQLite journal [``None``].
         retry_failed: with a journal, call again the items stored as failed [``False``].
+        keep_completions: keep each item's whole :class:`~typedllm.Completion` in its
+            result (finish reason, raw body, messages) [``False``: the output, usage, cost
+            and attempts are kept; a run of many items stays small and fast].
     """
 
     prompt: PromptSpec
@@ -439,6 +450,7 @@ class MapOptions(TypedDict, total=False):
     progress: ProgressCallback | None
     journal: JournalArg
     retry_failed: bool
+    keep_completions: bool
 
 
 _DEFAULTS: dict[str, Any] = {
@@ -453,6 +465,7 @@ _DEFAULTS: dict[str, Any] = {
     "progress": None,
     "journal": None,
     "retry_failed": False,
+    "keep_completions": False,
 }
 
 

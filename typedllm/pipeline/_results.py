@@ -46,7 +46,8 @@ class ItemResult(Generic[T_co]):
         cost: its price in USD, from the model catalog (``None`` when unknown).
         attempts: requests that answered (the first try plus re-asks), from the completion.
         seconds: wall time the item took (``0.0`` when it came from a journal).
-        completion: the full record of the call (``None`` for a failure or a journal hit).
+        completion: the full record of the call, when the run kept it
+            (``keep_completions=True``; ``None`` otherwise, for a failure and a journal hit).
         cached: whether the result came from a journal instead of a call.
     """
 
