@@ -457,3 +457,9 @@ def test_completions_are_kept_only_when_asked() -> None:
     completion = full[0].completion
     assert completion is not None and completion.output == full[0].output
     assert completion.finish_reason == "stop" and completion.raw is not None
+
+
+def test_the_typed_options_are_the_options_map_takes() -> None:
+    from typedllm.pipeline import _map
+
+    assert set(_map.MapOptions.__annotations__) == set(_map._OPTION_NAMES)  # pyright: ignore[reportPrivateUsage]

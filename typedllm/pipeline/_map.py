@@ -34,7 +34,7 @@ import queue
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence, Sized
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from typing_extensions import TypedDict, TypeForm, Unpack
 
@@ -60,80 +60,69 @@ JournalArg = ResultStore | str | os.PathLike[str] | None
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Spec:
-    """Everything a run was asked for, checked."""
+    """Everything a run was asked for, checked. The fields after ``has_schema`` are the
+    :class:`MapOptions`, with their defaults (the journal opened when a path was given)."""
 
     schema: Any
     has_schema: bool
-    prompt: PromptSpec
-    concurrency: int
-    options: CallOptions | None
-    id_of: Callable[[Any], Any] | None
-    on_error: OnError
-    rate_limit: RateLimit | RateLimiter | None
-    max_cost: float | None
-    max_tokens: int | None
-    progress: ProgressCallback | None
-    journal: ResultStore | None
-    retry_failed: bool
+    prompt: PromptSpec = None
+    concurrency: int = 8
+    options: CallOptions | None = None
+    id_of: Callable[[Any], Any] | None = None
+    on_error: OnError = "collect"
+    rate_limit: RateLimit | RateLimiter | None = None
+    max_cost: float | None = None
+    max_tokens: int | None = None
+    progress: ProgressCallback | None = None
+    journal: ResultStore | None = None
+    retry_failed: bool = False
     keep_completions: bool = False
     owns_journal: bool = False
     """Whether the run opened the journal (from a path), and so closes it at its end."""
 
 
-def _spec(
-    schema: Any,
-    has_schema: bool,
-    prompt: PromptSpec,
-    concurrency: int,
-    options: CallOptions | None,
-    id_of: Callable[[Any], Any] | None,
-    on_error: str,
-    rate_limit: RateLimit | RateLimiter | None,
-    max_cost: float | None,
-    max_tokens: int | None,
-    progress: ProgressCallback | None,
-    journal: JournalArg,
-    retry_failed: bool,
-    keep_completions: bool = False,
-) -> _Spec:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+_OPTION_NAMES = tuple(f.name for f in dataclasses.fields(_Spec))[2:-1]
+"""The keyword options map takes (the fields of :class:`MapOptions`)."""
+
+
+def _spec_of(schema: Any, options: dict[str, Any]) -> _Spec:
+    """The checked :class:`_Spec` of a call's schema and keyword options."""
+    unknown = sorted(set(options) - set(_OPTION_NAMES))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown option(s) {', '.join(unknown)}; map takes {', '.join(_OPTION_NAMES)}"
+        )
+    concurrency = options.get("concurrency", 8)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError(f"concurrency must be a positive int, got {concurrency!r}")
+    on_error = options.get("on_error", "collect")
     if on_error not in ("collect", "raise"):
         raise ConfigurationError(f'on_error must be "collect" or "raise", got {on_error!r}')
-    if rate_limit is not None and not isinstance(rate_limit, (RateLimit, RateLimiter)):  # pyright: ignore[reportUnnecessaryIsInstance]
+    rate_limit = options.get("rate_limit")
+    if rate_limit is not None and not isinstance(rate_limit, (RateLimit, RateLimiter)):
         raise ConfigurationError(
             f"rate_limit takes a tl.RateLimit (or a RateLimiter to share), got {rate_limit!r}"
         )
-    for name, value in (("max_cost", max_cost), ("max_tokens", max_tokens)):
+    for name in ("max_cost", "max_tokens"):
+        value = options.get(name)
         bad = isinstance(value, bool) or not isinstance(value, (int, float))
         if value is not None and (bad or value < 0):
             raise ConfigurationError(f"{name} must be a non-negative number, got {value!r}")
+    progress = options.get("progress")
     if progress is not None and not callable(progress):
         raise ConfigurationError("progress takes a callable")
-    if options is not None and not isinstance(options, CallOptions):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise ConfigurationError(f"options must be tl.CallOptions, got {type(options).__name__}")
-    store: ResultStore | None
-    if journal is None or isinstance(journal, (str, os.PathLike)):
-        store = _journal_at(journal) if journal is not None else None
-    else:
-        store = journal
-    return _Spec(
-        schema,
-        has_schema,
-        prompt,
-        concurrency,
-        options,
-        id_of,
-        on_error,  # type: ignore[arg-type]  # checked above
-        rate_limit,
-        max_cost,
-        max_tokens,
-        progress,
-        store,
-        retry_failed,
-        keep_completions=bool(keep_completions),
-        owns_journal=isinstance(journal, (str, os.PathLike)),
-    )
+    call_options = options.get("options")
+    if call_options is not None and not isinstance(call_options, CallOptions):
+        raise ConfigurationError(
+            f"options must be tl.CallOptions, got {type(call_options).__name__}"
+        )
+    journal: Any = options.get("journal")
+    opened = isinstance(journal, (str, os.PathLike))
+    store = _journal_at(cast("str | os.PathLike[str]", journal)) if opened else journal
+    given: dict[str, Any] = {**options, "journal": store}
+    if "keep_completions" in given:
+        given["keep_completions"] = bool(given["keep_completions"])
+    return _Spec(schema, schema is not None, **given, owns_journal=opened)
 
 
 def _journal_at(path: str | os.PathLike[str]) -> ResultStore:
@@ -451,33 +440,6 @@ class MapOptions(TypedDict, total=False):
     journal: JournalArg
     retry_failed: bool
     keep_completions: bool
-
-
-_DEFAULTS: dict[str, Any] = {
-    "prompt": None,
-    "concurrency": 8,
-    "options": None,
-    "id_of": None,
-    "on_error": "collect",
-    "rate_limit": None,
-    "max_cost": None,
-    "max_tokens": None,
-    "progress": None,
-    "journal": None,
-    "retry_failed": False,
-    "keep_completions": False,
-}
-
-
-def _spec_of(schema: Any, options: dict[str, Any]) -> _Spec:
-    """The checked :class:`_Spec` of a call's schema and keyword options."""
-    unknown = sorted(set(options) - set(_DEFAULTS))
-    if unknown:
-        raise ConfigurationError(
-            f"unknown option(s) {', '.join(unknown)}; map takes {', '.join(_DEFAULTS)}"
-        )
-    given = {**_DEFAULTS, **options}
-    return _spec(schema, schema is not None, **given)
 
 
 @overload
