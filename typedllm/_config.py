@@ -24,6 +24,8 @@ __all__ = [
     "ClientConfig",
     "GeminiOptions",
     "OpenAIChatOptions",
+    "OpenAIResponsesOptions",
+    "ReasoningSummary",
     "StructuredOutputMode",
 ]
 
@@ -57,6 +59,33 @@ class OpenAIChatOptions:
     reasoning_effort: str | None = None
     developer_role: bool = False
     stream_usage: bool = True
+
+
+ReasoningSummary = Literal["auto", "concise", "detailed"]
+"""How much of a reasoning model's thinking the Responses API summarises (``reasoning.summary``).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAIResponsesOptions:
+    """What only the OpenAI Responses wire understands.
+
+    Attributes:
+        structured_output: how schemas are requested (see :data:`StructuredOutputMode`):
+            through ``text.format``, or in the ``instructions``.
+        reasoning_effort: ``reasoning.effort`` of reasoning models.
+        reasoning_summary: ``reasoning.summary`` of reasoning models (see
+            :data:`ReasoningSummary`).
+        store: whether OpenAI keeps the response for ``previous_response_id`` (``None``: the
+            API's default, which stores it).
+        developer_role: send system messages after the first turn as ``developer`` messages.
+    """
+
+    structured_output: StructuredOutputMode = "strict"
+    reasoning_effort: str | None = None
+    reasoning_summary: ReasoningSummary | None = None
+    store: bool | None = None
+    developer_role: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,17 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
 def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
     """Options a wire has no field for are an error, not silently dropped."""
     options = request.options
+    if options.previous_response_id is not None and config.wire != "openai-responses":
+        raise ConfigurationError(
+            "previous_response_id continues a stored answer of the OpenAI Responses API; "
+            f"this client speaks {config.wire} (build it with .api('responses'))"
+        )
+    if config.wire == "openai-responses":
+        unsupported_here = [n for n in ("seed", "stop") if getattr(options, n)]
+        if unsupported_here:
+            raise ConfigurationError(
+                f"the OpenAI Responses API takes no {' or '.join(unsupported_here)} option"
+            )
     if config.wire == "anthropic-messages" and options.metadata:
         raise ConfigurationError(
             "Anthropic takes no request metadata except the end-user id: use user="

@@ -94,6 +94,10 @@ class CallOptions:
             fields typedllm does not model; they win over typedllm's own).
         extra_headers: HTTP headers for this call.
         timeout: per-request timeout in seconds for this call.
+        previous_response_id: continue from a stored OpenAI Responses answer (its
+            :attr:`Completion.response_id <typedllm.Completion.response_id>`); the server
+            holds the earlier turns. Only the Responses API takes it: on any other wire it
+            is a :class:`~typedllm.ConfigurationError`.
     """
 
     temperature: float | None = None
@@ -111,6 +115,7 @@ class CallOptions:
     extra_body: Mapping[str, Any] | None = None
     extra_headers: Mapping[str, str] | None = None
     timeout: float | None = None
+    previous_response_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.temperature is not None:
@@ -146,6 +151,11 @@ class CallOptions:
             if len(set(names)) != len(names):
                 raise ConfigurationError(f"tool names must be unique, got {names}")
             object.__setattr__(self, "tools", tools)
+        previous: Any = self.previous_response_id
+        if previous is not None and (not isinstance(previous, str) or not previous):
+            raise ConfigurationError(
+                f"previous_response_id must be a non-empty str, got {previous!r}"
+            )
         if self.tool_choice is not None and (
             not isinstance(self.tool_choice, str) or not self.tool_choice  # pyright: ignore[reportUnnecessaryIsInstance]
         ):

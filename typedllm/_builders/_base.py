@@ -68,6 +68,9 @@ class BuilderSettings:
     http_client: httpx.Client | None = field(default=None, compare=False)
     async_http_client: httpx.AsyncClient | None = field(default=None, compare=False)
     async_driver: Literal["httpx", "aiohttp"] = "httpx"
+    api: str | None = None
+    store: bool | None = None
+    reasoning_summary: str | None = None
 
 
 def catalog_model(

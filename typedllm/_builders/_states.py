@@ -26,6 +26,7 @@ __all__ = [
     "ModelChosen",
     "Neutral",
     "NoModel",
+    "ReasoningHigh",
     "ReasoningLowMediumHigh",
     "ReasoningMinimalLowMediumHigh",
     "ReasoningModel",
@@ -104,6 +105,11 @@ class ReasoningNoneLowMediumHigh(
 ):
     """A reasoning model taking reasoning_effort "none", "low", "medium", "high"
     (gpt-5.1, gpt-5.1-2025-11-13)."""
+
+
+class ReasoningHigh(ReasoningModel[Literal["high"]], ModelChosen):
+    """A reasoning model taking reasoning_effort "high"
+    (gpt-5-pro, gpt-5-pro-2025-10-06)."""
 
 
 # END GENERATED: effort states

@@ -32,11 +32,17 @@ from .._catalog import (
     ModelInfo,
     OpenAIChatModelName,
     OpenAIModelName,
+    OpenAIReasoningHighModelName,
     OpenAIReasoningLowMediumHighModelName,
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
 )
-from .._config import OpenAIChatOptions, StructuredOutputMode
+from .._config import (
+    OpenAIChatOptions,
+    OpenAIResponsesOptions,
+    ReasoningSummary,
+    StructuredOutputMode,
+)
 from .._errors import ConfigurationError
 from ..hosts import bearer
 from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
@@ -45,6 +51,7 @@ from ._states import (
     CompatibleModel,
     ModelChosen,
     NoModel,
+    ReasoningHigh,
     ReasoningLowMediumHigh,
     ReasoningMinimalLowMediumHigh,
     ReasoningNoneLowMediumHigh,
@@ -55,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPENAI_BASE_URL",
+    "OpenAIAPI",
     "OpenAIBuilder",
     "OpenAICompatibleBuilder",
     "ReasoningEffort",
@@ -72,6 +80,13 @@ ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 takes only those, and they are checked at run time)."""
 
 _MODES: tuple[str, ...] = ("strict", "json_schema", "json_object", "prompt")
+
+OpenAIAPI = Literal["chat", "responses"]
+"""Which OpenAI API a client speaks: Chat Completions (``chat``, the default for models served
+on it) or Responses (``responses``; models served only there use it automatically)."""
+
+_APIS: tuple[str, ...] = ("chat", "responses")
+_SUMMARIES: tuple[str, ...] = ("auto", "concise", "detailed")
 
 
 def _mode_for(info: ModelInfo) -> StructuredOutputMode:
@@ -99,8 +114,49 @@ def _check_effort(settings: BuilderSettings, effort: str) -> str:
     return effort
 
 
+def _check_api(model: str | None, info: ModelInfo | None, api: str) -> None:
+    """A model must be served on the API it is sent to (the catalog's ``apis``)."""
+    if api not in _APIS:
+        raise ConfigurationError(f"api must be one of {_APIS}, got {api!r}")
+    if info is not None and api not in info.apis:
+        served = " and ".join(a for a in info.apis if a in _APIS) or "no chat API"
+        raise ConfigurationError(
+            f"{model} is served on the {served} API only, not on {api!r}: "
+            f"drop .api({api!r})"
+            + (" (it uses the Responses API by itself)" if api == "chat" else "")
+        )
+
+
+def _api_for(settings: BuilderSettings, info: ModelInfo) -> str:
+    """The API of the client: the one chosen with ``.api()``, else Chat Completions where the
+    model is served on it, else Responses."""
+    api = settings.api or ("chat" if "chat" in info.apis else "responses")
+    _check_api(settings.model, info, api)
+    if api == "chat":
+        responses_only = [
+            name
+            for name, value in (
+                ("store", settings.store),
+                ("reasoning_summary", settings.reasoning_summary),
+            )
+            if value is not None
+        ]
+        if responses_only:
+            raise ConfigurationError(
+                f".{responses_only[0]}() is a Responses API option: add .api('responses')"
+            )
+    elif settings.seed is not None or settings.stop is not None:
+        raise ConfigurationError(
+            "the OpenAI Responses API takes no seed or stop sequences: drop .seed()/.stop() "
+            "or use .api('chat')"
+        )
+    return api
+
+
 class OpenAIBuilder(BaseBuilder, Generic[M]):
-    """Builder for the OpenAI API (Chat Completions). Start with :func:`typedllm.openai`.
+    """Builder for the OpenAI API: Chat Completions, or Responses with ``.api("responses")``
+    (models served only on Responses, such as ``gpt-5-pro``, use it automatically). Start with
+    :func:`typedllm.openai`.
 
     >>> import typedllm as tl
     >>> llm = tl.openai().model("gpt-4o-mini").temperature(0).api_key("sk-test").build()
@@ -129,6 +185,8 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self, name: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
     @overload
+    def model(self, name: OpenAIReasoningHighModelName) -> OpenAIBuilder[ReasoningHigh]: ...
+    @overload
     @deprecated("a listed openai model takes no like=: drop it (like= is for unlisted names)")
     def model(self, name: OpenAIModelName, *, like: OpenAIModelName) -> Never: ...
     @overload
@@ -145,6 +203,10 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     def model(
         self, name: str, *, like: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningHighModelName
+    ) -> OpenAIBuilder[ReasoningHigh]: ...
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
@@ -158,8 +220,57 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
                 temperature=None,
                 top_p=None,
                 reasoning_effort=None,
+                reasoning_summary=None,
             )
         )
+
+    def api(self, name: OpenAIAPI) -> OpenAIBuilder[M]:
+        """Which API to speak: ``"chat"`` (Chat Completions, the default where the model is
+        served on it) or ``"responses"`` (the Responses API: ``instructions``, ``text.format``,
+        reasoning summaries, ``store`` and ``previous_response_id``). A model the catalog lists
+        on one API only cannot be sent to the other."""
+        _check_api(self._settings.model, self._settings.model_info, name)
+        return self._with(api=name)
+
+    def store(self, enabled: bool) -> OpenAIBuilder[M]:
+        """Whether OpenAI stores the responses (Responses API only; the API's default is to
+        store them), which a later call continues with
+        ``tl.CallOptions(previous_response_id=...)``. ``store(False)`` for zero data
+        retention."""
+        if not isinstance(enabled, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"store takes True or False, got {enabled!r}")
+        return self._with(store=enabled)
+
+    # BEGIN GENERATED: reasoning_summary overloads (scripts/generate_catalog.py)
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningLowMediumHigh], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningLowMediumHigh]: ...
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningMinimalLowMediumHigh], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningMinimalLowMediumHigh]: ...
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHigh], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningHigh], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningHigh]: ...
+    # END GENERATED: reasoning_summary overloads
+    def reasoning_summary(self, summary: Any) -> Any:
+        """Ask for a summary of the model's reasoning (Responses API, reasoning models only):
+        ``"auto"``, ``"concise"`` or ``"detailed"``; it comes back in
+        :attr:`Completion.reasoning <typedllm.Completion.reasoning>`."""
+        _model, info = self._require_model("reasoning_summary")
+        if not info.reasoning:
+            raise ConfigurationError(f"{self._settings.model} is not a reasoning model")
+        if summary not in _SUMMARIES:
+            raise ConfigurationError(
+                f"reasoning_summary must be one of {_SUMMARIES}, got {summary!r}"
+            )
+        return self._with(reasoning_summary=summary)
 
     def temperature(self: OpenAIBuilder[ChatModel], value: float) -> OpenAIBuilder[ChatModel]:
         """Sampling temperature, 0 to 2 (chat models only: reasoning models reject it)."""
@@ -191,6 +302,11 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self: OpenAIBuilder[ReasoningNoneLowMediumHigh],
         effort: Literal["none", "low", "medium", "high"],
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningHigh],
+        effort: Literal["high"],
+    ) -> OpenAIBuilder[ReasoningHigh]: ...
     # END GENERATED: reasoning_effort overloads
     def reasoning_effort(self, effort: Any) -> Any:
         """How much the reasoning model thinks before answering (reasoning models only; the
@@ -207,13 +323,32 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
 
     def build(self: OpenAIBuilder[ModelChosen]) -> Client:
         """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
-        from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``."""
+        from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``; the API
+        from ``.api()``, else the catalog (Chat Completions where the model is served on it)."""
         model, info = self._require_model("build")
         s = self._settings
         check_settings(s, info)
         auth = self._auth(("OPENAI_API_KEY",), bearer)
         mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
         base_url = s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
+        if s.reasoning_summary is not None and not info.reasoning:
+            raise ConfigurationError(f"{model} is not a reasoning model (reasoning_summary)")
+        if _api_for(s, info) == "responses":
+            return self._client(
+                provider="openai",
+                wire="openai-responses",
+                model=model,
+                info=info,
+                host=self._host("openai", base_url),
+                auth=auth,
+                wire_options=OpenAIResponsesOptions(
+                    structured_output=mode,
+                    reasoning_effort=s.reasoning_effort,
+                    reasoning_summary=s.reasoning_summary,  # type: ignore[arg-type]  # checked
+                    store=s.store,
+                    developer_role=info.reasoning,
+                ),
+            )
         return self._client(
             provider="openai",
             wire="openai-chat",

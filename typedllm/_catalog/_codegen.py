@@ -37,6 +37,7 @@ __all__ = [
     "render_effort_overloads",
     "render_effort_states",
     "render_models_module",
+    "render_summary_overloads",
     "splice_generated",
 ]
 
@@ -51,6 +52,10 @@ EFFORT_BEGIN_MARKER = (
     "    # BEGIN GENERATED: reasoning_effort overloads (scripts/generate_catalog.py)"
 )
 EFFORT_END_MARKER = "    # END GENERATED: reasoning_effort overloads"
+SUMMARY_BEGIN_MARKER = (
+    "    # BEGIN GENERATED: reasoning_summary overloads (scripts/generate_catalog.py)"
+)
+SUMMARY_END_MARKER = "    # END GENERATED: reasoning_summary overloads"
 
 
 @dataclass(frozen=True)
@@ -348,6 +353,24 @@ def render_effort_overloads(spec: ProviderSpec) -> str:
     return "\n".join(out)
 
 
+def render_summary_overloads(spec: ProviderSpec) -> str:
+    """The ``.reasoning_summary()`` overloads: one per effort set (every reasoning state),
+    keeping the builder's state."""
+    out: list[str] = []
+    for fam in spec.families:
+        if not fam.by_effort:
+            continue
+        for es in effort_sets(spec, fam):
+            builder = f"{spec.builder_class}[{es.state}{spec.state_params}]"
+            out += [
+                "    @overload",
+                "    def reasoning_summary(",
+                f"        self: {builder}, summary: ReasoningSummary",
+                f"    ) -> {builder}: ...",
+            ]
+    return "\n".join(out)
+
+
 def render_effort_states(specs: tuple[ProviderSpec, ...] = PROVIDERS) -> str:
     """The effort-set state classes (the text between the markers of ``_builders/_states.py``)."""
     out: list[str] = []
@@ -392,6 +415,10 @@ def expected_files() -> dict[Path, str]:
         if EFFORT_BEGIN_MARKER in source:
             source = splice_generated(
                 source, render_effort_overloads(spec), EFFORT_BEGIN_MARKER, EFFORT_END_MARKER
+            )
+        if SUMMARY_BEGIN_MARKER in source:
+            source = splice_generated(
+                source, render_summary_overloads(spec), SUMMARY_BEGIN_MARKER, SUMMARY_END_MARKER
             )
         files[builder_path] = source
     states_path = PACKAGE_DIR / STATES_MODULE

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from .._errors import ConfigurationError
-from .._jsonutil import NotJSON, loads_exact
-from .._messages import AudioPart, DocumentPart, ImagePart, Message, Part, ToolCall
+from .._jsonutil import NotJSON, as_dict, as_list, loads_exact
+from .._messages import AudioPart, Citation, DocumentPart, ImagePart, Message, Part, ToolCall
 from .._options import CallOptions, ToolDefinition
 from ..schema import Dialect, apply_dialect
 
@@ -24,6 +24,7 @@ __all__ = [
     "tool_name_for",
     "tool_schema",
     "unsupported",
+    "url_citations",
 ]
 
 
@@ -123,3 +124,26 @@ def put_options(target: dict[str, Any], options: CallOptions, fields: Mapping[st
 def unsupported(wire: str, part: Part, how: str) -> ConfigurationError:
     """The error for a part a wire cannot send."""
     return ConfigurationError(f"{wire} cannot take {type(part).__name__} {how}")
+
+
+def url_citations(annotations: Any) -> tuple[Citation, ...]:
+    """The ``url_citation`` annotations of an OpenAI answer text: nested under
+    ``url_citation`` (Chat Completions) or flat (Responses ``output_text``)."""
+    out: list[Citation] = []
+    for raw in as_list(annotations):
+        annotation = as_dict(raw)
+        if annotation.get("type") != "url_citation":
+            continue
+        cite = as_dict(annotation.get("url_citation")) or annotation
+        start, end = cite.get("start_index"), cite.get("end_index")
+        out.append(
+            Citation(
+                url=cite.get("url") if isinstance(cite.get("url"), str) else None,
+                title=cite.get("title") if isinstance(cite.get("title"), str) else None,
+                start=start if isinstance(start, int) else None,
+                end=end if isinstance(end, int) else None,
+                source="url_citation",
+                raw=annotation,
+            )
+        )
+    return tuple(out)

@@ -16,6 +16,7 @@ __all__ = ["codec_names", "get_codec", "register_codec"]
 
 _BUILTIN: dict[str, str] = {
     "openai-chat": "typedllm.codecs.openai_chat",
+    "openai-responses": "typedllm.codecs.openai_responses",
     "anthropic-messages": "typedllm.codecs.anthropic",
     "gemini-generate-content": "typedllm.codecs.gemini",
 }

@@ -80,6 +80,7 @@ from ._parts import (
     synthetic_call_id,
     tool_schema,
     unsupported,
+    url_citations,
 )
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 from ._think import StreamThinkSplitter
@@ -442,24 +443,7 @@ def is_error_body(body: Any) -> bool:
 
 
 def _citations(message: dict[str, Any]) -> tuple[Citation, ...]:
-    out: list[Citation] = []
-    for raw in as_list(message.get("annotations")):
-        annotation = as_dict(raw)
-        if annotation.get("type") != "url_citation":
-            continue
-        cite = as_dict(annotation.get("url_citation")) or annotation
-        start, end = cite.get("start_index"), cite.get("end_index")
-        out.append(
-            Citation(
-                url=cite.get("url") if isinstance(cite.get("url"), str) else None,
-                title=cite.get("title") if isinstance(cite.get("title"), str) else None,
-                start=start if isinstance(start, int) else None,
-                end=end if isinstance(end, int) else None,
-                source="url_citation",
-                raw=annotation,
-            )
-        )
-    return tuple(out)
+    return url_citations(message.get("annotations"))
 
 
 def _call(raw_call: Any, index: int, response_id: str | None) -> ToolCall:

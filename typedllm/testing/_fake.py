@@ -1,5 +1,6 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
-(OpenAI Chat Completions, Anthropic Messages, Gemini ``generateContent``), chosen by path.
+(OpenAI Chat Completions and Responses, Anthropic Messages, Gemini ``generateContent``),
+chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -32,7 +33,7 @@ import orjson
 from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
-from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire
+from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire, _responses_wire
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
 from ._replies import FakeReply, RecordedRequest
@@ -89,6 +90,8 @@ def _wire_for(method: str, path: str) -> Any:
         return None
     if path.endswith("/chat/completions"):
         return _openai_wire
+    if path.endswith("/responses"):
+        return _responses_wire
     if path.endswith("/v1/messages"):
         return _anthropic_wire
     if _GEMINI_PATH.fullmatch(path):
