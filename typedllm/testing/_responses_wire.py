@@ -224,8 +224,8 @@ def render_stream(
     status, headers, payload = render_reply(body, reply, index)
     if status != 200 or reply.raw_body is not None:
         return status, headers, payload
-    full = json.loads(payload)
-    pending = {**full, "status": "in_progress", "output": [], "usage": None}
+    full: dict[str, Any] = json.loads(payload)
+    pending: dict[str, Any] = {**full, "status": "in_progress", "output": [], "usage": None}
     pending["incomplete_details"] = None
     events: list[dict[str, Any]] = [
         {"type": "response.created", "response": pending},
