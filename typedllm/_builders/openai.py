@@ -119,11 +119,11 @@ def _check_api(model: str | None, info: ModelInfo | None, api: str) -> None:
     if api not in _APIS:
         raise ConfigurationError(f"api must be one of {_APIS}, got {api!r}")
     if info is not None and api not in info.apis:
-        served = " and ".join(a for a in info.apis if a in _APIS) or "no chat API"
+        names = {"chat": "Chat Completions", "responses": "Responses"}
+        served = " and ".join(names[a] for a in info.apis if a in names) or "no chat"
+        hint = " (it uses the Responses API by itself)" if api == "chat" else ""
         raise ConfigurationError(
-            f"{model} is served on the {served} API only, not on {api!r}: "
-            f"drop .api({api!r})"
-            + (" (it uses the Responses API by itself)" if api == "chat" else "")
+            f"{model} is served on the {served} API only, not on {api!r}: drop .api({api!r}){hint}"
         )
 
 
