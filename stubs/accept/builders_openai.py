@@ -163,13 +163,15 @@ def names_from_variables(
         some_reasoning,
         tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningHigh],
     )
     assert_type(
-        some_reasoning.reasoning_effort("low"),
+        some_reasoning.reasoning_effort("high"),  # the one level every reasoning model takes
         tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningHigh],
     )
     # Either family: the builder is a union; only the common options and build() apply.
     either = start.model(any_name)
@@ -178,14 +180,16 @@ def names_from_variables(
         tl.OpenAIBuilder[tl.ChatModel]
         | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningHigh],
     )
     assert_type(
         either.max_tokens(10),
         tl.OpenAIBuilder[tl.ChatModel]
         | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
+        | tl.OpenAIBuilder[tl.ReasoningHigh],
     )
     assert_type(either.build(), tl.Client)
 

@@ -88,4 +88,4 @@ base.temperature(0.1)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemb
 def either_family(name: tl.OpenAIModelName, any_name: str) -> None:
     tl.openai().model(any_name)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     tl.openai().model(name).temperature(0.1)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
-    tl.openai().model(name).reasoning_effort("low")  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    tl.openai().model(name).reasoning_effort("high")  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
