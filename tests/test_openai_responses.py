@@ -495,3 +495,52 @@ def test_reasoning_summary_comes_back_and_previous_response_id_continues() -> No
     with pro.stream("Stream it") as stream:
         list(stream)
         assert stream.completion.reasoning == first.reasoning
+
+
+def test_streamed_reasoning_parts_match_the_non_streaming_decoder() -> None:
+    from typedllm.codecs.openai_responses import new_stream
+
+    items = [
+        {
+            "type": "reasoning",
+            "id": "rs_1",
+            "summary": [
+                {"type": "summary_text", "text": "First."},
+                {"type": "summary_text", "text": "Second."},
+            ],
+        },
+        {
+            "type": "reasoning",
+            "id": "rs_2",
+            "summary": [{"type": "summary_text", "text": "Third."}],
+        },
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Done", "annotations": []}],
+        },
+    ]
+    final = orjson.loads(_response(output=items).body)
+    events: list[dict[str, Any]] = [{"type": "response.created", "response": {"id": "resp_1"}}]
+    for position, item in enumerate(items):
+        for n, part in enumerate(item.get("summary", [])):
+            where = {"output_index": position, "summary_index": n, "item_id": item["id"]}
+            events.append({"type": "response.reasoning_summary_part.added", **where})
+            events.append(
+                {"type": "response.reasoning_summary_text.delta", **where, "delta": part["text"]}
+            )
+        if item["type"] == "message":
+            events.append(
+                {"type": "response.output_text.delta", "output_index": position, "delta": "Done"}
+            )
+    events.append({"type": "response.completed", "response": final})
+    stream = new_stream("openai")
+    for event in events:
+        stream.feed(f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode())
+    streamed = stream.result(None)
+    whole = decode("openai", WireResponse(200, {}, orjson.dumps(final)))
+    as_text = [p.text for p in whole.parts if isinstance(p, tl.ReasoningPart)]
+    assert as_text == ["First.\n\nSecond.", "Third."]
+    assert [p.text for p in streamed.parts if isinstance(p, tl.ReasoningPart)] == as_text
+    assert streamed.text == whole.text == "Done" and streamed.finish_reason == "stop"

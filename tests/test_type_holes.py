@@ -57,6 +57,7 @@ def test_the_effort_states_match_the_catalog() -> None:
         tl.ReasoningLowMediumHigh: names.OpenAIReasoningLowMediumHighModelName,
         tl.ReasoningMinimalLowMediumHigh: names.OpenAIReasoningMinimalLowMediumHighModelName,
         tl.ReasoningNoneLowMediumHigh: names.OpenAIReasoningNoneLowMediumHighModelName,
+        tl.ReasoningHigh: names.OpenAIReasoningHighModelName,
     }
     covered: set[str] = set()
     for state, literal in states.items():

@@ -493,7 +493,12 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
         state.refuse(delta)
     elif kind in ("response.reasoning_text.delta", "response.reasoning_summary_text.delta"):
         if isinstance(delta, str):
-            state.think(delta)
+            # One reasoning part per reasoning item, as in the non-streaming decoder.
+            state.think(delta, key=("reasoning", data.get("output_index")))
+    elif kind == "response.reasoning_summary_part.added":
+        index = data.get("summary_index")
+        if isinstance(index, int) and index > 0:  # summary parts are joined by a blank line
+            state.think("\n\n", key=("reasoning", data.get("output_index")))
     elif kind == "response.output_item.added":
         item = as_dict(data.get("item"))
         if item.get("type") == "function_call":
