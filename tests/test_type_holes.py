@@ -57,6 +57,10 @@ def test_the_effort_states_match_the_catalog() -> None:
         tl.ReasoningLowMediumHigh: names.OpenAIReasoningLowMediumHighModelName,
         tl.ReasoningMinimalLowMediumHigh: names.OpenAIReasoningMinimalLowMediumHighModelName,
         tl.ReasoningNoneLowMediumHigh: names.OpenAIReasoningNoneLowMediumHighModelName,
+        tl.ReasoningNoneLowMediumHighXhigh: names.OpenAIReasoningNoneLowMediumHighXhighModelName,
+        tl.ReasoningNoneLowMediumHighXhighMax: (
+            names.OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+        ),
     }
     covered: set[str] = set()
     for state, literal in states.items():

@@ -35,6 +35,8 @@ from .._catalog import (
     OpenAIReasoningLowMediumHighModelName,
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
+    OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
+    OpenAIReasoningNoneLowMediumHighXhighModelName,
 )
 from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
@@ -48,6 +50,8 @@ from ._states import (
     ReasoningLowMediumHigh,
     ReasoningMinimalLowMediumHigh,
     ReasoningNoneLowMediumHigh,
+    ReasoningNoneLowMediumHighXhigh,
+    ReasoningNoneLowMediumHighXhighMax,
 )
 
 if TYPE_CHECKING:
@@ -129,6 +133,14 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self, name: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
     @overload
+    def model(
+        self, name: OpenAIReasoningNoneLowMediumHighXhighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def model(
+        self, name: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
     @deprecated("a listed openai model takes no like=: drop it (like= is for unlisted names)")
     def model(self, name: OpenAIModelName, *, like: OpenAIModelName) -> Never: ...
     @overload
@@ -145,6 +157,14 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     def model(
         self, name: str, *, like: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningNoneLowMediumHighXhighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
@@ -191,6 +211,16 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self: OpenAIBuilder[ReasoningNoneLowMediumHigh],
         effort: Literal["none", "low", "medium", "high"],
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhigh],
+        effort: Literal["none", "low", "medium", "high", "xhigh"],
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax],
+        effort: Literal["none", "low", "medium", "high", "xhigh", "max"],
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
     # END GENERATED: reasoning_effort overloads
     def reasoning_effort(self, effort: Any) -> Any:
         """How much the reasoning model thinks before answering (reasoning models only; the

@@ -23,6 +23,8 @@ from ._openai_models import (
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
+    OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
+    OpenAIReasoningNoneLowMediumHighXhighModelName,
 )
 
 __all__ = [
@@ -42,6 +44,8 @@ __all__ = [
     "OpenAIReasoningMinimalLowMediumHighModelName",
     "OpenAIReasoningModelName",
     "OpenAIReasoningNoneLowMediumHighModelName",
+    "OpenAIReasoningNoneLowMediumHighXhighMaxModelName",
+    "OpenAIReasoningNoneLowMediumHighXhighModelName",
     "StructuredOutputSupport",
     "lookup",
 ]

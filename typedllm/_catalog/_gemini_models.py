@@ -4,6 +4,9 @@ Source: ``_catalog/data/gemini.json``; regenerate with
 ``python scripts/generate_catalog.py``.
 """
 
+# Source URLs and notes are data, kept on one line each.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from typing import Literal, TypeAlias
@@ -14,6 +17,8 @@ GeminiThinkingModelName: TypeAlias = Literal[
     "gemini-2.5-pro",
     "gemini-2.5-flash",
     "gemini-2.5-flash-lite",
+    "gemini-3.8-flash",
+    "gemini-3.1-pro-preview",
 ]
 """Gemini models with a thinking budget (2.5 family and newer)."""
 
@@ -53,6 +58,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         cached_input_price=0.125,
         batch_input_price=0.625,
         batch_output_price=5.0,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        shutdown_date="2026-12-01",
+        replacement="gemini-3.8-flash",
+        deprecation_source="https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9",
     ),
     "gemini-2.5-flash": ModelInfo(
         name="gemini-2.5-flash",
@@ -74,6 +85,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         cached_input_price=0.03,
         batch_input_price=0.15,
         batch_output_price=1.25,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        shutdown_date="2026-12-01",
+        replacement="gemini-3.5-flash-lite",
+        deprecation_source="https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9",
     ),
     "gemini-2.5-flash-lite": ModelInfo(
         name="gemini-2.5-flash-lite",
@@ -95,6 +112,8 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         cached_input_price=0.01,
         batch_input_price=0.05,
         batch_output_price=0.2,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
     ),
     "gemini-2.0-flash": ModelInfo(
         name="gemini-2.0-flash",
@@ -115,6 +134,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         cached_input_price=0.025,
         batch_input_price=0.05,
         batch_output_price=0.2,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        replacement="gemini-2.5-flash",
+        deprecation_source="https://ai.google.dev/gemini-api/docs/deprecations?authuser=6",
+        note="shutdown announced as 'earliest February 2026'",
     ),
     "gemini-2.0-flash-001": ModelInfo(
         name="gemini-2.0-flash-001",
@@ -135,6 +160,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         cached_input_price=0.025,
         batch_input_price=0.05,
         batch_output_price=0.2,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        replacement="gemini-2.5-flash",
+        deprecation_source="https://ai.google.dev/gemini-api/docs/deprecations?authuser=6",
+        note="shutdown announced as 'earliest February 2026'",
     ),
     "gemini-2.0-flash-lite": ModelInfo(
         name="gemini-2.0-flash-lite",
@@ -154,6 +185,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_out=("text",),
         batch_input_price=0.0375,
         batch_output_price=0.15,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        replacement="gemini-2.5-flash-lite",
+        deprecation_source="https://ai.google.dev/gemini-api/docs/deprecations?authuser=6",
+        note="shutdown announced as 'earliest February 2026'",
     ),
     "gemini-2.0-flash-lite-001": ModelInfo(
         name="gemini-2.0-flash-lite-001",
@@ -173,6 +210,12 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_out=("text",),
         batch_input_price=0.0375,
         batch_output_price=0.15,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+        lifecycle="deprecated",
+        replacement="gemini-2.5-flash-lite",
+        deprecation_source="https://ai.google.dev/gemini-api/docs/deprecations?authuser=6",
+        note="shutdown announced as 'earliest February 2026'",
     ),
     "gemini-1.5-pro": ModelInfo(
         name="gemini-1.5-pro",
@@ -191,6 +234,8 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf", "audio", "video"),
         modalities_out=("text",),
         cached_input_price=0.3125,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
     ),
     "gemini-1.5-pro-002": ModelInfo(
         name="gemini-1.5-pro-002",
@@ -209,6 +254,8 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf", "audio", "video"),
         modalities_out=("text",),
         cached_input_price=0.3125,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
     ),
     "gemini-1.5-flash": ModelInfo(
         name="gemini-1.5-flash",
@@ -227,6 +274,8 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf", "audio", "video"),
         modalities_out=("text",),
         cached_input_price=0.01875,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
     ),
     "gemini-1.5-flash-002": ModelInfo(
         name="gemini-1.5-flash-002",
@@ -245,5 +294,47 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf", "audio", "video"),
         modalities_out=("text",),
         cached_input_price=0.01875,
+        source_url="https://ai.google.dev/gemini-api/docs/models",
+        as_of="2025-11-30",
+    ),
+    "gemini-3.8-flash": ModelInfo(
+        name="gemini-3.8-flash",
+        provider="gemini",
+        family="thinking",
+        temperature=True,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("low", "medium", "high"),
+        context_window=1048576,
+        max_output_tokens=65536,
+        input_price=0.75,
+        output_price=3.75,
+        apis=("chat",),
+        modalities_in=("text", "image", "pdf", "audio", "video"),
+        modalities_out=("text",),
+        source_url="https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/gemini/3-8-flash.md.txt",
+        as_of="2026-12-02",
+        note="thinking_level LOW/MEDIUM/HIGH (MINIMAL is an error); token limits as quoted from ai.google.dev/gemini-api/docs/models/gemini-3.8-flash by https://docs.apiyi.com/en/live/2026-09/gemini-3-8-flash-official-specs.md; introductory price through 2026-12-31 as transcribed from ai.google.dev/gemini-api/docs/pricing (https://raw.githubusercontent.com/api-evangelist/deepmind/refs/heads/main/plans/deepmind-plans-pricing.yml)",
+    ),
+    "gemini-3.1-pro-preview": ModelInfo(
+        name="gemini-3.1-pro-preview",
+        provider="gemini",
+        family="thinking",
+        temperature=True,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=(),
+        context_window=1048576,
+        max_output_tokens=65536,
+        input_price=None,
+        output_price=None,
+        apis=("chat",),
+        modalities_in=("text", "image", "pdf", "audio", "video"),
+        modalities_out=("text",),
+        source_url="https://ai.google.dev/gemini-api/docs/models/gemini-3.1-pro-preview?hl=zh-cn",
+        as_of="2026-12-02",
+        note="prices not on the page read",
     ),
 }
