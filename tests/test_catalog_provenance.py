@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
+import typedllm as tl
+from typedllm import ConfigurationError
 from typedllm._catalog import ANTHROPIC_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
 from typedllm._catalog import _codegen as codegen
 from typedllm._catalog._codegen import DATA_DIR, check_entry, load_models
 from typedllm.cli._models import lifecycle
+from typedllm.testing import FakeProvider
 
 PROVIDERS = ("openai", "anthropic", "gemini")
 CATALOGS: dict[str, dict[str, ModelInfo]] = {
@@ -187,9 +190,28 @@ def test_shutdown_follows_the_date() -> None:
 
 
 def test_shut_down_models_stay_listed_and_callable() -> None:
-    import typedllm as tl
-
-    gone = [info.name for info in OPENAI_MODELS.values() if info.is_shut_down()]
+    refresh = dt.date(2026, 12, 2)  # the day of the refresh that recorded these dates
+    gone = [info.name for info in OPENAI_MODELS.values() if info.is_shut_down(refresh)]
     assert "gpt-3.5-turbo" in gone
     client = tl.openai().model("gpt-3.5-turbo").api_key("k").build()
     assert client.model_info.shutdown_date == "2026-10-23"
+
+
+@pytest.mark.parametrize(
+    ("model", "effort"),
+    [("gpt-5.4", "xhigh"), ("gpt-5.2", "none"), ("gpt-5.6-sol", "max"), ("gpt-5.6-terra", "low")],
+)
+def test_a_new_models_effort_levels_are_sent(model: str, effort: str) -> None:
+    fake = FakeProvider(["ok"])
+    builder: Any = tl.openai().model(model)
+    builder.reasoning_effort(effort).api_key("k").transport(fake).build().complete("x")
+    assert fake.requests[0].json["reasoning_effort"] == effort
+    assert fake.requests[0].json["model"] == model
+
+
+def test_an_effort_a_new_model_lacks_is_refused_at_run_time() -> None:
+    builder: Any = tl.openai().model("gpt-5.4")
+    with pytest.raises(
+        ConfigurationError, match=r"gpt-5\.4 does not accept reasoning_effort='max'"
+    ):
+        builder.reasoning_effort("max")

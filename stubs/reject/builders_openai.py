@@ -34,6 +34,9 @@ tl.openai().model("gpt-5").temperature(1.0)  # type: ignore[misc]  # pyright: ig
 tl.openai().model("gpt-5-mini").top_p(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5-nano").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5.1").top_p(1)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+tl.openai().model("gpt-5.4").temperature(0.2)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+tl.openai().model("gpt-5.6-terra").top_p(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+tl.openai().model("gpt-5.6-sol").reasoning_effort("max").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("o3-2025-04-16").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5-2025-08-07").top_p(0.1)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("o3").reasoning_effort("high").temperature(0.2)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
@@ -54,6 +57,11 @@ tl.openai().model("ft:gpt-4o-mini:acme::x", like="gpt-4o-mini").reasoning_effort
 tl.openai().model("o3").reasoning_effort("extreme")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 tl.openai().model("o4-mini").reasoning_effort("HIGH")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 tl.openai().model("gpt-5").reasoning_effort(3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-5.4").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-5.4-mini").reasoning_effort("max")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-5.5").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-5.6-sol").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-5.1").reasoning_effort("xhigh")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 # -- family options need a model --
 tl.openai().temperature(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
