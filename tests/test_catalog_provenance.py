@@ -12,6 +12,7 @@ import pytest
 
 import typedllm as tl
 from typedllm import ConfigurationError
+from typedllm._builders._base import BuilderSettings, check_settings
 from typedllm._catalog import ANTHROPIC_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
 from typedllm._catalog import _codegen as codegen
 from typedllm._catalog._codegen import DATA_DIR, check_entry, load_models
@@ -215,3 +216,40 @@ def test_an_effort_a_new_model_lacks_is_refused_at_run_time() -> None:
         ConfigurationError, match=r"gpt-5\.4 does not accept reasoning_effort='max'"
     ):
         builder.reasoning_effort("max")
+
+
+# -- what the refreshed Claude records gate ---------------------------------------------------
+
+
+def test_an_always_adaptive_claude_takes_no_thinking_budget() -> None:
+    builder: Any = tl.anthropic().model("claude-opus-5-5")
+    with pytest.raises(ConfigurationError, match="always thinks adaptively"):
+        builder.thinking(budget_tokens=2048)
+    # build() re-checks what a cast or explicit type arguments could smuggle past .thinking().
+    info = ANTHROPIC_MODELS["claude-fable-5-1"]
+    settings = BuilderSettings(model=info.name, model_info=info, thinking_budget=2048)
+    with pytest.raises(ConfigurationError, match="claude-fable-5-1 always thinks adaptively"):
+        check_settings(settings, info)
+    # Budgeted extended thinking stays available where the docs say the model has it.
+    tl.anthropic().model("claude-opus-4-5").thinking(budget_tokens=2048)
+
+
+def test_sampling_options_are_refused_where_the_model_rejects_them() -> None:
+    for name in ("claude-sonnet-5-5", "claude-opus-5", "claude-haiku-5-5"):
+        builder: Any = tl.anthropic().model(name)
+        with pytest.raises(ConfigurationError, match=f"{name} does not accept sampling"):
+            builder.temperature(0.2)
+        with pytest.raises(ConfigurationError, match="does not accept sampling"):
+            builder.top_k(5)
+    # Claude 4.6 takes adaptive thinking but still accepts a temperature.
+    assert ANTHROPIC_MODELS["claude-sonnet-4-6"].temperature
+    tl.anthropic().model("claude-sonnet-4-6").temperature(0.2).api_key("k").build()
+
+
+def test_an_always_adaptive_claude_request_carries_no_thinking_field() -> None:
+    fake = FakeProvider(["ok"])
+    llm = tl.anthropic().model("claude-opus-5-5").api_key("k").transport(fake).build()
+    assert llm.complete("x") == "ok"
+    body = fake.requests[0].json
+    assert body["model"] == "claude-opus-5-5" and "thinking" not in body
+    assert "temperature" not in body
