@@ -200,7 +200,14 @@ def test_shut_down_models_stay_listed_and_callable() -> None:
 
 @pytest.mark.parametrize(
     ("model", "effort"),
-    [("gpt-5.4", "xhigh"), ("gpt-5.2", "none"), ("gpt-5.6-sol", "max"), ("gpt-5.6-terra", "low")],
+    [
+        ("gpt-5.4", "xhigh"),
+        ("gpt-5.2", "none"),
+        ("gpt-5.6-sol", "max"),
+        ("gpt-5.6-terra", "low"),
+        ("gpt-6-luna", "none"),
+        ("gpt-6.1-sol", "max"),
+    ],
 )
 def test_a_new_models_effort_levels_are_sent(model: str, effort: str) -> None:
     fake = FakeProvider(["ok"])
@@ -216,6 +223,11 @@ def test_an_effort_a_new_model_lacks_is_refused_at_run_time() -> None:
         ConfigurationError, match=r"gpt-5\.4 does not accept reasoning_effort='max'"
     ):
         builder.reasoning_effort("max")
+    sol: Any = tl.openai().model("gpt-6.1-sol")
+    with pytest.raises(
+        ConfigurationError, match=r"gpt-6\.1-sol does not accept reasoning_effort='none'"
+    ):
+        sol.reasoning_effort("none")
 
 
 # -- what the refreshed Claude records gate ---------------------------------------------------

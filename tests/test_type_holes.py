@@ -58,6 +58,7 @@ def test_the_effort_states_match_the_catalog() -> None:
         tl.ReasoningMinimalLowMediumHigh: names.OpenAIReasoningMinimalLowMediumHighModelName,
         tl.ReasoningNoneLowMediumHigh: names.OpenAIReasoningNoneLowMediumHighModelName,
         tl.ReasoningNoneLowMediumHighXhigh: names.OpenAIReasoningNoneLowMediumHighXhighModelName,
+        tl.ReasoningLowMediumHighXhighMax: names.OpenAIReasoningLowMediumHighXhighMaxModelName,
         tl.ReasoningNoneLowMediumHighXhighMax: (
             names.OpenAIReasoningNoneLowMediumHighXhighMaxModelName
         ),

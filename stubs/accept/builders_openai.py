@@ -66,6 +66,19 @@ assert_type(start.model("gpt-5.4-nano"), tl.OpenAIBuilder[tl.ReasoningNoneLowMed
 assert_type(start.model("gpt-5.5"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
 assert_type(start.model("gpt-5.6-sol"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
 assert_type(start.model("gpt-5.6-terra"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-5.6-luna"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-6-luna"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-6-sol"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+# GPT-6.1 Sol dropped "none": low..max.
+assert_type(start.model("gpt-6.1-sol"), tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax])
+assert_type(
+    start.model("gpt-6.1-sol").reasoning_effort("max"),
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
+)
+assert_type(
+    start.model("gpt-6.1-sol").reasoning_effort("low"),
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
+)
 
 chat = start.model("gpt-4o-mini")
 assert_type(chat, tl.OpenAIBuilder[tl.ChatModel])
@@ -196,7 +209,8 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(
         some_reasoning.reasoning_effort("low"),
@@ -204,7 +218,8 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     # Either family: the builder is a union; only the common options and build() apply.
     either = start.model(any_name)
@@ -215,7 +230,8 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(
         either.max_tokens(10),
@@ -224,7 +240,8 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
-        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(either.build(), tl.Client)
 

@@ -35,6 +35,7 @@ tl.openai().model("gpt-5-mini").top_p(0.5)  # type: ignore[misc]  # pyright: ign
 tl.openai().model("gpt-5-nano").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5.1").top_p(1)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5.4").temperature(0.2)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+tl.openai().model("gpt-6.1-sol").temperature(0.3)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5.6-terra").top_p(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("gpt-5.6-sol").reasoning_effort("max").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.openai().model("o3-2025-04-16").temperature(0)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
@@ -62,6 +63,8 @@ tl.openai().model("gpt-5.4-mini").reasoning_effort("max")  # type: ignore[arg-ty
 tl.openai().model("gpt-5.5").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 tl.openai().model("gpt-5.6-sol").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 tl.openai().model("gpt-5.1").reasoning_effort("xhigh")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-6.1-sol").reasoning_effort("none")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tl.openai().model("gpt-6-luna").reasoning_effort("minimal")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 # -- family options need a model --
 tl.openai().temperature(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]

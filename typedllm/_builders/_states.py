@@ -27,6 +27,7 @@ __all__ = [
     "Neutral",
     "NoModel",
     "ReasoningLowMediumHigh",
+    "ReasoningLowMediumHighXhighMax",
     "ReasoningMinimalLowMediumHigh",
     "ReasoningModel",
     "ReasoningNoneLowMediumHigh",
@@ -119,7 +120,14 @@ class ReasoningNoneLowMediumHighXhighMax(
     ReasoningModel[Literal["none", "low", "medium", "high", "xhigh", "max"]], ModelChosen
 ):
     """A reasoning model taking reasoning_effort "none", "low", "medium", "high", "xhigh", "max"
-    (gpt-5.6-sol, gpt-5.6-terra)."""
+    (gpt-5.6-sol, gpt-5.6-terra, gpt-5.6-luna, gpt-6-luna, ...)."""
+
+
+class ReasoningLowMediumHighXhighMax(
+    ReasoningModel[Literal["low", "medium", "high", "xhigh", "max"]], ModelChosen
+):
+    """A reasoning model taking reasoning_effort "low", "medium", "high", "xhigh", "max"
+    (gpt-6.1-sol)."""
 
 
 # END GENERATED: effort states

@@ -33,6 +33,7 @@ from .._catalog import (
     OpenAIChatModelName,
     OpenAIModelName,
     OpenAIReasoningLowMediumHighModelName,
+    OpenAIReasoningLowMediumHighXhighMaxModelName,
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
     OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
@@ -48,6 +49,7 @@ from ._states import (
     ModelChosen,
     NoModel,
     ReasoningLowMediumHigh,
+    ReasoningLowMediumHighXhighMax,
     ReasoningMinimalLowMediumHigh,
     ReasoningNoneLowMediumHigh,
     ReasoningNoneLowMediumHighXhigh,
@@ -141,6 +143,10 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self, name: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
     @overload
+    def model(
+        self, name: OpenAIReasoningLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
+    @overload
     @deprecated("a listed openai model takes no like=: drop it (like= is for unlisted names)")
     def model(self, name: OpenAIModelName, *, like: OpenAIModelName) -> Never: ...
     @overload
@@ -165,6 +171,10 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     def model(
         self, name: str, *, like: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
     # END GENERATED: model overloads
     def model(self, name: str, *, like: str | None = None) -> OpenAIBuilder[Any]:
         """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
@@ -221,6 +231,11 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self: OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax],
         effort: Literal["none", "low", "medium", "high", "xhigh", "max"],
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningLowMediumHighXhighMax],
+        effort: Literal["low", "medium", "high", "xhigh", "max"],
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
     # END GENERATED: reasoning_effort overloads
     def reasoning_effort(self, effort: Any) -> Any:
         """How much the reasoning model thinks before answering (reasoning models only; the

@@ -275,6 +275,13 @@ def _literal(names: list[str]) -> str:
     return f"Literal[\n{inner}]"
 
 
+def _alias(name: str, names: list[str]) -> str:
+    """``name: TypeAlias = Literal[...]`` laid out as ruff format lays it out (one line when
+    it fits the project's 100 columns, else one name per line)."""
+    one_line = f"{name}: TypeAlias = Literal[{', '.join(_py(n) for n in names)}]"
+    return one_line if len(one_line) <= 100 else f"{name}: TypeAlias = {_literal(names)}"
+
+
 def render_models_module(spec: ProviderSpec) -> str:
     """Source text of ``_catalog/_<provider>_models.py``."""
     models = load_models(spec.provider)
@@ -298,13 +305,13 @@ def render_models_module(spec: ProviderSpec) -> str:
     literal_names: list[str] = []
     for fam in spec.families:
         names = [m["name"] for m in models if m["family"] == fam.family]
-        lines.append(f"{fam.literal_name}: TypeAlias = {_literal(names)}")
+        lines.append(_alias(fam.literal_name, names))
         lines.append(f'"""{fam.doc}"""')
         lines.append("")
         literal_names.append(fam.literal_name)
         if fam.by_effort:
             for es in effort_sets(spec, fam):
-                lines.append(f"{es.literal_name}: TypeAlias = {_literal(list(es.models))}")
+                lines.append(_alias(es.literal_name, list(es.models)))
                 lines.append(f'"""{fam.doc.split(":")[0]} with reasoning efforts {es.levels}."""')
                 lines.append("")
     all_name = f"{spec.builder_class.removesuffix('Builder')}ModelName"

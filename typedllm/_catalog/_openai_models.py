@@ -57,6 +57,10 @@ OpenAIReasoningModelName: TypeAlias = Literal[
     "gpt-5.5",
     "gpt-5.6-sol",
     "gpt-5.6-terra",
+    "gpt-5.6-luna",
+    "gpt-6-luna",
+    "gpt-6-sol",
+    "gpt-6.1-sol",
 ]
 """Reasoning models: take a reasoning effort, no temperature/top_p."""
 
@@ -82,10 +86,7 @@ OpenAIReasoningMinimalLowMediumHighModelName: TypeAlias = Literal[
 ]
 """Reasoning models with reasoning efforts ('minimal', 'low', 'medium', 'high')."""
 
-OpenAIReasoningNoneLowMediumHighModelName: TypeAlias = Literal[
-    "gpt-5.1",
-    "gpt-5.1-2025-11-13",
-]
+OpenAIReasoningNoneLowMediumHighModelName: TypeAlias = Literal["gpt-5.1", "gpt-5.1-2025-11-13"]
 """Reasoning models with reasoning efforts ('none', 'low', 'medium', 'high')."""
 
 OpenAIReasoningNoneLowMediumHighXhighModelName: TypeAlias = Literal[
@@ -100,8 +101,14 @@ OpenAIReasoningNoneLowMediumHighXhighModelName: TypeAlias = Literal[
 OpenAIReasoningNoneLowMediumHighXhighMaxModelName: TypeAlias = Literal[
     "gpt-5.6-sol",
     "gpt-5.6-terra",
+    "gpt-5.6-luna",
+    "gpt-6-luna",
+    "gpt-6-sol",
 ]
 """Reasoning models with reasoning efforts ('none', 'low', 'medium', 'high', 'xhigh', 'max')."""
+
+OpenAIReasoningLowMediumHighXhighMaxModelName: TypeAlias = Literal["gpt-6.1-sol"]
+"""Reasoning models with reasoning efforts ('low', 'medium', 'high', 'xhigh', 'max')."""
 
 OpenAIModelName: TypeAlias = OpenAIChatModelName | OpenAIReasoningModelName
 """Every catalogued openai model name."""
@@ -1048,6 +1055,7 @@ OPENAI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf"),
         modalities_out=("text",),
         cached_input_price=0.4,
+        cache_write_price=5.0,
         source_url="https://developers.openai.com/ja-JP/api/docs/models/gpt-5.6-sol",
         as_of="2026-12-02",
         note="promotional price, documented as applying at least until 2026-11-21; prompts over 272K input tokens cost 2x input and 1.5x output; cache writes cost 1.25x input",
@@ -1069,8 +1077,103 @@ OPENAI_MODELS: dict[str, ModelInfo] = {
         modalities_in=("text", "image", "pdf"),
         modalities_out=("text",),
         cached_input_price=0.2,
+        cache_write_price=2.5,
         source_url="https://developers.openai.com/de-DE/api/docs/models/gpt-5.6-terra",
         as_of="2026-12-02",
         note="prompts over 272K input tokens cost 2x input and 1.5x output; cache writes cost 1.25x input",
+    ),
+    "gpt-5.6-luna": ModelInfo(
+        name="gpt-5.6-luna",
+        provider="openai",
+        family="reasoning",
+        temperature=False,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("none", "low", "medium", "high", "xhigh", "max"),
+        context_window=1050000,
+        max_output_tokens=128000,
+        input_price=0.2,
+        output_price=1.2,
+        apis=("chat", "responses"),
+        modalities_in=("text", "image", "pdf"),
+        modalities_out=("text",),
+        cached_input_price=0.02,
+        cache_write_price=0.25,
+        source_url="https://developers.openai.com/ja-JP/api/docs/models/gpt-5.6-luna",
+        as_of="2026-12-02",
+        note="prompts over 272K input tokens cost 2x input and 1.5x output; cache writes cost 1.25x input",
+    ),
+    "gpt-6-luna": ModelInfo(
+        name="gpt-6-luna",
+        provider="openai",
+        family="reasoning",
+        temperature=False,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("none", "low", "medium", "high", "xhigh", "max"),
+        context_window=1050000,
+        max_output_tokens=128000,
+        input_price=0.1,
+        output_price=0.5,
+        apis=("chat", "responses"),
+        modalities_in=("text", "image", "pdf"),
+        modalities_out=("text",),
+        cached_input_price=0.01,
+        cache_write_price=0.125,
+        batch_input_price=0.05,
+        batch_output_price=0.25,
+        source_url="https://developers.openai.com/ja-JP/api/docs/models/gpt-6-luna",
+        as_of="2026-12-02",
+        note="on Chat Completions, function calling only with reasoning_effort 'none' (tools otherwise need the Responses API); prompts over 272K input tokens cost 2x input and 1.5x output",
+    ),
+    "gpt-6-sol": ModelInfo(
+        name="gpt-6-sol",
+        provider="openai",
+        family="reasoning",
+        temperature=False,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("none", "low", "medium", "high", "xhigh", "max"),
+        context_window=1050000,
+        max_output_tokens=128000,
+        input_price=2.0,
+        output_price=10.0,
+        apis=("chat", "responses"),
+        modalities_in=("text", "image", "pdf"),
+        modalities_out=("text",),
+        cached_input_price=0.2,
+        cache_write_price=2.5,
+        batch_input_price=1.0,
+        batch_output_price=5.0,
+        source_url="https://developers.openai.com/ja-JP/api/docs/models/gpt-6-sol",
+        as_of="2026-12-02",
+        note="on Chat Completions, function calling only with reasoning_effort 'none' (tools otherwise need the Responses API); prompts over 272K input tokens cost 2x input and 1.5x output",
+    ),
+    "gpt-6.1-sol": ModelInfo(
+        name="gpt-6.1-sol",
+        provider="openai",
+        family="reasoning",
+        temperature=False,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("low", "medium", "high", "xhigh", "max"),
+        context_window=1050000,
+        max_output_tokens=128000,
+        input_price=2.0,
+        output_price=10.0,
+        apis=("chat", "responses"),
+        modalities_in=("text", "image", "pdf"),
+        modalities_out=("text",),
+        cached_input_price=0.1,
+        cache_write_price=2.5,
+        batch_input_price=1.0,
+        batch_output_price=5.0,
+        source_url="https://developers.openai.com/ja-JP/api/docs/models/gpt-6.1-sol",
+        as_of="2026-12-02",
+        note="tool calls need the Responses API (no function calling on Chat Completions); prompts over 272K input tokens cost 2x input and 1.5x output",
     ),
 }
