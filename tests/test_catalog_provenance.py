@@ -265,3 +265,12 @@ def test_an_always_adaptive_claude_request_carries_no_thinking_field() -> None:
     body = fake.requests[0].json
     assert body["model"] == "claude-opus-5-5" and "thinking" not in body
     assert "temperature" not in body
+
+
+def test_a_gemini_model_that_ignores_sampling_refuses_it_at_build() -> None:
+    builder: Any = tl.gemini().model("gemini-3.5-flash-lite").temperature(0.2).api_key("k")
+    with pytest.raises(ConfigurationError, match=r"gemini-3\.5-flash-lite does not accept"):
+        builder.build()
+    info = GEMINI_MODELS["gemini-3.5-flash-lite"]
+    assert info.reasoning_efforts == ("minimal", "low", "medium", "high")
+    assert info.input_price is None and info.cost(1000, 1000) is None  # unknown, not guessed

@@ -49,6 +49,7 @@ assert_type(g, tl.GeminiBuilder[tl.NoModel])
 assert_type(g.model("gemini-2.5-flash"), tl.GeminiBuilder[tl.ThinkingModel])
 assert_type(g.model("gemini-3.8-flash"), tl.GeminiBuilder[tl.ThinkingModel])
 assert_type(g.model("gemini-3.1-pro-preview"), tl.GeminiBuilder[tl.ThinkingModel])
+assert_type(g.model("gemini-3.5-flash-lite"), tl.GeminiBuilder[tl.ThinkingModel])
 assert_type(
     g.model("gemini-2.5-pro").thinking(budget_tokens=1024), tl.GeminiBuilder[tl.ThinkingModel]
 )

@@ -19,6 +19,7 @@ GeminiThinkingModelName: TypeAlias = Literal[
     "gemini-2.5-flash-lite",
     "gemini-3.8-flash",
     "gemini-3.1-pro-preview",
+    "gemini-3.5-flash-lite",
 ]
 """Gemini models with a thinking budget (2.5 family and newer)."""
 
@@ -336,5 +337,25 @@ GEMINI_MODELS: dict[str, ModelInfo] = {
         source_url="https://ai.google.dev/gemini-api/docs/models/gemini-3.1-pro-preview?hl=zh-cn",
         as_of="2026-12-02",
         note="prices not on the page read",
+    ),
+    "gemini-3.5-flash-lite": ModelInfo(
+        name="gemini-3.5-flash-lite",
+        provider="gemini",
+        family="thinking",
+        temperature=False,
+        structured_output="json_schema",
+        tools=True,
+        vision=True,
+        reasoning_efforts=("minimal", "low", "medium", "high"),
+        context_window=None,
+        max_output_tokens=None,
+        input_price=None,
+        output_price=None,
+        apis=("chat",),
+        modalities_in=("text", "image", "pdf", "audio", "video"),
+        modalities_out=("text",),
+        source_url="https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/gemini/3-5-flash-lite",
+        as_of="2026-12-02",
+        note="thinking_level MINIMAL (the default), LOW, MEDIUM, HIGH; custom temperature/top_k/top_p are ignored, frequency/presence penalties are an error; token limits and prices not on the page read",
     ),
 }
