@@ -58,6 +58,11 @@ def test_the_effort_states_match_the_catalog() -> None:
         tl.ReasoningMinimalLowMediumHigh: names.OpenAIReasoningMinimalLowMediumHighModelName,
         tl.ReasoningNoneLowMediumHigh: names.OpenAIReasoningNoneLowMediumHighModelName,
         tl.ReasoningHigh: names.OpenAIReasoningHighModelName,
+        tl.ReasoningNoneLowMediumHighXhigh: names.OpenAIReasoningNoneLowMediumHighXhighModelName,
+        tl.ReasoningLowMediumHighXhighMax: names.OpenAIReasoningLowMediumHighXhighMaxModelName,
+        tl.ReasoningNoneLowMediumHighXhighMax: (
+            names.OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+        ),
     }
     covered: set[str] = set()
     for state, literal in states.items():

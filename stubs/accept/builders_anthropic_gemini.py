@@ -14,6 +14,15 @@ assert_type(a.model("claude-opus-4-1"), tl.AnthropicBuilder[tl.ThinkingModel, tl
 assert_type(a.model("claude-haiku-4-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
 assert_type(a.model("claude-sonnet-4-20250514"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
 assert_type(a.model("claude-3-5-haiku-latest"), tl.AnthropicBuilder[tl.StandardModel, tl.Neutral])
+# The 2026 refresh: the Claude 4.6, 5 and 5.5 lines and Fable 5.1 think (adaptive thinking).
+assert_type(a.model("claude-opus-5-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-sonnet-5-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-haiku-5-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-fable-5-1"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-opus-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-sonnet-5"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-opus-4-6"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
+assert_type(a.model("claude-sonnet-4-6"), tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral])
 assert_type(
     a.model("claude-next", like="claude-sonnet-4-5"),
     tl.AnthropicBuilder[tl.ThinkingModel, tl.Neutral],
@@ -38,6 +47,9 @@ assert_type(
 g = tl.gemini()
 assert_type(g, tl.GeminiBuilder[tl.NoModel])
 assert_type(g.model("gemini-2.5-flash"), tl.GeminiBuilder[tl.ThinkingModel])
+assert_type(g.model("gemini-3.8-flash"), tl.GeminiBuilder[tl.ThinkingModel])
+assert_type(g.model("gemini-3.1-pro-preview"), tl.GeminiBuilder[tl.ThinkingModel])
+assert_type(g.model("gemini-3.5-flash-lite"), tl.GeminiBuilder[tl.ThinkingModel])
 assert_type(
     g.model("gemini-2.5-pro").thinking(budget_tokens=1024), tl.GeminiBuilder[tl.ThinkingModel]
 )

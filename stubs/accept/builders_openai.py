@@ -58,6 +58,27 @@ assert_type(
 )
 assert_type(start.model("gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
 assert_type(start.model("gpt-5.1-2025-11-13"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
+# The 2026 refresh: GPT-5.2 to 5.5 take none..xhigh, GPT-5.6 adds max.
+assert_type(start.model("gpt-5.2"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
+assert_type(start.model("gpt-5.4"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
+assert_type(start.model("gpt-5.4-mini"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
+assert_type(start.model("gpt-5.4-nano"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
+assert_type(start.model("gpt-5.5"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh])
+assert_type(start.model("gpt-5.6-sol"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-5.6-terra"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-5.6-luna"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-6-luna"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+assert_type(start.model("gpt-6-sol"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax])
+# GPT-6.1 Sol dropped "none": low..max.
+assert_type(start.model("gpt-6.1-sol"), tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax])
+assert_type(
+    start.model("gpt-6.1-sol").reasoning_effort("max"),
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
+)
+assert_type(
+    start.model("gpt-6.1-sol").reasoning_effort("low"),
+    tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
+)
 
 chat = start.model("gpt-4o-mini")
 assert_type(chat, tl.OpenAIBuilder[tl.ChatModel])
@@ -114,7 +135,23 @@ assert_type(
     start.model("o4-mini").reasoning_effort("medium"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
 )
 assert_type(
-    start.model("gpt-5.2", like="gpt-5").reasoning_effort("minimal"),
+    start.model("gpt-5.4").reasoning_effort("xhigh"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh],
+)
+assert_type(
+    start.model("gpt-5.2").reasoning_effort("none"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh],
+)
+assert_type(
+    start.model("gpt-5.6-sol").reasoning_effort("max"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+)
+assert_type(
+    start.model("gpt-5.6-terra").reasoning_effort("xhigh"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+)
+assert_type(
+    start.model("gpt-5.9", like="gpt-5").reasoning_effort("minimal"),
     tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh],
 )
 # Every effort-set state is a ReasoningModel of its levels, and a ReasoningModel (levels
@@ -133,7 +170,14 @@ assert_type(ft.temperature(0.1).top_p(0.5), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("gpt-4o-2099-01-01", like="gpt-4o"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("my-deployment", like="gpt-4.1-mini"), tl.OpenAIBuilder[tl.ChatModel])
 assert_type(start.model("o3-2026-01-01", like="o3"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
-assert_type(start.model("gpt-5.2", like="gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
+assert_type(start.model("gpt-5.9", like="gpt-5.1"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh])
+assert_type(
+    start.model("gpt-5.9", like="gpt-5.4"), tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
+)
+assert_type(
+    start.model("gpt-5.9", like="gpt-5.6-sol"),
+    tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax],
+)
 assert_type(start.model("x", like="o3-2025-04-16"), tl.OpenAIBuilder[tl.ReasoningLowMediumHigh])
 assert_type(
     start.model("o5", like="o4-mini").reasoning_effort("high"),
@@ -164,14 +208,20 @@ def names_from_variables(
         tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningHigh],
+        | tl.OpenAIBuilder[tl.ReasoningHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(
         some_reasoning.reasoning_effort("high"),  # the one level every reasoning model takes
         tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningHigh],
+        | tl.OpenAIBuilder[tl.ReasoningHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     # Either family: the builder is a union; only the common options and build() apply.
     either = start.model(any_name)
@@ -181,7 +231,10 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningHigh],
+        | tl.OpenAIBuilder[tl.ReasoningHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(
         either.max_tokens(10),
@@ -189,7 +242,10 @@ def names_from_variables(
         | tl.OpenAIBuilder[tl.ReasoningLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningMinimalLowMediumHigh]
         | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHigh]
-        | tl.OpenAIBuilder[tl.ReasoningHigh],
+        | tl.OpenAIBuilder[tl.ReasoningHigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhigh]
+        | tl.OpenAIBuilder[tl.ReasoningNoneLowMediumHighXhighMax]
+        | tl.OpenAIBuilder[tl.ReasoningLowMediumHighXhighMax],
     )
     assert_type(either.build(), tl.Client)
 

@@ -14,6 +14,9 @@ tl.anthropic().model("gpt-4o")  # type: ignore[call-overload]  # pyright: ignore
 tl.anthropic().model("x", like="claude-9")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 tl.gemini().model("gemini-2.5-flashh")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 tl.gemini().model("o3")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+tl.anthropic().model("claude-opus-5.5")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+tl.anthropic().model("gpt-5.6-sol")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+tl.gemini().model("gemini-3.8-pro")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
 # -- extended thinking only on models that have it --
 tl.anthropic().model("claude-3-5-haiku-latest").thinking(budget_tokens=2048)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
@@ -26,6 +29,7 @@ tl.anthropic().model("claude-sonnet-4-5").thinking(budget_tokens=2048).temperatu
 tl.anthropic().model("claude-sonnet-4-5").temperature(0.5).thinking(budget_tokens=2048)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.anthropic().model("claude-3-7-sonnet-latest").top_p(0.9).thinking(budget_tokens=2048)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 tl.anthropic().model("claude-opus-4-1").thinking(budget_tokens=2048).top_k(5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+tl.anthropic().model("claude-opus-5-5").thinking(budget_tokens=2048).temperature(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
 
 # -- sampling and thinking need a model first --
 tl.anthropic().temperature(0.5)  # type: ignore[misc]  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]

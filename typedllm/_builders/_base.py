@@ -30,7 +30,15 @@ from ..schema import DecimalMode
 if TYPE_CHECKING:
     from .._client import Client
 
-__all__ = ["BaseBuilder", "BuilderSettings", "catalog_model", "check_max_tokens", "check_settings"]
+__all__ = [
+    "ALWAYS_ADAPTIVE",
+    "ALWAYS_ADAPTIVE_MESSAGE",
+    "BaseBuilder",
+    "BuilderSettings",
+    "catalog_model",
+    "check_max_tokens",
+    "check_settings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,14 @@ def check_max_tokens(tokens: int | None, model: str | None, info: ModelInfo | No
         )
 
 
+ALWAYS_ADAPTIVE = "adaptive_always_on"
+"""The catalog's ``thinking_mode`` for models whose thinking cannot be turned off or budgeted."""
+ALWAYS_ADAPTIVE_MESSAGE = (
+    "{model} always thinks adaptively and rejects a thinking budget "
+    "(thinking.type 'enabled'); drop .thinking() and let the model decide"
+)
+
+
 def check_settings(settings: BuilderSettings, info: ModelInfo) -> None:
     """Re-check at ``build()`` what the methods checked when they were called, whatever state
     the builder's type claims (explicit type arguments, ``cast``, untyped callers)."""
@@ -134,6 +150,8 @@ def check_settings(settings: BuilderSettings, info: ModelInfo) -> None:
         )
     if settings.thinking_budget is not None and not info.thinking:
         raise ConfigurationError(f"{model} does not support extended thinking")
+    if settings.thinking_budget is not None and info.thinking_mode == ALWAYS_ADAPTIVE:
+        raise ConfigurationError(ALWAYS_ADAPTIVE_MESSAGE.format(model=model))
     check_max_tokens(settings.max_tokens, model, info)
 
 

@@ -28,9 +28,12 @@ __all__ = [
     "NoModel",
     "ReasoningHigh",
     "ReasoningLowMediumHigh",
+    "ReasoningLowMediumHighXhighMax",
     "ReasoningMinimalLowMediumHigh",
     "ReasoningModel",
     "ReasoningNoneLowMediumHigh",
+    "ReasoningNoneLowMediumHighXhigh",
+    "ReasoningNoneLowMediumHighXhighMax",
     "StandardModel",
     "TemperatureSet",
     "ThinkingModel",
@@ -105,6 +108,27 @@ class ReasoningNoneLowMediumHigh(
 ):
     """A reasoning model taking reasoning_effort "none", "low", "medium", "high"
     (gpt-5.1, gpt-5.1-2025-11-13)."""
+
+
+class ReasoningNoneLowMediumHighXhigh(
+    ReasoningModel[Literal["none", "low", "medium", "high", "xhigh"]], ModelChosen
+):
+    """A reasoning model taking reasoning_effort "none", "low", "medium", "high", "xhigh"
+    (gpt-5.2, gpt-5.4, gpt-5.4-mini, gpt-5.4-nano, ...)."""
+
+
+class ReasoningNoneLowMediumHighXhighMax(
+    ReasoningModel[Literal["none", "low", "medium", "high", "xhigh", "max"]], ModelChosen
+):
+    """A reasoning model taking reasoning_effort "none", "low", "medium", "high", "xhigh", "max"
+    (gpt-5.6-sol, gpt-5.6-terra, gpt-5.6-luna, gpt-6-luna, ...)."""
+
+
+class ReasoningLowMediumHighXhighMax(
+    ReasoningModel[Literal["low", "medium", "high", "xhigh", "max"]], ModelChosen
+):
+    """A reasoning model taking reasoning_effort "low", "medium", "high", "xhigh", "max"
+    (gpt-6.1-sol)."""
 
 
 class ReasoningHigh(ReasoningModel[Literal["high"]], ModelChosen):

@@ -29,7 +29,14 @@ from .._catalog import (
 from .._config import AnthropicOptions
 from .._errors import ConfigurationError
 from ..hosts import api_key_header
-from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
+from ._base import (
+    ALWAYS_ADAPTIVE,
+    ALWAYS_ADAPTIVE_MESSAGE,
+    BaseBuilder,
+    BuilderSettings,
+    catalog_model,
+    check_settings,
+)
 from ._states import (
     ModelChosen,
     Neutral,
@@ -108,7 +115,11 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         )
 
     def _sampling(self, **changes: Any) -> Any:
-        self._require_model("temperature")
+        _name, info = self._require_model("temperature")
+        if not info.temperature:
+            raise ConfigurationError(
+                f"{self._settings.model} does not accept sampling options (temperature/top_p/top_k)"
+            )
         if self._settings.thinking_budget is not None:
             raise ConfigurationError(
                 "sampling options (temperature/top_p/top_k) cannot be combined with extended "
@@ -193,6 +204,8 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         _name, info = self._require_model("thinking")
         if not info.thinking:
             raise ConfigurationError(f"{self._settings.model} does not support extended thinking")
+        if info.thinking_mode == ALWAYS_ADAPTIVE:
+            raise ConfigurationError(ALWAYS_ADAPTIVE_MESSAGE.format(model=self._settings.model))
         s = self._settings
         if s.temperature is not None or s.top_p is not None or s.top_k is not None:
             raise ConfigurationError(

@@ -34,8 +34,11 @@ from .._catalog import (
     OpenAIModelName,
     OpenAIReasoningHighModelName,
     OpenAIReasoningLowMediumHighModelName,
+    OpenAIReasoningLowMediumHighXhighMaxModelName,
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
+    OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
+    OpenAIReasoningNoneLowMediumHighXhighModelName,
 )
 from .._config import (
     OpenAIChatOptions,
@@ -53,8 +56,11 @@ from ._states import (
     NoModel,
     ReasoningHigh,
     ReasoningLowMediumHigh,
+    ReasoningLowMediumHighXhighMax,
     ReasoningMinimalLowMediumHigh,
     ReasoningNoneLowMediumHigh,
+    ReasoningNoneLowMediumHighXhigh,
+    ReasoningNoneLowMediumHighXhighMax,
 )
 
 if TYPE_CHECKING:
@@ -185,6 +191,18 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self, name: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
     @overload
+    def model(
+        self, name: OpenAIReasoningNoneLowMediumHighXhighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def model(
+        self, name: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def model(
+        self, name: OpenAIReasoningLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
+    @overload
     def model(self, name: OpenAIReasoningHighModelName) -> OpenAIBuilder[ReasoningHigh]: ...
     @overload
     @deprecated("a listed openai model takes no like=: drop it (like= is for unlisted names)")
@@ -203,6 +221,18 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     def model(
         self, name: str, *, like: OpenAIReasoningNoneLowMediumHighModelName
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningNoneLowMediumHighXhighModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningNoneLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def model(
+        self, name: str, *, like: OpenAIReasoningLowMediumHighXhighMaxModelName
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
     @overload
     def model(
         self, name: str, *, like: OpenAIReasoningHighModelName
@@ -256,6 +286,18 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
     @overload
     def reasoning_summary(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhigh], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def reasoning_summary(
+        self: OpenAIBuilder[ReasoningLowMediumHighXhighMax], summary: ReasoningSummary
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
+    @overload
+    def reasoning_summary(
         self: OpenAIBuilder[ReasoningHigh], summary: ReasoningSummary
     ) -> OpenAIBuilder[ReasoningHigh]: ...
     # END GENERATED: reasoning_summary overloads
@@ -302,6 +344,21 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         self: OpenAIBuilder[ReasoningNoneLowMediumHigh],
         effort: Literal["none", "low", "medium", "high"],
     ) -> OpenAIBuilder[ReasoningNoneLowMediumHigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhigh],
+        effort: Literal["none", "low", "medium", "high", "xhigh"],
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhigh]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax],
+        effort: Literal["none", "low", "medium", "high", "xhigh", "max"],
+    ) -> OpenAIBuilder[ReasoningNoneLowMediumHighXhighMax]: ...
+    @overload
+    def reasoning_effort(
+        self: OpenAIBuilder[ReasoningLowMediumHighXhighMax],
+        effort: Literal["low", "medium", "high", "xhigh", "max"],
+    ) -> OpenAIBuilder[ReasoningLowMediumHighXhighMax]: ...
     @overload
     def reasoning_effort(
         self: OpenAIBuilder[ReasoningHigh],

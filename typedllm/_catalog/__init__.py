@@ -21,9 +21,12 @@ from ._openai_models import (
     OpenAIModelName,
     OpenAIReasoningHighModelName,
     OpenAIReasoningLowMediumHighModelName,
+    OpenAIReasoningLowMediumHighXhighMaxModelName,
     OpenAIReasoningMinimalLowMediumHighModelName,
     OpenAIReasoningModelName,
     OpenAIReasoningNoneLowMediumHighModelName,
+    OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
+    OpenAIReasoningNoneLowMediumHighXhighModelName,
 )
 
 __all__ = [
@@ -41,9 +44,12 @@ __all__ = [
     "OpenAIModelName",
     "OpenAIReasoningHighModelName",
     "OpenAIReasoningLowMediumHighModelName",
+    "OpenAIReasoningLowMediumHighXhighMaxModelName",
     "OpenAIReasoningMinimalLowMediumHighModelName",
     "OpenAIReasoningModelName",
     "OpenAIReasoningNoneLowMediumHighModelName",
+    "OpenAIReasoningNoneLowMediumHighXhighMaxModelName",
+    "OpenAIReasoningNoneLowMediumHighXhighModelName",
     "StructuredOutputSupport",
     "lookup",
 ]

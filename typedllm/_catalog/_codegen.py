@@ -17,7 +17,9 @@ from what this module renders (a stale catalog).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ __all__ = [
     "EffortSet",
     "FamilySpec",
     "ProviderSpec",
+    "check_entry",
     "effort_sets",
     "load_models",
     "render_builder_overloads",
@@ -160,9 +163,71 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
 )
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_KEYS = ("as_of", "deprecated", "shutdown")
+"""Entry keys that hold a day: ISO ``YYYY-MM-DD``."""
+LIFECYCLES = ("legacy", "deprecated", "retired")
+"""The ``lifecycle`` values an entry may state (absent: active as far as its source says)."""
+
+
+def _day(value: object) -> dt.date | None:
+    """The date ``value`` names when it is an ISO ``YYYY-MM-DD`` string, else ``None``."""
+    if not isinstance(value, str) or _ISO_DAY.fullmatch(value) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def check_entry(entry: dict[str, Any], today: dt.date | None = None) -> list[str]:
+    """The problems with one data-file entry's provenance (empty when it is sound).
+
+    Every entry names the page its values came from (``source``, an https URL) and the day that
+    page was read (``as_of``, ISO ``YYYY-MM-DD``, not after ``today``). Deprecation days, when
+    present, are ISO days too, a shutdown does not precede its announcement, and a shutdown
+    date comes with a ``lifecycle`` of ``deprecated`` or ``retired``.
+    """
+    name = entry.get("name", "<unnamed>")
+    day = today if today is not None else dt.date.today()
+    problems: list[str] = []
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.startswith("https://"):
+        problems.append(f"{name}: no source URL (an https:// page the values came from)")
+    if "as_of" not in entry:
+        problems.append(f"{name}: no as_of date (the day its source was read, YYYY-MM-DD)")
+    for key in _DATE_KEYS:
+        if key not in entry:
+            continue
+        parsed = _day(entry[key])
+        if parsed is None:
+            problems.append(f"{name}: {key}={entry[key]!r} is not an ISO date (YYYY-MM-DD)")
+        elif key == "as_of" and parsed > day:
+            problems.append(f"{name}: as_of={entry[key]} is in the future")
+    lifecycle = entry.get("lifecycle")
+    if lifecycle is not None and lifecycle not in LIFECYCLES:
+        problems.append(f"{name}: lifecycle={lifecycle!r} is not one of {list(LIFECYCLES)}")
+    if "shutdown" in entry and lifecycle not in ("deprecated", "retired"):
+        problems.append(f"{name}: a shutdown date needs lifecycle 'deprecated' or 'retired'")
+    for key in ("deprecation_source",):
+        if key in entry and not str(entry[key]).startswith("https://"):
+            problems.append(f"{name}: {key} is not an https:// URL")
+    announced, shutdown = _day(entry.get("deprecated")), _day(entry.get("shutdown"))
+    if announced is not None and shutdown is not None and shutdown < announced:
+        problems.append(f"{name}: shutdown {shutdown} precedes its announcement {announced}")
+    return problems
+
+
 def load_models(provider: str) -> list[dict[str, Any]]:
-    """The provider's models with snapshots expanded into entries of their own, in file order."""
+    """The provider's models with snapshots expanded into entries of their own, in file order.
+
+    Raises ``ValueError`` when an entry lacks its source or source date (see
+    :func:`check_entry`) or when a name is listed twice.
+    """
     data = json.loads((DATA_DIR / f"{provider}.json").read_text(encoding="utf-8"))
+    problems = [p for entry in data["models"] for p in check_entry(entry)]
+    if problems:
+        raise ValueError(f"{provider}.json: " + "; ".join(problems))
     out: list[dict[str, Any]] = []
     for entry in data["models"]:
         snapshots = entry.get("snapshots", [])
@@ -215,6 +280,13 @@ def _literal(names: list[str]) -> str:
     return f"Literal[\n{inner}]"
 
 
+def _alias(name: str, names: list[str]) -> str:
+    """``name: TypeAlias = Literal[...]`` laid out as ruff format lays it out (one line when
+    it fits the project's 100 columns, else one name per line)."""
+    one_line = f"{name}: TypeAlias = Literal[{', '.join(_py(n) for n in names)}]"
+    return one_line if len(one_line) <= 100 else f"{name}: TypeAlias = {_literal(names)}"
+
+
 def render_models_module(spec: ProviderSpec) -> str:
     """Source text of ``_catalog/_<provider>_models.py``."""
     models = load_models(spec.provider)
@@ -224,6 +296,9 @@ def render_models_module(spec: ProviderSpec) -> str:
         f"Source: ``_catalog/data/{spec.provider}.json``; regenerate with",
         "``python scripts/generate_catalog.py``.",
         '"""',
+        "",
+        "# Source URLs and notes are data, kept on one line each.",
+        "# ruff: noqa: E501",
         "",
         "from __future__ import annotations",
         "",
@@ -235,13 +310,13 @@ def render_models_module(spec: ProviderSpec) -> str:
     literal_names: list[str] = []
     for fam in spec.families:
         names = [m["name"] for m in models if m["family"] == fam.family]
-        lines.append(f"{fam.literal_name}: TypeAlias = {_literal(names)}")
+        lines.append(_alias(fam.literal_name, names))
         lines.append(f'"""{fam.doc}"""')
         lines.append("")
         literal_names.append(fam.literal_name)
         if fam.by_effort:
             for es in effort_sets(spec, fam):
-                lines.append(f"{es.literal_name}: TypeAlias = {_literal(list(es.models))}")
+                lines.append(_alias(es.literal_name, list(es.models)))
                 lines.append(f'"""{fam.doc.split(":")[0]} with reasoning efforts {es.levels}."""')
                 lines.append("")
     all_name = f"{spec.builder_class.removesuffix('Builder')}ModelName"
@@ -279,6 +354,19 @@ def render_models_module(spec: ProviderSpec) -> str:
         ):
             if m.get(key) is not None:
                 values[key] = m[key]
+        values["source_url"] = m["source"]
+        values["as_of"] = m["as_of"]
+        for key, field in (
+            ("lifecycle", "lifecycle"),
+            ("deprecated", "deprecated"),
+            ("shutdown", "shutdown_date"),
+            ("replacement", "replacement"),
+            ("deprecation_source", "deprecation_source"),
+            ("thinking_mode", "thinking_mode"),
+            ("note", "note"),
+        ):
+            if m.get(key) is not None:
+                values[field] = m[key]
         args = [f"{key}={_py(value)}" for key, value in values.items()]
         lines.append(f"    {_py(m['name'])}: ModelInfo(")
         lines.extend(f"        {a}," for a in args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -26,11 +27,27 @@ class ModelInfo:
         modalities_in: what it takes as input (``text``, ``image``, ``pdf``, ``audio``,
             ``video``).
         modalities_out: what it produces (``text`` ...).
-        reasoning_efforts: the reasoning effort levels it accepts (reasoning models).
+        reasoning_efforts: the reasoning effort levels it accepts (OpenAI reasoning models), or
+            the thinking levels a thinking model documents (Gemini 3's ``thinking_level``).
         cached_input_price: the price of input tokens read from the prompt cache.
         cache_write_price: the price of input tokens written to the prompt cache (Anthropic's
             5-minute cache).
         batch_input_price, batch_output_price: prices through the provider's batch API.
+        source_url: the provider's documentation page this record's values were read from.
+        as_of: the day (ISO ``YYYY-MM-DD``) that page was read; the catalog refuses an entry
+            without one.
+        lifecycle: the provider's word for the model's state on ``as_of`` when it is not plainly
+            active: ``legacy`` (still served, no longer updated), ``deprecated`` (retirement
+            announced) or ``retired`` (no longer served on the provider's own API).
+        deprecated: the day the provider announced the model's retirement (ISO date), if known.
+        shutdown_date: the day the provider stops serving it (ISO date), when announced. The
+            name stays listed (and callable) after that day; the provider will refuse it.
+        replacement: the model the provider recommends instead, when it names one.
+        deprecation_source: the page the lifecycle facts came from, when not ``source_url``.
+        note: what the single-price fields cannot say (price tiers, promotions, values the
+            documentation read did not give).
+        thinking_mode: how the model thinks, in the provider's words where it has them
+            (Anthropic: ``extended``, ``adaptive`` or ``adaptive_always_on``).
     """
 
     name: str
@@ -54,6 +71,23 @@ class ModelInfo:
     cache_write_price: float | None = None
     batch_input_price: float | None = None
     batch_output_price: float | None = None
+    source_url: str | None = None
+    as_of: str | None = None
+    lifecycle: str | None = None
+    deprecated: str | None = None
+    shutdown_date: str | None = None
+    replacement: str | None = None
+    deprecation_source: str | None = None
+    thinking_mode: str | None = None
+    note: str | None = None
+
+    def is_shut_down(self, on: _dt.date | None = None) -> bool:
+        """Whether the provider no longer serves the model on ``on`` (default today): its
+        announced shutdown date has passed, or the catalog records it as retired."""
+        if self.shutdown_date is None:
+            return self.lifecycle == "retired"
+        day = on if on is not None else _dt.date.today()
+        return _dt.date.fromisoformat(self.shutdown_date) <= day
 
     @property
     def thinking(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -10,7 +11,7 @@ import orjson
 
 from .._catalog import ANTHROPIC_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
 
-__all__ = ["capabilities", "catalog_rows", "print_models"]
+__all__ = ["capabilities", "catalog_rows", "lifecycle", "print_models"]
 
 _CATALOGS = {"openai": OPENAI_MODELS, "anthropic": ANTHROPIC_MODELS, "gemini": GEMINI_MODELS}
 
@@ -32,6 +33,14 @@ def capabilities(info: ModelInfo) -> list[str]:
     if not info.temperature:
         words.append("no-temperature")
     return words
+
+
+def lifecycle(info: ModelInfo, today: dt.date | None = None) -> str:
+    """The model's state in one word: ``shut-down`` once the provider stops serving it, else
+    ``deprecated``/``legacy`` as the catalog records, ``-`` when active."""
+    if info.is_shut_down(today):
+        return "shut-down"
+    return info.lifecycle or "-"
 
 
 def catalog_rows(provider: str | None = None, search: str | None = None) -> list[ModelInfo]:
@@ -62,12 +71,25 @@ def _tokens(value: int | None) -> str:
 
 
 def _table(rows: Sequence[ModelInfo]) -> str:
-    head = ("provider", "model", "capabilities", "context", "max out", "in $/M", "out $/M")
+    head = (
+        "provider",
+        "model",
+        "capabilities",
+        "status",
+        "as of",
+        "context",
+        "max out",
+        "in $/M",
+        "out $/M",
+    )
+    today = dt.date.today()
     body = [
         (
             info.provider,
             info.name,
             " ".join(capabilities(info)),
+            lifecycle(info, today),
+            info.as_of or "-",
             _tokens(info.context_window),
             _tokens(info.max_output_tokens),
             _price(info.input_price),
@@ -76,7 +98,7 @@ def _table(rows: Sequence[ModelInfo]) -> str:
         for info in rows
     ]
     widths = [max(len(row[i]) for row in (head, *body)) for i in range(len(head))]
-    numeric = {3, 4, 5, 6}
+    numeric = {5, 6, 7, 8}
 
     def line(row: Sequence[str]) -> str:
         cells = [
@@ -93,6 +115,7 @@ def _json(rows: Sequence[ModelInfo]) -> str:
     for info in rows:
         record = dataclasses.asdict(info)
         record["capabilities"] = capabilities(info)
+        record["status"] = lifecycle(info)
         records.append(record)
     return orjson.dumps(records, option=orjson.OPT_INDENT_2).decode() + "\n"
 
