@@ -18,6 +18,7 @@ from ._states import (
     ThinkingOn,
 )
 from .anthropic import AnthropicBuilder, anthropic
+from .azure_openai import AzureOpenAIBuilder, azure_openai
 from .gemini import GeminiBuilder, gemini
 from .openai import (
     OpenAIBuilder,
@@ -29,6 +30,7 @@ from .openai import (
 
 __all__ = [
     "AnthropicBuilder",
+    "AzureOpenAIBuilder",
     "ChatModel",
     "CompatibleModel",
     "GeminiBuilder",
@@ -47,6 +49,7 @@ __all__ = [
     "ThinkingModel",
     "ThinkingOn",
     "anthropic",
+    "azure_openai",
     "gemini",
     "openai",
     "openai_compatible",
