@@ -336,6 +336,24 @@ def test_entra_token_is_a_bearer_and_no_api_key_is_sent(monkeypatch: pytest.Monk
     assert "api-key" not in headers
 
 
+def test_a_string_provider_is_asked_for_every_request() -> None:
+    # azure-identity's get_bearer_token_provider returns strings and caches them itself.
+    calls: list[int] = []
+
+    def provider() -> str:
+        calls.append(1)
+        return f"str-token-{len(calls)}"
+
+    rec = Recorder(answer())
+    llm = entra(rec, provider)
+    llm.complete("a")
+    llm.complete("b")
+    assert [r.headers["authorization"] for r in rec.requests] == [
+        "Bearer str-token-1",
+        "Bearer str-token-2",
+    ]
+
+
 def test_a_token_is_reused_until_it_nears_its_expiry() -> None:
     long_lived, short_lived = Tokens(3600), Tokens(30)  # 30 s: inside the 60 s margin
     rec = Recorder(answer())
@@ -405,7 +423,7 @@ def test_a_client_with_a_fetched_token_pickles_without_it() -> None:
     assert rec.requests[0].headers["authorization"] == "Bearer pickled-token-value"
     data = pickle.dumps(client.config.auth)
     assert b"pickled-token-value" not in data
-    assert pickle.loads(data).source is picklable_provider
+    assert pickle.loads(data).source.source is picklable_provider
 
 
 def picklable_provider() -> str:

@@ -42,6 +42,7 @@ from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
 from ..hosts import Auth, TokenAuth, api_key_header
 from ..hosts._auth import TokenSource
+from ..hosts._fresh import fresh_strings
 from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
 from ._states import (
     ChatModel,
@@ -247,13 +248,16 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
 
     def azure_ad_token_provider(self, provider: TokenSource) -> AzureOpenAIBuilder[M]:
         """Authenticate with Microsoft Entra ID: ``provider`` is a sync or async callable
-        returning an access token (a string, or a :class:`typedllm.hosts.Token` with its
-        expiry, so that it is fetched again before it expires), e.g. azure-identity's
+        returning an access token: a string (the provider is called for every request, as
+        the OpenAI SDK does) or a :class:`typedllm.hosts.Token` with its expiry (cached, and
+        fetched again before it expires), e.g. azure-identity's
         ``get_bearer_token_provider(DefaultAzureCredential(),
         "https://cognitiveservices.azure.com/.default")``. Sent as ``Authorization: Bearer``."""
         if not callable(provider):
             raise ConfigurationError("azure_ad_token_provider takes a callable returning a token")
-        return self._with(auth_step=TokenAuth(provider))  # type: ignore[no-any-return]
+        # A bare string is asked for again on every request (the provider caches it, as
+        # azure-identity's does); a Token is kept until shortly before its expiry.
+        return self._with(auth_step=TokenAuth(fresh_strings(provider)))  # type: ignore[no-any-return]
 
     def _credentials(self) -> Auth:
         s = self._settings

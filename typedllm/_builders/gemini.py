@@ -24,6 +24,7 @@ from .._config import GeminiOptions
 from .._errors import ConfigurationError
 from ..hosts import Auth, TokenAuth, api_key_header, bearer
 from ..hosts._auth import TokenSource
+from ..hosts._fresh import fresh_strings
 from ..hosts._vertex import vertex_adc_auth, vertex_base_url, vertex_location
 from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
 from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
@@ -134,13 +135,13 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         return self._with(base_url=vertex_base_url(project, location, "google"), auth="vertex")
 
     def token_provider(self, source: TokenSource) -> GeminiBuilder[M]:
-        """Authenticate with OAuth access tokens from ``source``, a sync or async callable
-        returning a token string or a :class:`typedllm.hosts.Token` (with its expiry: the
-        token is fetched again before it expires). For Vertex AI; the same as
-        ``.auth(tl.hosts.TokenAuth(source))``."""
+        """Authenticate with OAuth access tokens from ``source`` (for Vertex AI), a sync or
+        async callable returning a token string (asked again for every request) or a
+        :class:`typedllm.hosts.Token` with its expiry (cached, and fetched again before it
+        expires). ``.auth(tl.hosts.TokenAuth(source))`` caches strings as well."""
         if not callable(source):
             raise ConfigurationError("token_provider takes a callable returning a token")
-        return self._with(auth_step=TokenAuth(source))
+        return self._with(auth_step=TokenAuth(fresh_strings(source)))
 
     def build(self: GeminiBuilder[ModelChosen]) -> Client:
         """The client. On the Gemini API, the key comes from ``.api_key()``,

@@ -12,6 +12,7 @@ fetched and refreshed through the flow). A preset is a host plus defaults.
 
 from .._wire import Secret
 from ._auth import Auth, HeaderAuth, Token, TokenAuth, api_key_header, bearer
+from ._fresh import FreshStrings, fresh_strings
 from ._google import CLOUD_PLATFORM_SCOPE, GoogleADC, google_adc, google_auth_installed
 from ._host import Host, join_url
 from ._vertex import vertex_adc_auth, vertex_base_url, vertex_location
@@ -19,6 +20,7 @@ from ._vertex import vertex_adc_auth, vertex_base_url, vertex_location
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
     "Auth",
+    "FreshStrings",
     "GoogleADC",
     "HeaderAuth",
     "Host",
@@ -27,6 +29,7 @@ __all__ = [
     "TokenAuth",
     "api_key_header",
     "bearer",
+    "fresh_strings",
     "google_adc",
     "google_auth_installed",
     "join_url",

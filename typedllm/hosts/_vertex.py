@@ -30,11 +30,11 @@ __all__ = [
 
 DEFAULT_VERTEX_LOCATION = "us-central1"
 
-# Project ids are lowercase letters, digits and hyphens (domain-scoped ones add
+# Project ids are letters, digits and hyphens, or project numbers (domain-scoped ids add
 # ``example.com:``); locations are ``us-central1``, ``europe-west4``, ``global``... Anything
 # else would change the URL's path, so it is refused.
-_PROJECT = re.compile(r"[a-z0-9][a-z0-9.:-]*[a-z0-9]")
-_LOCATION = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
+_PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.:_-]*[A-Za-z0-9])?")
+_LOCATION = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 
 def vertex_location(project: str | None, location: str | None) -> tuple[str, str]:
