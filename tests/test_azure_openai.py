@@ -529,3 +529,42 @@ def test_other_hosts_keep_the_generic_content_filter_refusal() -> None:
     openai = tl.openai().model("gpt-4o").api_key("k").max_retries(0).transport(error).build()
     with pytest.raises(tl.BadRequestError):
         openai.complete("hi")
+
+
+def test_a_filtered_prompt_on_a_stream_is_a_refusal() -> None:
+    rec = Recorder(httpx.Response(400, json=FILTERED_PROMPT))
+
+    async def main() -> None:
+        async with azure(rec).build().astream("hi") as stream:
+            async for _ in stream:
+                pass
+
+    with pytest.raises(tl.RefusalError, match=r"hate \(medium\)"):
+        asyncio.run(main())
+    assert len(rec.requests) == 1
+
+
+def test_the_output_limit_field_follows_the_api() -> None:
+    # The GA 2024-10-21 spec has only max_tokens; the v1 API is OpenAI's (max_completion_tokens).
+    rec = Recorder(answer())
+    azure(rec).max_tokens(50).build().complete("dated")
+    azure(rec).max_tokens(50).v1().build().complete("v1")
+    assert rec.body(0)["max_tokens"] == 50 and "max_completion_tokens" not in rec.body(0)
+    assert rec.body(1)["max_completion_tokens"] == 50 and "max_tokens" not in rec.body(1)
+
+
+def test_the_specs_spelling_of_the_filter_error_is_read_too() -> None:
+    # azure-rest-api-specs, inference/stable/2024-10-21: error.inner_error.content_filter_results
+    body = {
+        "error": {
+            "code": "content_filter",
+            "message": "filtered",
+            "inner_error": {
+                "code": "ResponsibleAIPolicyViolation",
+                "content_filter_results": {"self_harm": {"filtered": True, "severity": "low"}},
+            },
+        }
+    }
+    rec = Recorder(httpx.Response(400, json=body))
+    with pytest.raises(tl.RefusalError, match=r"self_harm \(low\)"):
+        azure(rec).build().complete("hi")

@@ -328,7 +328,11 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
             auth=auth,
             wire_options=OpenAIChatOptions(
                 structured_output=mode,
-                max_tokens_field="max_completion_tokens",
+                # The GA 2024-10-21 spec has only ``max_tokens``; reasoning models (which
+                # need a newer version) and the v1 API take ``max_completion_tokens``.
+                max_tokens_field=(
+                    "max_completion_tokens" if v1 or info.reasoning else "max_tokens"
+                ),
                 reasoning_effort=s.reasoning_effort,
                 # ``system`` messages: reasoning deployments take them as developer messages
                 # on the versions that take either; older versions reject ``developer``.

@@ -5,7 +5,10 @@ and decodes them); Azure adds its content filtering system, which this codec tur
 :class:`~typedllm.RefusalError` naming the filtered categories:
 
 * a prompt the filter blocks is answered HTTP 400 with ``error.code: "content_filter"`` and
-  ``error.innererror.content_filter_result`` (one entry per category: ``hate``, ``sexual``,
+  ``error.innererror.content_filter_result`` (``inner_error.content_filter_results`` in the
+  2024-10-21 OpenAPI spec, azure-rest-api-specs
+  ``specification/cognitiveservices/data-plane/AzureOpenAI/inference/stable/2024-10-21``;
+  one entry per category: ``hate``, ``sexual``,
   ``violence``, ``self_harm`` with ``filtered`` and ``severity``; ``jailbreak`` and the
   protected-material models with ``detected`` and ``filtered``);
 * an answer the filter stops has ``finish_reason: "content_filter"`` and the categories in
@@ -78,8 +81,10 @@ def decode_error(provider: str, response: WireResponse) -> APIStatusError:
     body = parse_json_body(response.body)
     error = as_dict(as_dict(body).get("error"))
     if error.get("code") == "content_filter":
-        inner = as_dict(error.get("innererror"))
-        results = inner.get("content_filter_result") or error.get("content_filter_result")
+        # The service sends ``innererror.content_filter_result``; the 2024-10-21 OpenAPI spec
+        # names them ``inner_error.content_filter_results``: either is read.
+        inner = as_dict(error.get("innererror") or error.get("inner_error"))
+        results = inner.get("content_filter_result") or inner.get("content_filter_results")
         raise RefusalError(content_filter_message("blocked the prompt", results))
     return openai_chat.decode_error(provider, response)
 
