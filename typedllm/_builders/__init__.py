@@ -22,6 +22,7 @@ from ._states import (
     ThinkingOn,
 )
 from .anthropic import AnthropicBuilder, anthropic
+from .azure_openai import AzureOpenAIBuilder, azure_openai
 from .gemini import GeminiBuilder, gemini
 from .openai import (
     OpenAIBuilder,
@@ -33,6 +34,7 @@ from .openai import (
 
 __all__ = [
     "AnthropicBuilder",
+    "AzureOpenAIBuilder",
     "ChatModel",
     "CompatibleModel",
     "GeminiBuilder",
@@ -55,6 +57,7 @@ __all__ = [
     "ThinkingModel",
     "ThinkingOn",
     "anthropic",
+    "azure_openai",
     "gemini",
     "openai",
     "openai_compatible",

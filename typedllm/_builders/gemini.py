@@ -22,7 +22,10 @@ from .._catalog import (
 )
 from .._config import GeminiOptions
 from .._errors import ConfigurationError
-from ..hosts import api_key_header, bearer
+from ..hosts import Auth, TokenAuth, api_key_header, bearer
+from ..hosts._auth import TokenSource
+from ..hosts._fresh import fresh_strings
+from ..hosts._vertex import vertex_adc_auth, vertex_base_url, vertex_location
 from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
 from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 
@@ -116,28 +119,54 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
             )
         return self._with(thinking_budget=budget_tokens)
 
-    def vertex(self, *, project: str, location: str = "us-central1") -> GeminiBuilder[M]:
-        """Call the model through Vertex AI (``aiplatform.googleapis.com``) instead of the Gemini
-        API; ``.api_key()`` then takes an OAuth access token (sent as a bearer token)."""
-        host = (
-            "aiplatform.googleapis.com"
-            if location == "global"
-            else f"{location}-aiplatform.googleapis.com"
-        )
-        url = f"https://{host}/v1/projects/{project}/locations/{location}/publishers/google"
-        return self._with(base_url=url, auth="vertex")
+    def vertex(
+        self, *, project: str | None = None, location: str | None = None
+    ) -> GeminiBuilder[M]:
+        """Call the model through Vertex AI instead of the Gemini API.
+
+        ``project`` and ``location`` default to ``GOOGLE_CLOUD_PROJECT`` and
+        ``GOOGLE_CLOUD_LOCATION`` (read now), the location to ``us-central1``; ``"global"``
+        is served from ``aiplatform.googleapis.com`` (no region prefix). Requests carry an
+        OAuth access token: from :meth:`token_provider` (or ``.auth(tl.hosts.TokenAuth(fn))``),
+        from ``.api_key(<access token>)`` (sent as a bearer token, never refreshed), else from
+        Application Default Credentials when ``google-auth`` is installed
+        (``pip install 'typedllm[google]'``, see :func:`typedllm.hosts.google_adc`)."""
+        project, location = vertex_location(project, location)
+        return self._with(base_url=vertex_base_url(project, location, "google"), auth="vertex")
+
+    def token_provider(self, source: TokenSource) -> GeminiBuilder[M]:
+        """Authenticate with OAuth access tokens from ``source`` (for Vertex AI), a sync or
+        async callable returning a token string (asked again for every request) or a
+        :class:`typedllm.hosts.Token` with its expiry (cached, and fetched again before it
+        expires). ``.auth(tl.hosts.TokenAuth(source))`` caches strings as well."""
+        if not callable(source):
+            raise ConfigurationError("token_provider takes a callable returning a token")
+        return self._with(auth_step=TokenAuth(fresh_strings(source)))
 
     def build(self: GeminiBuilder[ModelChosen]) -> Client:
-        """The client. The key comes from ``.api_key()``, ``GEMINI_API_KEY`` or
-        ``GOOGLE_API_KEY``."""
+        """The client. On the Gemini API, the key comes from ``.api_key()``,
+        ``GEMINI_API_KEY`` or ``GOOGLE_API_KEY``; on Vertex AI (:meth:`vertex`), the token from
+        ``.token_provider()``/``.auth()``, ``.api_key()`` or Application Default
+        Credentials."""
         model, info = self._require_model("build")
         s = self._settings
         check_settings(s, info)
         vertex = s.auth == "vertex"
-        auth = self._auth(
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            bearer if vertex else (lambda key: api_key_header("x-goog-api-key", key)),
-        )
+        auth: Auth | None
+        if vertex:
+            # A Gemini API key is no OAuth token: on Vertex AI only an explicit credential is
+            # used, else Application Default Credentials.
+            if s.auth_step is not None:
+                auth = s.auth_step
+            elif s.api_key is not None:
+                auth = bearer(s.api_key)
+            else:
+                auth = vertex_adc_auth("Gemini on Vertex AI")
+        else:
+            auth = self._auth(
+                ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+                lambda key: api_key_header("x-goog-api-key", key),
+            )
         return self._client(
             provider="gemini",
             wire="gemini-generate-content",

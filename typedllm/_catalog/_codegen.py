@@ -96,6 +96,9 @@ class ProviderSpec:
     state_params: str
     """The builder's type arguments after the family, e.g. ``", P"``."""
     families: tuple[FamilySpec, ...]
+    extra_builders: tuple[tuple[str, str], ...] = ()
+    """Other builders taking the same model names, as ``(class, module)`` pairs (Azure
+    OpenAI serves OpenAI's models): their overloads return their own class."""
 
 
 PROVIDERS: tuple[ProviderSpec, ...] = (
@@ -104,6 +107,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         builder_class="OpenAIBuilder",
         builder_module="_builders/openai.py",
         state_params="",
+        extra_builders=(("AzureOpenAIBuilder", "_builders/azure_openai.py"),),
         families=(
             FamilySpec(
                 "chat",
@@ -400,12 +404,14 @@ def _listed_name_message(spec: ProviderSpec) -> str:
     return f"a listed {spec.provider} model takes no like=: drop it (like= is for unlisted names)"
 
 
-def render_builder_overloads(spec: ProviderSpec) -> str:
-    """The ``.model()`` overloads for the provider's builder (the text between the markers)."""
+def render_builder_overloads(spec: ProviderSpec, builder_class: str | None = None) -> str:
+    """The ``.model()`` overloads for the provider's builder (the text between the markers),
+    or for ``builder_class``, another builder of the same model names."""
     out: list[str] = []
     targets = _targets(spec)
+    builder_class = builder_class or spec.builder_class
     for literal_name, state in targets:
-        ret = f"{spec.builder_class}[{state}{spec.state_params}]"
+        ret = f"{builder_class}[{state}{spec.state_params}]"
         out += _overload(f"name: {literal_name}", ret)
     # A listed name with like= raises at run time; statically it is a deprecated overload
     # (mypy's `deprecated` error code, pyright's reportDeprecated), since no checker can type
@@ -417,20 +423,21 @@ def render_builder_overloads(spec: ProviderSpec) -> str:
         (f"@deprecated({_py(_listed_name_message(spec))})",),
     )
     for literal_name, state in targets:
-        ret = f"{spec.builder_class}[{state}{spec.state_params}]"
+        ret = f"{builder_class}[{state}{spec.state_params}]"
         out += _overload(f"name: str, *, like: {literal_name}", ret)
     return "\n".join(out)
 
 
-def render_effort_overloads(spec: ProviderSpec) -> str:
+def render_effort_overloads(spec: ProviderSpec, builder_class: str | None = None) -> str:
     """The ``.reasoning_effort()`` overloads: one per effort set, keeping the builder's state."""
     out: list[str] = []
+    builder_class = builder_class or spec.builder_class
     for fam in spec.families:
         if not fam.by_effort:
             continue
         for es in effort_sets(spec, fam):
             levels = ", ".join(_py(level) for level in es.levels)
-            builder = f"{spec.builder_class}[{es.state}{spec.state_params}]"
+            builder = f"{builder_class}[{es.state}{spec.state_params}]"
             out += [
                 "    @overload",
                 "    def reasoning_effort(",
@@ -441,15 +448,16 @@ def render_effort_overloads(spec: ProviderSpec) -> str:
     return "\n".join(out)
 
 
-def render_summary_overloads(spec: ProviderSpec) -> str:
+def render_summary_overloads(spec: ProviderSpec, builder_class: str | None = None) -> str:
     """The ``.reasoning_summary()`` overloads: one per effort set (every reasoning state),
     keeping the builder's state."""
     out: list[str] = []
+    builder_class = builder_class or spec.builder_class
     for fam in spec.families:
         if not fam.by_effort:
             continue
         for es in effort_sets(spec, fam):
-            builder = f"{spec.builder_class}[{es.state}{spec.state_params}]"
+            builder = f"{builder_class}[{es.state}{spec.state_params}]"
             out += [
                 "    @overload",
                 "    def reasoning_summary(",
@@ -497,18 +505,18 @@ def expected_files() -> dict[Path, str]:
     files: dict[Path, str] = {}
     for spec in PROVIDERS:
         files[PACKAGE_DIR / "_catalog" / f"_{spec.provider}_models.py"] = render_models_module(spec)
-        builder_path = PACKAGE_DIR / spec.builder_module
-        source = builder_path.read_text(encoding="utf-8")
-        source = splice_generated(source, render_builder_overloads(spec))
-        if EFFORT_BEGIN_MARKER in source:
-            source = splice_generated(
-                source, render_effort_overloads(spec), EFFORT_BEGIN_MARKER, EFFORT_END_MARKER
-            )
-        if SUMMARY_BEGIN_MARKER in source:
-            source = splice_generated(
-                source, render_summary_overloads(spec), SUMMARY_BEGIN_MARKER, SUMMARY_END_MARKER
-            )
-        files[builder_path] = source
+        builders = ((spec.builder_class, spec.builder_module), *spec.extra_builders)
+        for builder_class, module in builders:
+            builder_path = PACKAGE_DIR / module
+            source = builder_path.read_text(encoding="utf-8")
+            source = splice_generated(source, render_builder_overloads(spec, builder_class))
+            if EFFORT_BEGIN_MARKER in source:
+                effort = render_effort_overloads(spec, builder_class)
+                source = splice_generated(source, effort, EFFORT_BEGIN_MARKER, EFFORT_END_MARKER)
+            if SUMMARY_BEGIN_MARKER in source:
+                summary = render_summary_overloads(spec, builder_class)
+                source = splice_generated(source, summary, SUMMARY_BEGIN_MARKER, SUMMARY_END_MARKER)
+            files[builder_path] = source
     states_path = PACKAGE_DIR / STATES_MODULE
     states = states_path.read_text(encoding="utf-8")
     files[states_path] = splice_generated(

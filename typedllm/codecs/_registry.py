@@ -19,6 +19,7 @@ _BUILTIN: dict[str, str] = {
     "openai-responses": "typedllm.codecs.openai_responses",
     "anthropic-messages": "typedllm.codecs.anthropic",
     "gemini-generate-content": "typedllm.codecs.gemini",
+    "azure-openai-chat": "typedllm.codecs.azure_openai",
 }
 _codecs: dict[str, Codec] = {}
 _lock = threading.Lock()

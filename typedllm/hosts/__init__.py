@@ -10,16 +10,30 @@ fetched and refreshed through the flow). A preset is a host plus defaults.
 'azure'
 """
 
+from .._wire import Secret
 from ._auth import Auth, HeaderAuth, Token, TokenAuth, api_key_header, bearer
+from ._fresh import FreshStrings, fresh_strings
+from ._google import CLOUD_PLATFORM_SCOPE, GoogleADC, google_adc, google_auth_installed
 from ._host import Host, join_url
+from ._vertex import vertex_adc_auth, vertex_base_url, vertex_location
 
 __all__ = [
+    "CLOUD_PLATFORM_SCOPE",
     "Auth",
+    "FreshStrings",
+    "GoogleADC",
     "HeaderAuth",
     "Host",
+    "Secret",
     "Token",
     "TokenAuth",
     "api_key_header",
     "bearer",
+    "fresh_strings",
+    "google_adc",
+    "google_auth_installed",
     "join_url",
+    "vertex_adc_auth",
+    "vertex_base_url",
+    "vertex_location",
 ]

@@ -124,6 +124,7 @@ def _authorized(headers: dict[str, str], key: str) -> bool:
         headers.get("authorization", "").removeprefix("Bearer "),
         headers.get("x-api-key"),
         headers.get("x-goog-api-key"),
+        headers.get("api-key"),  # Azure OpenAI
     )
 
 
