@@ -19,6 +19,7 @@ from ._states import (
 )
 from .anthropic import AnthropicBuilder, anthropic
 from .gemini import GeminiBuilder, gemini
+from .ollama import OllamaBuilder, ollama
 from .openai import (
     OpenAIBuilder,
     OpenAICompatibleBuilder,
@@ -35,6 +36,7 @@ __all__ = [
     "ModelChosen",
     "Neutral",
     "NoModel",
+    "OllamaBuilder",
     "OpenAIBuilder",
     "OpenAICompatibleBuilder",
     "ReasoningEffort",
@@ -48,6 +50,7 @@ __all__ = [
     "ThinkingOn",
     "anthropic",
     "gemini",
+    "ollama",
     "openai",
     "openai_compatible",
 ]
