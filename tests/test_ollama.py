@@ -467,6 +467,9 @@ def test_build_reads_ollama_host_and_base_url_wins(monkeypatch: pytest.MonkeyPat
     fake = FakeProvider(["hi"])
     tl.ollama().model("m").transport(fake).build().complete("x")
     assert fake.requests[0].path == "/api/chat"
+    monkeypatch.setenv("OLLAMA_HOST", "unix:///run/ollama.sock")
+    with pytest.raises(tl.ConfigurationError, match="OLLAMA_HOST environment variable"):
+        tl.ollama().model("m").build()
 
 
 # -- builder checks --------------------------------------------------------------------------
@@ -514,3 +517,28 @@ def test_bad_builder_values_are_clear_errors(configure: Any, problem: str) -> No
 def test_keep_alive_durations_are_accepted() -> None:
     for duration in ("5m", "1h30m", "300ms", "-1m", "2.5s"):
         tl.ollama().keep_alive(duration)
+
+
+# -- the codec's place and its shape checks --------------------------------------------------
+
+
+def test_the_codec_is_registered_as_ollama_chat() -> None:
+    from typedllm.codecs import codec_names, get_codec
+    from typedllm.codecs import ollama as codec
+
+    assert "ollama-chat" in codec_names()
+    assert get_codec("ollama-chat") is codec.CODEC
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"model": "m", "done": True}, "`message` is missing"),
+        ({"model": "m", "message": {"content": 3}, "done": True}, "`message.content` is a number"),
+        ([1, 2], "not an object"),
+    ],
+)
+def test_a_body_that_is_not_an_answer_is_a_protocol_error(body: Any, problem: str) -> None:
+    fake = FakeProvider([FakeReply.raw(200, body)])
+    with pytest.raises(tl.ProtocolError, match=problem):
+        tl.ollama().model("m").max_retries(0).transport(fake).build().complete("x")

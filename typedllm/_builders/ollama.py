@@ -262,7 +262,7 @@ class OllamaBuilder(BaseBuilder, Generic[M]):
         s = self._settings
         check_settings(s, info)
         auth = self._auth(("OLLAMA_API_KEY",), bearer, required=False)
-        base_url = s.base_url or ollama_base_url(os.environ.get("OLLAMA_HOST"))
+        base_url = s.base_url or _env_host()
         return self._client(
             provider="ollama",
             wire="ollama-chat",
@@ -272,6 +272,13 @@ class OllamaBuilder(BaseBuilder, Generic[M]):
             auth=auth,
             wire_options=self._wire,
         )
+
+
+def _env_host() -> str:
+    try:
+        return ollama_base_url(os.environ.get("OLLAMA_HOST"))
+    except ConfigurationError as error:
+        raise ConfigurationError(f"the OLLAMA_HOST environment variable: {error}") from None
 
 
 def ollama() -> OllamaBuilder[NoModel]:
