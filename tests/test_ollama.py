@@ -542,3 +542,18 @@ def test_a_body_that_is_not_an_answer_is_a_protocol_error(body: Any, problem: st
     fake = FakeProvider([FakeReply.raw(200, body)])
     with pytest.raises(tl.ProtocolError, match=problem):
         tl.ollama().model("m").max_retries(0).transport(fake).build().complete("x")
+
+
+def test_a_streamed_call_answered_with_a_validation_500_is_not_retried() -> None:
+    fake = FakeProvider([FakeReply.error(500, "invalid format: expected an object"), "never"])
+    with pytest.raises(tl.BadRequestError), _client(fake).stream("hi") as s:
+        list(s)
+    assert fake.calls == 1
+
+
+def test_prompt_mode_sends_no_format() -> None:
+    fake = FakeProvider()
+    llm = tl.ollama().model("m").structured_output("prompt").transport(fake).build()
+    assert isinstance(llm.complete("city", schema=City), City)
+    body = fake.requests[0].json
+    assert "format" not in body and '"population"' in body["messages"][0]["content"]

@@ -189,3 +189,24 @@ def test_encoder_matches_recorded_request(case: dict[str, Any]) -> None:
     # No options were set: none are sent (the recorded `{}` means the same).
     assert body.get("options", {}) == recorded.get("options", {}) == {}
     assert "think" not in body and "keep_alive" not in body
+
+
+def test_the_fake_provider_streams_the_recorded_line_shapes() -> None:
+    """The fake's NDJSON lines have the keys real servers send (content lines, then the last
+    line with done_reason, counts and durations)."""
+    from typedllm.testing import FakeProvider
+
+    recorded = _lines(
+        next(c for c in CASES if c["feature"] == "stream_text" and len(_lines(c)) > 2)
+    )
+    status, headers, body = FakeProvider(["Hello! How can I help?"]).respond(
+        "POST",
+        "http://127.0.0.1:11434/api/chat",
+        {"content-type": "application/json"},
+        orjson.dumps({"model": "qwen3:latest", "messages": [{"role": "user", "content": "Hi"}]}),
+    )
+    assert status == 200 and headers["content-type"] == "application/x-ndjson"
+    ours = [json.loads(line) for line in body.decode().splitlines()]
+    assert {frozenset(line) for line in ours[:-1]} == {frozenset(recorded[0])}
+    assert set(ours[-1]) == set(recorded[-1])
+    assert set(ours[0]["message"]) == set(recorded[0]["message"]) == {"role", "content"}
