@@ -1,8 +1,9 @@
 """Ollama native ``/api/chat`` wire codec (pure: no I/O).
 
 Reference: https://github.com/ollama/ollama/blob/main/docs/api.md ("Generate a chat
-completion"); the error shapes: https://github.com/ollama/ollama/blob/main/docs/api.md#errors
-and Ollama's ``api/types.go`` ``StatusError`` (``{"error": "<text>"}`` with the HTTP status).
+completion"); the error shapes: https://mintlify.com/ollama/ollama/api/errors (Ollama's
+``api/types.go`` ``StatusError``: ``{"error": "<text>"}`` with the HTTP status, e.g. 404
+``model 'llama3.2' not found``).
 
 Encoding
     ``POST /api/chat`` below the server root. The body holds ``model``, ``messages``, and
