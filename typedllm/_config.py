@@ -23,6 +23,7 @@ __all__ = [
     "AnthropicOptions",
     "ClientConfig",
     "GeminiOptions",
+    "OllamaOptions",
     "OpenAIChatOptions",
     "OpenAIResponsesOptions",
     "ReasoningSummary",
@@ -112,6 +113,34 @@ class GeminiOptions:
     """
 
     thinking_budget: int | None = None
+
+
+OllamaThink = bool | Literal["low", "medium", "high"]
+"""Ollama's ``think``: on/off, or a level (gpt-oss models take levels, not a bool)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OllamaOptions:
+    """What only the Ollama native ``/api/chat`` wire understands
+    (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+
+    Attributes:
+        structured_output: ``format`` (the schema in ``format``, enforced by the server's
+            grammar), ``json`` (``format: "json"`` with the schema in the instructions) or
+            ``prompt`` (the schema in the instructions only).
+        think: ``think`` (``None``: not sent, the model's default).
+        keep_alive: how long the model stays loaded after the call (``"5m"``, seconds; ``0``
+            unloads it, a negative value keeps it loaded).
+        num_ctx: the context window the model is loaded with (``options.num_ctx``).
+        options: further raw ``options`` (``repeat_penalty``, ``min_p``, ``num_gpu`` ...), as
+            ``(name, value)`` pairs.
+    """
+
+    structured_output: Literal["format", "json", "prompt"] = "format"
+    think: OllamaThink | None = None
+    keep_alive: str | float | None = None
+    num_ctx: int | None = None
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

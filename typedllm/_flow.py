@@ -40,6 +40,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    BadRequestError,
     ConfigurationError,
     OutputValidationError,
     ProtocolError,
@@ -363,6 +364,11 @@ def retry_delay(
 def status_error(ctx: CallContext, response: WireResponse) -> tuple[APIStatusError, bool]:
     """The typed (scrubbed) error of an error response, and whether the policy retries it."""
     error = ctx.scrub(ctx.codec.decode_error(ctx.config.provider, response))
+    # A codec that reads a 5xx answer as a request-validation error (Ollama's invalid
+    # ``format``, llama-cpp-python's rejected ``json_schema``) returns a BadRequestError:
+    # the same request cannot succeed on a retry, so it is not retried as an overload.
+    if isinstance(error, BadRequestError) and response.status >= 500:
+        return error, False
     return error, ctx.config.retry.retries_status(response.status, response.headers)
 
 

@@ -24,6 +24,7 @@ from ._states import (
 from .anthropic import AnthropicBuilder, anthropic
 from .azure_openai import AzureOpenAIBuilder, azure_openai
 from .gemini import GeminiBuilder, gemini
+from .ollama import OllamaBuilder, ollama
 from .openai import (
     OpenAIBuilder,
     OpenAICompatibleBuilder,
@@ -41,6 +42,7 @@ __all__ = [
     "ModelChosen",
     "Neutral",
     "NoModel",
+    "OllamaBuilder",
     "OpenAIBuilder",
     "OpenAICompatibleBuilder",
     "ReasoningEffort",
@@ -59,6 +61,7 @@ __all__ = [
     "anthropic",
     "azure_openai",
     "gemini",
+    "ollama",
     "openai",
     "openai_compatible",
 ]

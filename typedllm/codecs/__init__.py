@@ -3,9 +3,9 @@
 A codec turns a provider-neutral :class:`ChatRequest` into an encoded request (the host places
 it, the auth step signs it), decodes answers into :class:`DecodedCompletion` values or typed
 errors, and makes a fresh :class:`StreamDecoder` for every streamed attempt. The built-in wires
-are :mod:`~typedllm.codecs.openai_chat`, :mod:`~typedllm.codecs.anthropic` and
-:mod:`~typedllm.codecs.gemini` (plus the stream decoders of
-:mod:`~typedllm.codecs.openai_responses` and :mod:`~typedllm.codecs.ollama`); a new one is a
+are :mod:`~typedllm.codecs.openai_chat`, :mod:`~typedllm.codecs.anthropic`,
+:mod:`~typedllm.codecs.gemini` and :mod:`~typedllm.codecs.ollama` (plus the stream decoder of
+:mod:`~typedllm.codecs.openai_responses`); a new one is a
 :class:`FunctionCodec` given to :func:`register_codec`.
 """
 

@@ -20,6 +20,7 @@ _BUILTIN: dict[str, str] = {
     "anthropic-messages": "typedllm.codecs.anthropic",
     "gemini-generate-content": "typedllm.codecs.gemini",
     "azure-openai-chat": "typedllm.codecs.azure_openai",
+    "ollama-chat": "typedllm.codecs.ollama",
 }
 _codecs: dict[str, Codec] = {}
 _lock = threading.Lock()

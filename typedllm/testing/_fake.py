@@ -1,6 +1,6 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
-(OpenAI Chat Completions and Responses, Anthropic Messages, Gemini ``generateContent``),
-chosen by path.
+(OpenAI Chat Completions and Responses, Anthropic Messages, Gemini ``generateContent``, Ollama
+``/api/chat``), chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -33,7 +33,14 @@ import orjson
 from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
-from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire, _responses_wire
+from . import (
+    _anthropic_wire,
+    _batch_routes,
+    _gemini_wire,
+    _ollama_wire,
+    _openai_wire,
+    _responses_wire,
+)
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
 from ._replies import FakeReply, RecordedRequest
@@ -96,6 +103,8 @@ def _wire_for(method: str, path: str) -> Any:
         return _anthropic_wire
     if _GEMINI_PATH.fullmatch(path):
         return _gemini_wire
+    if path.endswith("/api/chat"):  # Ollama native
+        return _ollama_wire
     return None
 
 
@@ -229,6 +238,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
             else:
                 reply = self._next_reply(request_json, index, wire)
         streaming = request_json.get("stream") is True or path.endswith(":streamGenerateContent")
+        if wire is _ollama_wire:
+            streaming = _ollama_wire.streams(request_json)  # Ollama streams unless told not to
         render = wire.render_stream if streaming else wire.render_reply
         rendered: tuple[int, dict[str, str], bytes] = render(request_json, reply, index)
         return rendered
