@@ -68,6 +68,7 @@ class BuilderSettings:
     http_client: httpx.Client | None = field(default=None, compare=False)
     async_http_client: httpx.AsyncClient | None = field(default=None, compare=False)
     async_driver: Literal["httpx", "aiohttp"] = "httpx"
+    cloud: Any = None  # a builder's own record of where a cloud hosts the model (Bedrock...)
 
 
 def catalog_model(

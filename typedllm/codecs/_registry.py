@@ -17,6 +17,7 @@ __all__ = ["codec_names", "get_codec", "register_codec"]
 _BUILTIN: dict[str, str] = {
     "openai-chat": "typedllm.codecs.openai_chat",
     "anthropic-messages": "typedllm.codecs.anthropic",
+    "anthropic-bedrock": "typedllm.codecs.anthropic_bedrock",
     "gemini-generate-content": "typedllm.codecs.gemini",
 }
 _codecs: dict[str, Codec] = {}
