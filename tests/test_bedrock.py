@@ -384,6 +384,11 @@ def test_exception_inside_a_stream_is_typed() -> None:
     client = llm.model("claude-haiku-4-5").max_retries(0).transport(fake).build()
     with pytest.raises(RateLimitError, match="slow down"):
         list(client.stream("hi"))
+    assert "".join(client.stream("hi")) == "fine"
+    # An error before the stream began is an HTTP error in Bedrock's shape.
+    refused = FakeProvider([FakeReply.error(400, "bad input")])
+    with pytest.raises(BadRequestError, match="ValidationException: bad input"):
+        list(llm.model("claude-haiku-4-5").max_retries(0).transport(refused).build().stream("x"))
 
 
 def test_unsigned_requests_are_refused_by_the_fake() -> None:
@@ -472,3 +477,11 @@ class _AsyncCapture(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
         return self.capture.handle_request(request)
+
+
+def test_output_limits_of_cloud_ids_are_checked() -> None:
+    builder = tl.anthropic().bedrock("us-east-1").max_tokens(8000)
+    with pytest.raises(ConfigurationError, match="limit of 4096"):
+        builder.model("anthropic.claude-3-haiku-20240307-v1:0")
+    with pytest.raises(ConfigurationError, match="limit of 4096"):
+        tl.anthropic().max_tokens(8000).model("claude-3-haiku@20240307")

@@ -53,7 +53,13 @@ from ._anthropic_cloud import (
     check_platform,
     vertex_parts,
 )
-from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
+from ._base import (
+    BaseBuilder,
+    BuilderSettings,
+    catalog_model,
+    check_max_tokens,
+    check_settings,
+)
 from ._states import (
     ModelChosen,
     Neutral,
@@ -126,10 +132,11 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
     def model(self, name: str, *, like: str | None = None) -> AnthropicBuilder[Any, Neutral]:
         """Choose the model: a catalog name, the Bedrock id or Vertex AI name of a catalog
         model, or any name with ``like=<catalog name>``."""
-        cloud = cloud_model(name) if like is None and name not in ANTHROPIC_MODELS else None
+        listed = not isinstance(name, str) or name in ANTHROPIC_MODELS  # pyright: ignore[reportUnnecessaryIsInstance]
+        cloud = cloud_model(name) if like is None and not listed else None
         if cloud is not None:
-            info = cloud[2]
-            catalog_model(ANTHROPIC_MODELS, "Anthropic", "", cloud[1], None, self._settings)
+            info = cloud[2]  # the catalog snapshot's capabilities, under the cloud's id
+            check_max_tokens(self._settings.max_tokens, name, info)
         else:
             info = catalog_model(
                 ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like, self._settings

@@ -18,7 +18,7 @@ __all__ = ["auto_reply", "check_request", "render_reply", "render_stream"]
 auto_reply = _anthropic_wire.auto_reply
 
 _SIGV4 = re.compile(
-    r"AWS4-HMAC-SHA256 Credential=[A-Z0-9]+/\d{8}/[a-z0-9-]+/bedrock/aws4_request, "
+    r"AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/bedrock/aws4_request, "
     r"SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}"
 )
 _ERROR_NAMES = {
