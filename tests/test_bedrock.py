@@ -485,3 +485,17 @@ def test_output_limits_of_cloud_ids_are_checked() -> None:
         builder.model("anthropic.claude-3-haiku-20240307-v1:0")
     with pytest.raises(ConfigurationError, match="limit of 4096"):
         tl.anthropic().max_tokens(8000).model("claude-3-haiku@20240307")
+
+
+def test_anthropic_gates_hold_on_every_platform(platform: str) -> None:
+    llm = client_for(platform, FakeProvider(["x"]))
+    with pytest.raises(ConfigurationError, match="between 0 and 1"):
+        llm.complete("hi", options=tl.CallOptions(temperature=1.5))
+    with pytest.raises(ConfigurationError, match="no request metadata"):
+        llm.complete("hi", options=tl.CallOptions(metadata={"a": "b"}))
+
+
+def test_batches_are_not_offered_on_the_clouds(platform: str) -> None:
+    llm = client_for(platform, FakeProvider())
+    with pytest.raises(ConfigurationError, match="no batch API"):
+        tl.batch(llm, ["a", "b"])

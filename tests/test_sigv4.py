@@ -186,3 +186,36 @@ def test_payload_hash_is_sha256_of_the_body() -> None:
         amz_date="20150830T123600Z",
     )
     assert signed.canonical_request.endswith(hashlib.sha256(b"Param1=value1").hexdigest())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke",
+        "https://bedrock-runtime.eu-west-1.amazonaws.com/model/"
+        "eu.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream",
+        "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+        "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.x/invoke",
+    ],
+)
+def test_same_signature_as_botocore(url: str) -> None:
+    """Cross-check on Bedrock URLs (encoded ``:`` and ``/`` in the id) with botocore's own
+    signer, when the optional extra is installed."""
+    pytest.importorskip("botocore", reason="pip install 'typedllm[bedrock]'")
+    from botocore.auth import SigV4Auth as BotocoreSigV4  # pyright: ignore[reportMissingImports]
+    from botocore.awsrequest import AWSRequest  # pyright: ignore[reportMissingImports]
+    from botocore.credentials import Credentials  # pyright: ignore[reportMissingImports]
+
+    region = url.split(".")[1]
+    body = '{"messages": [{"role": "user", "content": "héllo"}]}'.encode()
+    theirs = AWSRequest("POST", url, data=body, headers={"content-type": "application/json"})
+    BotocoreSigV4(Credentials("AKIDEXAMPLE", "secret-key", "tok"), "bedrock", region).add_auth(
+        theirs
+    )
+    stamp = theirs.headers["X-Amz-Date"]
+    auth = SigV4Auth(_static_source, region, clock=lambda: _clock_at(stamp))
+    creds = AwsCredentials("AKIDEXAMPLE", Secret("secret-key"), Secret("tok"))
+    ours = auth.sign_request(
+        WireRequest("POST", url, {"content-type": "application/json"}, body), creds
+    )
+    assert ours.headers["authorization"] == theirs.headers["Authorization"]

@@ -70,7 +70,7 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
         raise ConfigurationError("OpenAI models do not take top_k")
     if (
         options.temperature is not None
-        and config.wire == "anthropic-messages"
+        and isinstance(wire, AnthropicOptions)  # on every platform (Bedrock, Vertex AI)
         and options.temperature > 1.0
     ):
         raise ConfigurationError(
@@ -109,7 +109,7 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
 def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
     """Options a wire has no field for are an error, not silently dropped."""
     options = request.options
-    if config.wire == "anthropic-messages" and options.metadata:
+    if isinstance(config.wire_options, AnthropicOptions) and options.metadata:
         raise ConfigurationError(
             "Anthropic takes no request metadata except the end-user id: use user="
         )

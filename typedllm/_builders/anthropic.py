@@ -406,7 +406,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
             platform = self._cloud().platform
             return self._client(
                 provider="anthropic",  # thinking blocks are Anthropic's on every platform
-                wire="anthropic-bedrock" if platform == "bedrock" else "anthropic-messages",
+                wire=f"anthropic-{platform}",  # anthropic-bedrock, anthropic-vertex
                 model=cloud.model,
                 info=cloud.info,
                 host=cloud.host,

@@ -18,6 +18,7 @@ _BUILTIN: dict[str, str] = {
     "openai-chat": "typedllm.codecs.openai_chat",
     "anthropic-messages": "typedllm.codecs.anthropic",
     "anthropic-bedrock": "typedllm.codecs.anthropic_bedrock",
+    "anthropic-vertex": "typedllm.codecs.anthropic_vertex",
     "gemini-generate-content": "typedllm.codecs.gemini",
 }
 _codecs: dict[str, Codec] = {}
