@@ -499,3 +499,84 @@ def test_batches_are_not_offered_on_the_clouds(platform: str) -> None:
     llm = client_for(platform, FakeProvider())
     with pytest.raises(ConfigurationError, match="no batch API"):
         tl.batch(llm, ["a", "b"])
+
+
+DRIVERS = [
+    "httpx",
+    pytest.param(
+        "aiohttp",
+        marks=pytest.mark.skipif(
+            not tl.aiohttp_available(), reason="pip install 'typedllm[aiohttp]'"
+        ),
+    ),
+]
+
+
+class VerifyingProvider(FakeProvider):
+    """A fake that checks each SigV4 signature as AWS would: recomputed from the request as
+    it arrived (path as sent, the signed headers, the body) with the known secret key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verified = 0
+
+    def respond(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        from urllib.parse import urlsplit
+
+        from typedllm.hosts._sigv4 import AwsCredentials, sign
+
+        lower = {k.lower(): v for k, v in headers.items()}
+        authz = lower.get("authorization", "")
+        if authz.startswith("AWS4-HMAC-SHA256"):
+            names = authz.split("SignedHeaders=")[1].split(",")[0].split(";")
+            parts = urlsplit(url)
+            expected = sign(
+                method=method,
+                path=parts.path,
+                query=parts.query,
+                headers=[(n, lower[n]) for n in names],
+                body=body,
+                credentials=AwsCredentials("AKIDEXAMPLE", _secret(SECRET)),
+                region=authz.split("/")[2],
+                service="bedrock",
+                amz_date=lower["x-amz-date"],
+            )
+            if expected.authorization != authz:
+                return (
+                    403,
+                    {"x-amzn-errortype": "InvalidSignatureException"},
+                    (b'{"message": "The request signature we calculated does not match"}'),
+                )
+            self.verified += 1
+        return super().respond(method, url, headers, body)
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+async def test_over_loopback_sockets(platform: str, driver: str) -> None:
+    from typedllm.testing import FakeServer
+
+    fake = VerifyingProvider()
+    server = FakeServer(fake).start()
+    try:
+        root = f"http://127.0.0.1:{server.port}"
+        builder = (
+            tl.anthropic().bedrock("us-east-1").aws_credentials("AKIDEXAMPLE", SECRET)
+            if platform == "bedrock"
+            else tl.anthropic().vertex("p", location="us-east5", token_provider=lambda: "ya29")
+        )
+        llm = builder.model("claude-haiku-4-5").base_url(root).async_driver(driver).build()  # type: ignore[arg-type]
+        assert isinstance(await llm.acomplete("a city", schema=City), City)
+        partials = [p async for p in llm.astream("a city", schema=City)]
+        assert isinstance(partials[-1].data, dict)
+        assert "".join(llm.stream("plain text")).startswith("[fake answer]")
+    finally:
+        server.stop()
+    paths = [r.path for r in fake.requests]
+    if platform == "bedrock":
+        assert fake.verified == 3  # every signature checks out over real sockets
+        assert paths[0] == "/model/anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke"
+        assert paths[1].endswith("v1%3A0/invoke-with-response-stream")
+    else:
+        assert paths[1].endswith("claude-haiku-4-5@20251001:streamRawPredict")
