@@ -258,7 +258,7 @@ class SigV4Auth(Auth):
     finds its own). ``clock`` is for tests.
 
     Args:
-        source: finds the credentials (e.g. :func:`typedllm.hosts.aws_credential_chain`).
+        source: finds the credentials (e.g. :class:`typedllm.hosts.AwsCredentialChain`).
         region: the AWS region (``us-east-1``).
         service: the signing name (``bedrock`` for Bedrock Runtime).
     """
