@@ -292,9 +292,14 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
 
     async def _request(self, request: WireRequest, timeout: float | None) -> _Response:
         session = await self._session()
+        url: Any = request.url
+        if "%" in url:
+            # yarl would decode an escape such as %3A (in Bedrock model ids) before sending:
+            # send the URL as encoded, as httpx does (AWS SigV4 signs the path as sent).
+            url = importlib.import_module("yarl").URL(url, encoded=True)
         return await session.request(
             request.method,
-            request.url,
+            url,
             headers=request.headers,  # aiohttp copies them into its own multidict
             data=request.body or None,
             timeout=self._client_timeout(timeout),

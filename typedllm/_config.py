@@ -94,14 +94,20 @@ class AnthropicOptions:
     """What only the Anthropic Messages wire understands.
 
     Attributes:
-        version: the ``anthropic-version`` header.
+        version: the ``anthropic-version`` header; on Bedrock and Vertex AI the body's
+            ``anthropic_version`` (``bedrock-2023-05-31``, ``vertex-2023-10-16``).
         betas: ``anthropic-beta`` feature names.
         thinking_budget: extended thinking budget tokens (``None``: thinking off).
+        platform: who serves the model: ``"anthropic"`` (the Messages API), ``"bedrock"``
+            (the body carries ``anthropic_version`` and ``anthropic_beta``, no ``model`` and no
+            ``stream``: the path says both) or ``"vertex"`` (``anthropic_version`` in the body,
+            no ``model``: the path says it).
     """
 
     version: str = "2023-06-01"
     betas: tuple[str, ...] = ()
     thinking_budget: int | None = None
+    platform: Literal["anthropic", "bedrock", "vertex"] = "anthropic"
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,7 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
         raise ConfigurationError("OpenAI models do not take top_k")
     if (
         options.temperature is not None
-        and config.wire == "anthropic-messages"
+        and isinstance(wire, AnthropicOptions)  # on every platform (Bedrock, Vertex AI)
         and options.temperature > 1.0
     ):
         raise ConfigurationError(
@@ -120,7 +120,7 @@ def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
             raise ConfigurationError(
                 f"the OpenAI Responses API takes no {' or '.join(unsupported_here)} option"
             )
-    if config.wire == "anthropic-messages" and options.metadata:
+    if isinstance(config.wire_options, AnthropicOptions) and options.metadata:
         raise ConfigurationError(
             "Anthropic takes no request metadata except the end-user id: use user="
         )

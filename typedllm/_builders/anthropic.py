@@ -9,12 +9,19 @@
   not on; they move to ``TemperatureSet``. The API rejects the two together, so either order is a
   type error (and a ``ConfigurationError`` at run time).
 * ``.model()`` is generated from ``_catalog/data/anthropic.json`` (one overload per family and
-  a ``like=`` overload per family) and resets the sampling state.
+  a ``like=`` overload per family) and resets the sampling state; it also takes the Bedrock ids
+  and Vertex AI names of catalog models (``anthropic.claude-sonnet-4-5-20250929-v1:0``,
+  ``us.anthropic...``, ``claude-sonnet-4-5@20250929``), typed by their family too.
+* ``.bedrock()`` and ``.vertex()`` choose where the model is served (Amazon Bedrock, Vertex AI)
+  without leaving this builder: the model names, thinking and sampling gates are the same on
+  every platform, so the platform is a host choice like ``tl.gemini().vertex()``, not a builder
+  of its own (see ``_anthropic_cloud.py``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, overload
 
@@ -26,15 +33,33 @@ from .._catalog import (
     AnthropicStandardModelName,
     AnthropicThinkingModelName,
 )
+from .._catalog._cloud_models import (
+    AnthropicCloudStandardModelId,
+    AnthropicCloudThinkingModelId,
+    cloud_model,
+)
 from .._config import AnthropicOptions
 from .._errors import ConfigurationError
+from .._wire import Secret
 from ..hosts import api_key_header
+from ..hosts._auth import TokenSource
+from ..hosts._sigv4 import AwsCredentials
+from ._anthropic_cloud import (
+    BEDROCK_VERSION,
+    VERTEX_VERSION,
+    CloudParts,
+    CloudSettings,
+    bedrock_parts,
+    check_platform,
+    vertex_parts,
+)
 from ._base import (
     ALWAYS_ADAPTIVE,
     ALWAYS_ADAPTIVE_MESSAGE,
     BaseBuilder,
     BuilderSettings,
     catalog_model,
+    check_max_tokens,
     check_settings,
 )
 from ._states import (
@@ -55,6 +80,7 @@ __all__ = ["ANTHROPIC_BASE_URL", "ANTHROPIC_VERSION", "AnthropicBuilder", "anthr
 ANTHROPIC_BASE_URL = "https://api.anthropic.com"
 ANTHROPIC_VERSION = "2023-06-01"
 MIN_THINKING_BUDGET = 1024
+_GEOGRAPHY = re.compile(r"[a-z]+(?:-[a-z]+)?")  # us, eu, apac, global, us-gov ...
 
 # Defaults make a directly constructed builder start in the initial state.
 M = TypeVar("M", covariant=True, default=NoModel)
@@ -97,11 +123,26 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         self, name: str, *, like: AnthropicStandardModelName
     ) -> AnthropicBuilder[StandardModel, Neutral]: ...
     # END GENERATED: model overloads
+    @overload
+    def model(
+        self, name: AnthropicCloudThinkingModelId
+    ) -> AnthropicBuilder[ThinkingModel, Neutral]: ...
+    @overload
+    def model(
+        self, name: AnthropicCloudStandardModelId
+    ) -> AnthropicBuilder[StandardModel, Neutral]: ...
     def model(self, name: str, *, like: str | None = None) -> AnthropicBuilder[Any, Neutral]:
-        """Choose the model: a catalog name, or any name with ``like=<catalog name>``."""
-        info = catalog_model(
-            ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like, self._settings
-        )
+        """Choose the model: a catalog name, the Bedrock id or Vertex AI name of a catalog
+        model, or any name with ``like=<catalog name>``."""
+        listed = not isinstance(name, str) or name in ANTHROPIC_MODELS  # pyright: ignore[reportUnnecessaryIsInstance]
+        cloud = cloud_model(name) if like is None and not listed else None
+        if cloud is not None:
+            info = cloud[2]  # the catalog snapshot's capabilities, under the cloud's id
+            check_max_tokens(self._settings.max_tokens, name, info)
+        else:
+            info = catalog_model(
+                ANTHROPIC_MODELS, "Anthropic", "claude-sonnet-4-5", name, like, self._settings
+            )
         return AnthropicBuilder(
             replace(
                 self._settings,
@@ -227,6 +268,120 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         """Extra ``anthropic-beta`` feature names sent with every request."""
         return self._with(betas=(*self._settings.betas, *names))
 
+    def _cloud(self) -> CloudSettings:
+        cloud = self._settings.cloud
+        return cloud if isinstance(cloud, CloudSettings) else CloudSettings()
+
+    def bedrock(
+        self,
+        region: str | None = None,
+        *,
+        profile: str | None = None,
+        inference_profile: str | None = None,
+        use_botocore: bool = True,
+    ) -> AnthropicBuilder[M, S]:
+        """Call the model on Amazon Bedrock (``InvokeModel``), signed with AWS SigV4.
+
+        Args:
+            region: the AWS region; default ``AWS_REGION``, ``AWS_DEFAULT_REGION``, or the
+                profile's ``region`` in ``~/.aws/config``.
+            profile: the shared-file profile to read credentials and region from (default
+                ``AWS_PROFILE``, else ``default``).
+            inference_profile: a cross-region inference profile's geography (``"us"``,
+                ``"eu"``, ``"apac"``, ``"global"`` ...) put before the model id; newer models
+                are only served through one.
+            use_botocore: fall back to botocore's credential chain (SSO, roles, instance
+                metadata) when it is installed (``pip install 'typedllm[bedrock]'``).
+
+        Credentials: ``.aws_credentials()``, ``.api_key()`` (a Bedrock API key), else
+        ``AWS_BEARER_TOKEN_BEDROCK``, ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``
+        (``AWS_SESSION_TOKEN``), the shared credentials and config files, botocore's chain.
+        """
+        for label, value in (("region", region), ("profile", profile)):
+            if value is not None and (not isinstance(value, str) or not value.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise ConfigurationError(f"bedrock {label} must be a non-empty string")
+        geo = inference_profile
+        if geo is not None and not _GEOGRAPHY.fullmatch(str(geo)):
+            raise ConfigurationError(
+                f"inference_profile takes a geography such as 'us', 'eu' or 'global', got {geo!r}"
+            )
+        cloud = replace(
+            self._cloud(),
+            platform="bedrock",
+            region=region,
+            profile=profile,
+            inference_profile=geo,
+            use_botocore=use_botocore,
+        )
+        return self._with(cloud=cloud)
+
+    def aws_credentials(
+        self, access_key_id: str, secret_access_key: str, session_token: str | None = None
+    ) -> AnthropicBuilder[M, S]:
+        """Sign Bedrock requests with these AWS credentials (a session token for temporary
+        ones). Like an explicit API key, they make the client refuse to be pickled."""
+        if not all(isinstance(v, str) and v for v in (access_key_id, secret_access_key)):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("aws_credentials takes a non-empty key id and secret key")
+        if session_token is not None and (not isinstance(session_token, str) or not session_token):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError("session_token must be a non-empty string when given")
+        creds = AwsCredentials(
+            access_key_id,
+            Secret(secret_access_key),
+            Secret(session_token) if session_token else None,
+        )
+        return self._with(cloud=replace(self._cloud(), credentials=creds))
+
+    def vertex(
+        self,
+        project: str | None = None,
+        *,
+        location: str | None = None,
+        token_provider: TokenSource | None = None,
+    ) -> AnthropicBuilder[M, S]:
+        """Call the model on Vertex AI (``:rawPredict``/``:streamRawPredict``).
+
+        Args:
+            project: the Google Cloud project (default ``ANTHROPIC_VERTEX_PROJECT_ID`` or
+                ``GOOGLE_CLOUD_PROJECT``).
+            location: the region, or ``"global"`` (default ``CLOUD_ML_REGION``,
+                ``GOOGLE_CLOUD_LOCATION``, else ``"global"``).
+            token_provider: a callable returning an OAuth access token (``str`` or
+                :class:`~typedllm.hosts.Token` with its expiry; sync or async), called again
+                before the token expires. ``.api_key(token)`` sends a fixed token instead.
+        """
+        for label, value in (("project", project), ("location", location)):
+            if value is not None and (not isinstance(value, str) or not value.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise ConfigurationError(f"vertex {label} must be a non-empty string")
+        if token_provider is not None and not callable(token_provider):
+            raise ConfigurationError("token_provider must be a callable returning a token")
+        cloud = replace(
+            self._cloud(),
+            platform="vertex",
+            project=project,
+            location=location,
+            token_provider=token_provider,
+        )
+        return self._with(cloud=cloud)
+
+    def _cloud_parts(self, model: str, info: Any) -> CloudParts | None:
+        s = self._settings
+        cloud = self._cloud()
+        check_platform(model, cloud.platform)
+        if cloud.credentials is not None and cloud.platform != "bedrock":
+            raise ConfigurationError(".aws_credentials() needs .bedrock(...): AWS signs Bedrock")
+        if cloud.platform == "anthropic":
+            return None
+        make = bedrock_parts if cloud.platform == "bedrock" else vertex_parts
+        return make(
+            model,
+            info,
+            cloud,
+            auth_step=s.auth_step,
+            api_key=s.api_key,
+            base_url=s.base_url,
+            headers=s.headers,
+        )
+
     # Any sampling state: thinking and sampling options never meet statically (and build()
     # re-checks), and ``object`` is what mypy joins a mixed list's sampling states to.
     def build(self: AnthropicBuilder[ModelChosen, object]) -> Client:
@@ -246,7 +401,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                 "sampling options (temperature/top_p/top_k) cannot be combined with extended "
                 "thinking on Anthropic models"
             )
-        auth = self._auth(("ANTHROPIC_API_KEY",), lambda key: api_key_header("x-api-key", key))
+        cloud = self._cloud_parts(model, info)
         max_tokens = s.max_tokens or min(info.max_output_tokens or 8192, 8192)
         if s.thinking_budget is not None and max_tokens <= s.thinking_budget:
             if s.max_tokens is not None:
@@ -255,6 +410,25 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                     f"({s.thinking_budget})"
                 )
             max_tokens = s.thinking_budget + 4096
+        if cloud is not None:
+            platform = self._cloud().platform
+            return self._client(
+                provider="anthropic",  # thinking blocks are Anthropic's on every platform
+                wire=f"anthropic-{platform}",  # anthropic-bedrock, anthropic-vertex
+                model=cloud.model,
+                info=cloud.info,
+                host=cloud.host,
+                auth=cloud.auth,
+                wire_options=AnthropicOptions(
+                    version=s.api_version
+                    or (BEDROCK_VERSION if platform == "bedrock" else VERTEX_VERSION),
+                    betas=s.betas,
+                    thinking_budget=s.thinking_budget,
+                    platform=platform,
+                ),
+                defaults=self._defaults(max_tokens=max_tokens),
+            )
+        auth = self._auth(("ANTHROPIC_API_KEY",), lambda key: api_key_header("x-api-key", key))
         base_url = (
             s.base_url
             or os.environ.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")

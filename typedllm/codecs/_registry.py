@@ -18,6 +18,8 @@ _BUILTIN: dict[str, str] = {
     "openai-chat": "typedllm.codecs.openai_chat",
     "openai-responses": "typedllm.codecs.openai_responses",
     "anthropic-messages": "typedllm.codecs.anthropic",
+    "anthropic-bedrock": "typedllm.codecs.anthropic_bedrock",
+    "anthropic-vertex": "typedllm.codecs.anthropic_vertex",
     "gemini-generate-content": "typedllm.codecs.gemini",
     "azure-openai-chat": "typedllm.codecs.azure_openai",
     "ollama-chat": "typedllm.codecs.ollama",

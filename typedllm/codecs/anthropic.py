@@ -366,16 +366,38 @@ def encode_body(
         body["tools"] = tools
     if stream:
         body["stream"] = True
+    if wire.platform != "anthropic":
+        _cloud_body(body, wire)
     if options.extra_body:
         body.update(options.extra_body)
     return body
 
 
+def _cloud_body(body: dict[str, Any], wire: AnthropicOptions) -> None:
+    """The body Bedrock and Vertex AI take: the model is in the path, the version in the body.
+
+    Bedrock (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-
+    claude-messages-request-response.html): ``anthropic_version: bedrock-2023-05-31``, betas as
+    the ``anthropic_beta`` list, and streaming is the ``invoke-with-response-stream`` path, not a
+    field. Vertex AI (https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/
+    claude/use-claude): ``anthropic_version: vertex-2023-10-16``, ``stream`` kept in the body
+    (``:streamRawPredict`` streams SSE like the Messages API), betas in the header."""
+    del body["model"]
+    body["anthropic_version"] = wire.version
+    if wire.platform == "bedrock":
+        body.pop("stream", None)
+        if wire.betas:
+            body["anthropic_beta"] = list(dict.fromkeys(wire.betas))
+
+
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
-    """Encode one Messages request."""
+    """Encode one Messages request (on Bedrock and Vertex AI: their body variant, no
+    ``anthropic-version`` header; the host places it on the model's path)."""
     wire = _options(config)
-    headers = {**json_headers(stream), "anthropic-version": wire.version}
-    if wire.betas:
+    headers = json_headers(stream)
+    if wire.platform == "anthropic":
+        headers["anthropic-version"] = wire.version
+    if wire.betas and wire.platform != "bedrock":
         headers["anthropic-beta"] = ",".join(dict.fromkeys(wire.betas))
     body = orjson.dumps(encode_body(config, request, stream=stream))
     return EncodedRequest("chat_stream" if stream else "chat", "/v1/messages", body, headers)

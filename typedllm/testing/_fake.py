@@ -1,6 +1,6 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
-(OpenAI Chat Completions and Responses, Anthropic Messages, Gemini ``generateContent``, Ollama
-``/api/chat``), chosen by path.
+(OpenAI Chat Completions and Responses, Anthropic Messages, also on Bedrock and Vertex AI,
+Gemini ``generateContent``, Ollama ``/api/chat``), chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -36,6 +36,7 @@ from .._wire import redact_headers
 from . import (
     _anthropic_wire,
     _batch_routes,
+    _bedrock_wire,
     _gemini_wire,
     _ollama_wire,
     _openai_wire,
@@ -83,6 +84,14 @@ _GEMINI_PATH = re.compile(
 )
 
 
+_BEDROCK_PATH = re.compile(r"/model/[^/]+/(?:invoke|invoke-with-response-stream)")
+_VERTEX_ANTHROPIC_PATH = re.compile(
+    r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/[^/:]+"
+    r":(?:rawPredict|streamRawPredict)"
+)
+_STREAM_PATHS = (":streamGenerateContent", ":streamRawPredict", "/invoke-with-response-stream")
+
+
 def _wire_for(method: str, path: str) -> Any:
     """The responder module for an endpoint the real services have (OpenAI Chat Completions
     under any prefix, as compatible hosts mount it; Anthropic ``/v1/messages``; Gemini
@@ -105,6 +114,10 @@ def _wire_for(method: str, path: str) -> Any:
         return _gemini_wire
     if path.endswith("/api/chat"):  # Ollama native
         return _ollama_wire
+    if _BEDROCK_PATH.fullmatch(path):
+        return _bedrock_wire
+    if _VERTEX_ANTHROPIC_PATH.fullmatch(path):
+        return _anthropic_wire  # Claude on Vertex AI speaks the Messages wire
     return None
 
 
@@ -233,11 +246,15 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
             request_json = as_dict(parsed)
             if wire is None:
                 return _not_found(method.upper(), path, lower)
+            check = getattr(wire, "check_request", None)
+            refused: FakeReply | None = check(lower) if check is not None else None
             if self._api_key is not None and not _authorized(lower, self._api_key):
                 reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
+            elif refused is not None:
+                reply = refused
             else:
                 reply = self._next_reply(request_json, index, wire)
-        streaming = request_json.get("stream") is True or path.endswith(":streamGenerateContent")
+        streaming = request_json.get("stream") is True or path.endswith(_STREAM_PATHS)
         if wire is _ollama_wire:
             streaming = _ollama_wire.streams(request_json)  # Ollama streams unless told not to
         render = wire.render_stream if streaming else wire.render_reply
