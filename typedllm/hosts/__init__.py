@@ -12,14 +12,20 @@ fetched and refreshed through the flow). A preset is a host plus defaults.
 
 from ._auth import Auth, HeaderAuth, Token, TokenAuth, api_key_header, bearer
 from ._host import Host, join_url
+from ._presets import PRESETS, HostPreset, PresetRoute, ThinkingStyle, preset
 
 __all__ = [
+    "PRESETS",
     "Auth",
     "HeaderAuth",
     "Host",
+    "HostPreset",
+    "PresetRoute",
+    "ThinkingStyle",
     "Token",
     "TokenAuth",
     "api_key_header",
     "bearer",
     "join_url",
+    "preset",
 ]
