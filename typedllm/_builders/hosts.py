@@ -24,12 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
-from typing_extensions import TypeVar
+from typing_extensions import Self, TypeVar
 
 from .._catalog._families import model_info_for
 from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
-from .._retry import DEFAULT_RETRY_STATUSES
+from .._retry import RetryPolicy
 from ..hosts import Host, bearer
 from ..hosts._presets import PRESETS, HostPreset
 from ._base import BaseBuilder, BuilderSettings, check_settings
@@ -82,26 +82,36 @@ def _with_field(fields: Fields, name: str, value: Any) -> Fields:
 class PresetBuilder(BaseBuilder, Generic[M]):
     """What every host preset's builder shares (the host's own builder adds ``.model()``)."""
 
-    __slots__ = ("_fields", "_preset")
+    __slots__ = ("_fields", "_own_retry", "_preset")
 
     def __init__(
         self: PresetBuilder[NoModel],
         preset: HostPreset,
         settings: BuilderSettings | None = None,
         fields: Fields = (),
+        own_retry: bool = False,
     ) -> None:
         super().__init__(settings)
         self._preset = preset
         self._fields = fields
+        self._own_retry = own_retry
 
     def _with(self, **changes: Any) -> Any:
         # Any: __init__ pins NoModel for callers; copies keep whatever state they are in.
         cls: Any = type(self)
-        return cls(self._preset, replace(self._settings, **changes), self._fields)
+        settings = replace(self._settings, **changes)
+        return cls(self._preset, settings, self._fields, self._own_retry)
 
     def _with_fields(self, fields: Fields) -> Any:
         cls: Any = type(self)
-        return cls(self._preset, self._settings, fields)
+        return cls(self._preset, self._settings, fields, self._own_retry)
+
+    def retry_policy(self, policy: RetryPolicy) -> Self:
+        """The whole transport retry policy, taken as given: the host's own rule (statuses it
+        does not retry, such as llama-cpp-python's 500) applies to the default policy only."""
+        builder = super().retry_policy(policy)
+        cls: Any = type(self)
+        return cls(self._preset, builder._settings, self._fields, True)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._preset.name}, model={self._settings.model!r})"
@@ -187,7 +197,7 @@ class PresetBuilder(BaseBuilder, Generic[M]):
         mode = check_mode(s.structured_output) if s.structured_output else p.route_for(model)
         base_url = s.base_url or _env_url(p.base_url_env) or p.base_url
         builder: PresetBuilder[Any] = self
-        if p.no_retry_statuses and s.retry.statuses == DEFAULT_RETRY_STATUSES:
+        if p.no_retry_statuses and not self._own_retry:
             # The host's rule applies to the default policy; a policy of the user's own
             # (.retry_policy()) is taken as given.
             statuses = s.retry.statuses - p.no_retry_statuses
