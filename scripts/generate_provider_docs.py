@@ -138,7 +138,7 @@ def render(rows: Iterable[ProviderRow]) -> str:
         )
     lines += [
         "",
-        "*stream usage*: whether streams send `stream_options: {\"include_usage\": true}`",
+        '*stream usage*: whether streams send `stream_options: {"include_usage": true}`',
         "(hosts that reject or ignore it report usage their own way, or not at all).",
         "",
         "Model capabilities on these hosts come from family profiles matched by name",

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from _corpus import case_id, load_cases, model_from_schema
 
 import typedllm as tl
 from typedllm._wire import WireResponse
@@ -22,8 +23,6 @@ from typedllm.codecs import openai_chat
 from typedllm.codecs._stream import StreamState
 from typedllm.hosts import PRESETS
 from typedllm.streaming import SSEEvent
-
-from _corpus import case_id, load_cases, model_from_schema
 
 # Recorded provider folder -> preset name.
 HOSTS = {
