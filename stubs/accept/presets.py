@@ -52,9 +52,17 @@ assert_type(chosen, tl.HostBuilder[tl.CompatibleModel])
 assert_type(chosen.temperature(0), tl.HostBuilder[tl.CompatibleModel])
 assert_type(chosen.top_p(0.9).top_k(40), tl.HostBuilder[tl.CompatibleModel])
 assert_type(chosen.reasoning_effort("low"), tl.HostBuilder[tl.CompatibleModel])
-assert_type(tl.vllm().model("Qwen/Qwen3-8B").thinking(False), tl.PresetBuilder[tl.CompatibleModel])
-assert_type(tl.zai().thinking(True), tl.PresetBuilder[tl.NoModel])
-assert_type(chosen.structured_output("json_object_schema"), tl.PresetBuilder[tl.CompatibleModel])
+assert_type(tl.vllm().model("Qwen/Qwen3-8B").thinking(False), tl.HostBuilder[tl.CompatibleModel])
+assert_type(tl.zai().thinking(True), tl.HostBuilder[tl.NoModel])
+assert_type(chosen.structured_output("json_object_schema"), tl.HostBuilder[tl.CompatibleModel])
+assert_type(
+    chosen.structured_output("prompt").thinking(True).temperature(0),
+    tl.HostBuilder[tl.CompatibleModel],
+)
+assert_type(
+    tl.openrouter().structured_output("strict").provider_routing(zdr=True),
+    tl.OpenRouterBuilder[tl.NoModel],
+)
 
 # -- DeepSeek: the reasoner is typed --
 

@@ -163,12 +163,12 @@ class PresetBuilder(BaseBuilder, Generic[M]):
         self._require_model("reasoning_effort")
         return self._with(reasoning_effort=check_effort(self._settings, effort))
 
-    def structured_output(self, mode: StructuredOutputMode) -> PresetBuilder[M]:
+    def structured_output(self, mode: StructuredOutputMode) -> Self:
         """Override the host's structured-output route: ``strict``, ``json_schema``,
         ``json_object``, ``json_object_schema`` or ``prompt``."""
         return self._with(structured_output=check_mode(mode))  # type: ignore[no-any-return]
 
-    def thinking(self, enabled: bool) -> PresetBuilder[M]:
+    def thinking(self, enabled: bool) -> Self:
         """Switch a hybrid model's thinking on or off, as the host spells it: DashScope's
         ``enable_thinking``, or ``thinking: {"type": "enabled"|"disabled"}`` (Zhipu, Z.ai,
         Moonshot, Volcengine Ark, LongCat)."""

@@ -127,8 +127,9 @@ _RECORDS: tuple[HostPreset, ...] = (
         rejected_fields=frozenset({"top_k", "seed"}),
         doc_url="https://docs.mistral.ai/capabilities/structured-output/custom_structured_output/",
     ),
-    # https://api-docs.deepseek.com/guides/json_mode : JSON Output is `json_object` only (the
-    # prompt must say "json"); recorded streams (conformance deepseek) sent stream_options.
+    # https://platform.deepseek.com/api-docs/guides/json_mode/ : JSON Output is `json_object`
+    # only (the prompt must say "json"); recorded streams (conformance deepseek) sent
+    # stream_options.
     HostPreset(
         name="deepseek",
         entry="deepseek",
@@ -139,7 +140,7 @@ _RECORDS: tuple[HostPreset, ...] = (
         route_why="JSON Output is json_object only; no json_schema",
         stream_usage=True,
         rejected_fields=_TOP_K,
-        doc_url="https://api-docs.deepseek.com/guides/json_mode",
+        doc_url="https://platform.deepseek.com/api-docs/guides/json_mode/",
     ),
     # https://openrouter.ai/docs/structured-outputs : response_format json_schema is passed
     # to the provider serving the model; whether it is enforced depends on that provider
@@ -236,7 +237,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         doc_url="https://huggingface.co/docs/inference-providers/index",
     ),
     # https://ai.google.dev/gemini-api/docs/openai : response_format json_schema is mapped to
-    # Gemini's response schema (enforced); `strict` is not part of it.
+    # Gemini's response schema (enforced); the request reference
+    # (https://ai.google.dev/api/compatibility) lists ResponseFormat and StreamOptions.
     HostPreset(
         name="gemini_openai",
         entry="gemini_openai",
