@@ -387,3 +387,12 @@ def test_generator_takes_extra_rows() -> None:
     lines = [line for line in text.splitlines() if line.startswith("| `tl.")]
     assert lines[0].startswith("| `tl.openai()` | [OpenAI]")
     assert len(lines) == len(PRESETS) + 1
+
+
+async def test_llama_cpp_python_500_is_not_retried_async() -> None:
+    transport, calls = _counting_transport(500, LLAMA_CPP_PYTHON_500)
+    llm = tl.llama_cpp_python().model("m").transport(transport).build()
+    with pytest.raises(tl.InternalServerError):
+        await llm.acomplete("x")
+    assert len(calls) == 1
+    await llm.aclose()

@@ -236,6 +236,9 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
 
     Any model name is accepted; the API key is optional. Schemas are requested as non-strict
     ``json_schema`` by default; choose ``json_object`` or ``prompt`` for hosts without it.
+    The model's family profile (by name: ``deepseek-reasoner``, ``gpt-oss``, ``qwen3`` ...)
+    gates what it does not accept. For the hosts typedllm knows, the presets
+    (``tl.groq()``, ``tl.vllm()`` ..., see ``docs/providers.md``) set all of this per host.
     """
 
     __slots__ = ("_key_env",)
