@@ -113,33 +113,36 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    model = tmp_path_factory.mktemp("gguf") / "tiny.gguf"
+    folder = tmp_path_factory.mktemp("gguf")
+    model = folder / "tiny.gguf"
     subprocess.run([str(LLAMA_PYTHON), "-c", WRITE_MODEL, str(model)], check=True)
     port = _free_port()
-    proc = subprocess.Popen(
-        [
-            str(LLAMA_PYTHON),
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(model),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                str(LLAMA_PYTHON),
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                pytest.fail(f"llama-cpp-python server exited: {err[-2000:]}")
+                tail = log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"llama-cpp-python server exited: {tail}")
             try:
                 if httpx.get(f"{base}/models", timeout=1).status_code == 200:
                     break
@@ -164,13 +167,13 @@ class Verdict(pydantic.BaseModel):
 
 
 def test_json_object_with_schema_is_accepted_and_enforced(server: str) -> None:
-    llm = tl.llama_cpp_python(server).model("tiny").max_tokens(256).timeout(120).build()
-    request = llm.request_for("grade it", schema=Verdict)
-    assert b'"type":"json_object","schema"' in request.body
-    # A random-weight model can only produce this through the server's grammar (the
-    # vocabulary is bytes, so the schema instructions alone cost some 500 tokens).
-    for _ in range(2):
-        assert isinstance(llm.complete("grade it", schema=Verdict), Verdict)
+    with tl.llama_cpp_python(server).model("tiny").max_tokens(256).timeout(120).build() as llm:
+        request = llm.request_for("grade it", schema=Verdict)
+        assert b'"type":"json_object","schema"' in request.body
+        # A random-weight model can only produce this through the server's grammar (the
+        # vocabulary is bytes, so the schema instructions alone cost some 500 tokens).
+        for _ in range(2):
+            assert isinstance(llm.complete("grade it", schema=Verdict), Verdict)
 
 
 def test_json_schema_is_rejected_with_a_500_that_is_not_retried(server: str) -> None:
@@ -184,6 +187,6 @@ def test_json_schema_is_rejected_with_a_500_that_is_not_retried(server: str) -> 
         .on_event(lambda e: sent.append(e) if isinstance(e, RequestSent) else None)
         .build()
     )
-    with pytest.raises(tl.InternalServerError):
+    with llm, pytest.raises(tl.InternalServerError):
         llm.complete("grade it", schema=Verdict)
     assert len(sent) == 1, sent
