@@ -32,13 +32,17 @@ __all__ = [
 
 W = TypeVar("W")
 
-StructuredOutputMode = Literal["strict", "json_schema", "json_object", "prompt"]
+StructuredOutputMode = Literal[
+    "strict", "json_schema", "json_object", "prompt", "json_object_schema"
+]
 """How a schema is requested from an OpenAI-style host.
 
 * ``strict``: ``response_format: json_schema`` with ``strict: true`` (OpenAI Structured Outputs).
 * ``json_schema``: ``response_format: json_schema`` with ``strict: false``.
 * ``json_object``: JSON mode (``response_format: json_object``), schema in the instructions.
 * ``prompt``: no response format at all, schema in the instructions, lenient extraction.
+* ``json_object_schema``: ``response_format: {"type": "json_object", "schema": ...}`` (the
+  llama-cpp-python server's only enforced form), schema in the instructions too.
 """
 
 
@@ -53,6 +57,11 @@ class OpenAIChatOptions:
         developer_role: send system messages as ``developer`` messages (OpenAI reasoning
             models).
         stream_usage: ask for usage in the last stream chunk (``stream_options``).
+        body_fields: extra top-level body fields of every request (a host's own options,
+            e.g. OpenRouter's ``provider`` routing or DashScope's ``enable_thinking``).
+        rejected_fields: call options the host rejects (``top_k``, ``seed``): a call that sets
+            one is a ``ConfigurationError`` before anything is sent.
+        inline_root_ref: resolve a root ``$ref`` of the schema before sending it.
     """
 
     structured_output: StructuredOutputMode = "strict"
@@ -60,6 +69,9 @@ class OpenAIChatOptions:
     reasoning_effort: str | None = None
     developer_role: bool = False
     stream_usage: bool = True
+    body_fields: tuple[tuple[str, Any], ...] = ()
+    rejected_fields: frozenset[str] = frozenset()
+    inline_root_ref: bool = False
 
 
 ReasoningSummary = Literal["auto", "concise", "detailed"]

@@ -8,7 +8,7 @@ error); these checks cover what only the call shows: per-call options, media par
 from __future__ import annotations
 
 from ._catalog import ModelInfo
-from ._config import AnthropicOptions, ClientConfig
+from ._config import AnthropicOptions, ClientConfig, OpenAIChatOptions
 from ._errors import ConfigurationError
 from ._messages import AudioPart, DocumentPart, ImagePart
 from .codecs._base import ChatRequest
@@ -68,6 +68,10 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
         )
     if options.top_k is not None and config.provider == "openai":
         raise ConfigurationError("OpenAI models do not take top_k")
+    if isinstance(wire, OpenAIChatOptions) and wire.rejected_fields:
+        for name in sorted(wire.rejected_fields):
+            if getattr(options, name, None) is not None:
+                raise ConfigurationError(f"{config.provider} does not accept {name}")
     if (
         options.temperature is not None
         and isinstance(wire, AnthropicOptions)  # on every platform (Bedrock, Vertex AI)

@@ -40,6 +40,7 @@ from .._catalog import (
     OpenAIReasoningNoneLowMediumHighXhighMaxModelName,
     OpenAIReasoningNoneLowMediumHighXhighModelName,
 )
+from .._catalog._families import model_info_for
 from .._config import (
     OpenAIChatOptions,
     OpenAIResponsesOptions,
@@ -85,7 +86,7 @@ ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 """Every reasoning effort level; which ones a model accepts is in the catalog (its builder state
 takes only those, and they are checked at run time)."""
 
-_MODES: tuple[str, ...] = ("strict", "json_schema", "json_object", "prompt")
+_MODES: tuple[str, ...] = ("strict", "json_schema", "json_object", "prompt", "json_object_schema")
 
 OpenAIAPI = Literal["chat", "responses"]
 """Which OpenAI API a client speaks: Chat Completions (``chat``, the default for models served
@@ -427,6 +428,9 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
 
     Any model name is accepted; the API key is optional. Schemas are requested as non-strict
     ``json_schema`` by default; choose ``json_object`` or ``prompt`` for hosts without it.
+    The model's family profile (by name: ``deepseek-reasoner``, ``gpt-oss``, ``qwen3`` ...)
+    gates what it does not accept. For the hosts typedllm knows, the presets
+    (``tl.groq()``, ``tl.vllm()`` ..., see ``docs/providers.md``) set all of this per host.
     """
 
     __slots__ = ("_key_env",)
@@ -448,26 +452,27 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
         """Choose the model by the name the server knows it by."""
         if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("model name must be a non-empty string")
-        info = ModelInfo(
-            name=name,
-            provider="openai_compatible",
-            family="compatible",
-            reasoning_efforts=("none", "minimal", "low", "medium", "high", "xhigh"),
-        )
+        # The family profile of the name (deepseek-reasoner takes no temperature ...); an
+        # unknown family gates nothing.
+        info = model_info_for(name, "openai_compatible")
         return self._with(model=name, model_info=info)  # type: ignore[no-any-return]
 
     def temperature(
         self: OpenAICompatibleBuilder[CompatibleModel], value: float
     ) -> OpenAICompatibleBuilder[CompatibleModel]:
-        """Sampling temperature (0 to 2)."""
-        self._require_model("temperature")
+        """Sampling temperature (0 to 2; not on a reasoning family without sampling)."""
+        _model, info = self._require_model("temperature")
+        if not info.temperature:
+            raise ConfigurationError(f"{self._settings.model} does not accept a temperature")
         return self._with(temperature=self._check_temperature(value))  # type: ignore[no-any-return]
 
     def top_p(
         self: OpenAICompatibleBuilder[CompatibleModel], value: float
     ) -> OpenAICompatibleBuilder[CompatibleModel]:
         """Nucleus sampling probability mass (0 to 1)."""
-        self._require_model("top_p")
+        _model, info = self._require_model("top_p")
+        if not info.temperature:
+            raise ConfigurationError(f"{self._settings.model} does not accept top_p")
         return self._with(top_p=self._check_top_p(value))  # type: ignore[no-any-return]
 
     def reasoning_effort(
@@ -504,6 +509,12 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
                 reasoning_effort=s.reasoning_effort,
             ),
         )
+
+
+check_mode = _check_mode
+"""Check a structured-output mode name (shared with the host presets' builders)."""
+check_effort = _check_effort
+"""Check a reasoning effort against the chosen model (shared with the host presets)."""
 
 
 def _env_url(name: str) -> str | None:

@@ -34,6 +34,7 @@ Streaming
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, cast
 
 import orjson
@@ -93,6 +94,7 @@ __all__ = [
     "encode",
     "encode_body",
     "finish_reason_of",
+    "inline_root_ref",
     "is_error_body",
     "new_stream",
     "output_spec",
@@ -271,7 +273,7 @@ def encode_body(
     wire = _options(config)
     messages = _messages(config, wire, request)
     output = request.output
-    if output is not None and output.mode in ("json_object", "prompt"):
+    if output is not None and output.mode in ("json_object", "prompt", "json_object_schema"):
         # JSON mode requires the word "JSON" in the prompt; the schema instructions carry it.
         instructions = schema_instructions(output.compiled)
         first = messages[0] if messages else None
@@ -311,13 +313,36 @@ def encode_body(
             }
         elif output.mode == "json_object":
             body["response_format"] = {"type": "json_object"}
+        elif output.mode == "json_object_schema":
+            # llama-cpp-python's server enforces a schema only in this form.
+            schema = output.compiled.schema
+            if wire.inline_root_ref:
+                schema = inline_root_ref(schema)
+            body["response_format"] = {"type": "json_object", "schema": schema}
     if stream:
         body["stream"] = True
         if wire.stream_usage:
             body["stream_options"] = {"include_usage": True}
+    for name, value in wire.body_fields:
+        body[name] = value
     if options.extra_body:
         body.update(options.extra_body)
     return body
+
+
+def inline_root_ref(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with a root ``$ref`` replaced by its target (the ``$defs`` kept beside it):
+    llama-cpp-python's schema-to-grammar converter cannot resolve a root ``$ref`` and silently
+    falls back to any JSON."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return schema
+    defs = as_dict(schema.get("$defs"))
+    target = defs.get(ref.removeprefix("#/$defs/"))
+    if not isinstance(target, dict):
+        return schema
+    siblings = {k: v for k, v in schema.items() if k != "$ref"}
+    return {**cast(dict[str, Any], target), **siblings}
 
 
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
@@ -512,6 +537,9 @@ def output_spec(config: ClientConfig, schema: Any) -> OutputSpec:
         if mode == "strict"
         else "openai-json-schema"
         if mode == "json_schema"
+        # llama-cpp-python turns the schema into a llama.cpp grammar, as Ollama does.
+        else "ollama"
+        if mode == "json_object_schema"
         else "prompt"
     )
     return OutputSpec(compile_schema(schema, dialect, decimal=config.decimal_mode), mode)

@@ -17,11 +17,13 @@ from ._aws import AwsCredentialChain
 from ._fresh import FreshStrings, fresh_strings
 from ._google import CLOUD_PLATFORM_SCOPE, GoogleADC, google_adc, google_auth_installed
 from ._host import Host, join_url
+from ._presets import PRESETS, HostPreset, PresetRoute, ThinkingStyle, preset
 from ._sigv4 import AwsCredentials, SigV4Auth
 from ._vertex import vertex_adc_auth, vertex_base_url, vertex_location
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
+    "PRESETS",
     "Auth",
     "AwsCredentialChain",
     "AwsCredentials",
@@ -29,8 +31,11 @@ __all__ = [
     "GoogleADC",
     "HeaderAuth",
     "Host",
+    "HostPreset",
+    "PresetRoute",
     "Secret",
     "SigV4Auth",
+    "ThinkingStyle",
     "Token",
     "TokenAuth",
     "api_key_header",
@@ -39,6 +44,7 @@ __all__ = [
     "google_adc",
     "google_auth_installed",
     "join_url",
+    "preset",
     "vertex_adc_auth",
     "vertex_base_url",
     "vertex_location",
