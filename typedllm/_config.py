@@ -22,6 +22,7 @@ from .schema._types import DecimalMode
 __all__ = [
     "AnthropicOptions",
     "ClientConfig",
+    "CohereOptions",
     "GeminiOptions",
     "OpenAIChatOptions",
     "StructuredOutputMode",
@@ -82,6 +83,20 @@ class GeminiOptions:
         thinking_budget: ``thinkingConfig.thinkingBudget`` (``None``: the model's default).
     """
 
+    thinking_budget: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CohereOptions:
+    """What only the Cohere v2 chat wire understands.
+
+    Attributes:
+        thinking: ``"enabled"`` or ``"disabled"`` (``thinking.type`` of reasoning models;
+            ``None``: the model's default, which is on for reasoning models).
+        thinking_budget: ``thinking.token_budget`` (``None``: no limit).
+    """
+
+    thinking: Literal["enabled", "disabled"] | None = None
     thinking_budget: int | None = None
 
 

@@ -18,6 +18,7 @@ from ._states import (
     ThinkingOn,
 )
 from .anthropic import AnthropicBuilder, anthropic
+from .cohere import CohereBuilder, cohere
 from .gemini import GeminiBuilder, gemini
 from .openai import (
     OpenAIBuilder,
@@ -30,6 +31,7 @@ from .openai import (
 __all__ = [
     "AnthropicBuilder",
     "ChatModel",
+    "CohereBuilder",
     "CompatibleModel",
     "GeminiBuilder",
     "ModelChosen",
@@ -47,6 +49,7 @@ __all__ = [
     "ThinkingModel",
     "ThinkingOn",
     "anthropic",
+    "cohere",
     "gemini",
     "openai",
     "openai_compatible",

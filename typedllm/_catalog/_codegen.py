@@ -152,6 +152,26 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
             ),
         ),
     ),
+    ProviderSpec(
+        provider="cohere",
+        builder_class="CohereBuilder",
+        builder_module="_builders/cohere.py",
+        state_params="",
+        families=(
+            FamilySpec(
+                "thinking",
+                "CohereThinkingModelName",
+                "ThinkingModel",
+                "Cohere reasoning models (thinking on by default, with an optional budget).",
+            ),
+            FamilySpec(
+                "standard",
+                "CohereStandardModelName",
+                "StandardModel",
+                "Cohere models without thinking.",
+            ),
+        ),
+    ),
 )
 
 

@@ -18,6 +18,7 @@ _BUILTIN: dict[str, str] = {
     "openai-chat": "typedllm.codecs.openai_chat",
     "anthropic-messages": "typedllm.codecs.anthropic",
     "gemini-generate-content": "typedllm.codecs.gemini",
+    "cohere-chat": "typedllm.codecs.cohere",
 }
 _codecs: dict[str, Codec] = {}
 _lock = threading.Lock()

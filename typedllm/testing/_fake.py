@@ -32,7 +32,7 @@ import orjson
 from .._errors import ConfigurationError
 from .._jsonutil import as_dict
 from .._wire import redact_headers
-from . import _anthropic_wire, _batch_routes, _gemini_wire, _openai_wire
+from . import _anthropic_wire, _batch_routes, _cohere_wire, _gemini_wire, _openai_wire
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
 from ._replies import FakeReply, RecordedRequest
@@ -91,6 +91,8 @@ def _wire_for(method: str, path: str) -> Any:
         return _openai_wire
     if path.endswith("/v1/messages"):
         return _anthropic_wire
+    if path.endswith("/v2/chat"):
+        return _cohere_wire  # Cohere v2 chat
     if _GEMINI_PATH.fullmatch(path):
         return _gemini_wire
     return None
