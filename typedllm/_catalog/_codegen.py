@@ -226,6 +226,8 @@ def _py(value: Any) -> str:
 
 
 def _literal(names: list[str]) -> str:
+    if len(names) == 1:  # as ruff format writes a one-name Literal (no magic trailing comma)
+        return f'Literal["{names[0]}"]'
     inner = "".join(f'    "{n}",\n' for n in names)
     return f"Literal[\n{inner}]"
 

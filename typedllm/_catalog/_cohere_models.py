@@ -10,7 +10,7 @@ from typing import Literal, TypeAlias
 
 from ._model import ModelInfo
 
-CohereThinkingModelName: TypeAlias = Literal["command-a-reasoning-08-2025",]
+CohereThinkingModelName: TypeAlias = Literal["command-a-reasoning-08-2025"]
 """Cohere reasoning models (thinking on by default, with an optional budget)."""
 
 CohereStandardModelName: TypeAlias = Literal[
