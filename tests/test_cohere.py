@@ -517,3 +517,15 @@ def test_catalog_names_match_the_data_file() -> None:
     assert COHERE_MODELS["command-a-vision-07-2025"].vision
     for info in COHERE_MODELS.values():
         assert info.context_window and info.max_output_tokens
+
+
+def test_the_command_line_knows_cohere() -> None:
+    from typedllm.cli._models import catalog_rows
+    from typedllm.cli._spec import build_client, parse_model
+
+    assert {r.name for r in catalog_rows("cohere")} == set(COHERE_MODELS)
+    offline = build_client(parse_model("fake:command-r7b-12-2024"))
+    assert offline.config.wire == "cohere-chat"
+    assert isinstance(offline.complete("x", schema=City), City)
+    with pytest.raises(tl.ConfigurationError, match="CO_API_KEY"):
+        build_client(parse_model("cohere:command-a-03-2025"))
