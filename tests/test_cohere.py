@@ -169,8 +169,7 @@ def test_text_request_shape_and_sampling_names() -> None:
     assert body == {
         "model": "command-r-plus-08-2024",
         "messages": [
-            {"role": "system", "content": "Be brief."},
-            {"role": "system", "content": "Answer in English."},
+            {"role": "system", "content": "Be brief.\n\nAnswer in English."},
             {"role": "user", "content": "Capital of Norway?"},
         ],
         "stream": False,
@@ -529,3 +528,28 @@ def test_the_command_line_knows_cohere() -> None:
     assert isinstance(offline.complete("x", schema=City), City)
     with pytest.raises(tl.ConfigurationError, match="CO_API_KEY"):
         build_client(parse_model("cohere:command-a-03-2025"))
+
+
+def test_models_without_json_schema_get_json_mode_and_instructions() -> None:
+    from dataclasses import replace
+
+    from typedllm.codecs._base import ChatRequest
+    from typedllm.codecs.cohere import encode_body, output_spec
+    from typedllm.testing._cohere_wire import schema_of_request
+
+    config = build(FakeProvider()).config
+    json_mode = replace(
+        config, model_info=replace(config.model_info, structured_output="json_object")
+    )
+    spec = output_spec(json_mode, City)
+    assert spec.mode == "json_object" and not spec.enforced
+    request = ChatRequest((tl.system("Be brief."), tl.user("Oslo?")), spec)
+    body = encode_body(json_mode, request)
+    assert body["response_format"] == {"type": "json_object"}
+    (system, _user) = body["messages"]
+    assert system["content"].startswith("Be brief.\n\nRespond with a single JSON object")
+    found = schema_of_request(body)
+    assert found is not None and found["required"] == ["name", "population"]
+    native = output_spec(config, City)
+    assert native.mode == "json_schema"
+    assert "response_format" not in encode_body(config, ChatRequest((tl.user("x"),)))

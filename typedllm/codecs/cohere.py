@@ -13,7 +13,8 @@ Written from Cohere's documentation (no recordings exist in the conformance corp
 * errors: https://docs.cohere.com/errors-reference.
 
 Encoding
-    ``messages`` keep the four roles: ``system`` and ``user`` (a string, or ``text`` and
+    ``messages`` keep the four roles: ``system`` (leading system messages are joined into
+    one: Cohere wants a single system turn, first) and ``user`` (a string, or ``text`` and
     ``image_url`` parts), ``assistant`` (its text, its ``tool_plan``, ``thinking`` content it
     produced on Cohere, and ``tool_calls`` of ``{"id", "type": "function", "function": {"name",
     "arguments"}}`` with the arguments as a JSON string), ``tool`` (``tool_call_id`` and the
@@ -215,7 +216,11 @@ def _assistant(message: Message, provider: str) -> dict[str, Any]:
 def _messages(request: ChatRequest, provider: str, extra: str | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for message in request.messages:
-        if message.role == "system":
+        if message.role == "system" and len(out) == 1 and out[0]["role"] == "system":
+            # Cohere answers "system turn must be the first in the list" (errors reference):
+            # the leading system messages (the builder's and the call's) become one.
+            out[0] = {"role": "system", "content": f"{out[0]['content']}\n\n{message.content}"}
+        elif message.role == "system":
             out.append({"role": "system", "content": message.content})
         elif message.role == "user":
             out.append({"role": "user", "content": _user_content(message)})
