@@ -97,7 +97,7 @@ def test_models_table_lists_capabilities_and_prices() -> None:
     assert mini.split()[0] == "openai"
     assert mini.split()[-4:] == ["128k", "16384", "0.15", "0.6"]
     assert "tools" in mini and "image" in mini
-    assert {r.split()[0] for r in rows} == {"openai", "anthropic", "gemini"}
+    assert {r.split()[0] for r in rows} == {"openai", "anthropic", "gemini", "cohere"}
 
 
 def test_models_json_and_filters() -> None:

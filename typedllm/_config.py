@@ -22,6 +22,7 @@ from .schema._types import DecimalMode
 __all__ = [
     "AnthropicOptions",
     "ClientConfig",
+    "CohereOptions",
     "GeminiOptions",
     "OllamaOptions",
     "OpenAIChatOptions",
@@ -159,6 +160,20 @@ class OllamaOptions:
     keep_alive: str | float | None = None
     num_ctx: int | None = None
     options: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CohereOptions:
+    """What only the Cohere v2 chat wire understands.
+
+    Attributes:
+        thinking: ``"enabled"`` or ``"disabled"`` (``thinking.type`` of reasoning models;
+            ``None``: the model's default, which is on for reasoning models).
+        thinking_budget: ``thinking.token_budget`` (``None``: no limit).
+    """
+
+    thinking: Literal["enabled", "disabled"] | None = None
+    thinking_budget: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

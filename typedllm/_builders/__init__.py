@@ -23,6 +23,7 @@ from ._states import (
 )
 from .anthropic import AnthropicBuilder, anthropic
 from .azure_openai import AzureOpenAIBuilder, azure_openai
+from .cohere import CohereBuilder, cohere
 from .gemini import GeminiBuilder, gemini
 from .ollama import OllamaBuilder, ollama
 from .openai import (
@@ -37,6 +38,7 @@ __all__ = [
     "AnthropicBuilder",
     "AzureOpenAIBuilder",
     "ChatModel",
+    "CohereBuilder",
     "CompatibleModel",
     "GeminiBuilder",
     "ModelChosen",
@@ -60,6 +62,7 @@ __all__ = [
     "ThinkingOn",
     "anthropic",
     "azure_openai",
+    "cohere",
     "gemini",
     "ollama",
     "openai",

@@ -8,6 +8,12 @@ from ._anthropic_models import (
     AnthropicStandardModelName,
     AnthropicThinkingModelName,
 )
+from ._cohere_models import (
+    COHERE_MODELS,
+    CohereModelName,
+    CohereStandardModelName,
+    CohereThinkingModelName,
+)
 from ._gemini_models import (
     GEMINI_MODELS,
     GeminiModelName,
@@ -31,11 +37,15 @@ from ._openai_models import (
 
 __all__ = [
     "ANTHROPIC_MODELS",
+    "COHERE_MODELS",
     "GEMINI_MODELS",
     "OPENAI_MODELS",
     "AnthropicModelName",
     "AnthropicStandardModelName",
     "AnthropicThinkingModelName",
+    "CohereModelName",
+    "CohereStandardModelName",
+    "CohereThinkingModelName",
     "GeminiModelName",
     "GeminiStandardModelName",
     "GeminiThinkingModelName",
@@ -57,6 +67,11 @@ __all__ = [
 
 def lookup(provider: str, name: str) -> ModelInfo | None:
     """The catalog record of a model, or ``None`` when it is not listed."""
-    catalogs = {"openai": OPENAI_MODELS, "anthropic": ANTHROPIC_MODELS, "gemini": GEMINI_MODELS}
+    catalogs = {
+        "openai": OPENAI_MODELS,
+        "anthropic": ANTHROPIC_MODELS,
+        "gemini": GEMINI_MODELS,
+        "cohere": COHERE_MODELS,
+    }
     catalog = catalogs.get(provider)
     return catalog.get(name) if catalog is not None else None

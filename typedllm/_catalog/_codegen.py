@@ -164,6 +164,26 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
             ),
         ),
     ),
+    ProviderSpec(
+        provider="cohere",
+        builder_class="CohereBuilder",
+        builder_module="_builders/cohere.py",
+        state_params="",
+        families=(
+            FamilySpec(
+                "thinking",
+                "CohereThinkingModelName",
+                "ThinkingModel",
+                "Cohere reasoning models (thinking on by default, with an optional budget).",
+            ),
+            FamilySpec(
+                "standard",
+                "CohereStandardModelName",
+                "StandardModel",
+                "Cohere models without thinking.",
+            ),
+        ),
+    ),
 )
 
 
@@ -280,6 +300,8 @@ def _py(value: Any) -> str:
 
 
 def _literal(names: list[str]) -> str:
+    if len(names) == 1:  # as ruff format writes a one-name Literal (no magic trailing comma)
+        return f'Literal["{names[0]}"]'
     inner = "".join(f'    "{n}",\n' for n in names)
     return f"Literal[\n{inner}]"
 
@@ -301,8 +323,7 @@ def render_models_module(spec: ProviderSpec) -> str:
         "``python scripts/generate_catalog.py``.",
         '"""',
         "",
-        "# Source URLs and notes are data, kept on one line each.",
-        "# ruff: noqa: E501",
+        "# Source URLs and notes are data, kept on one line each (E501 is off for these files).",
         "",
         "from __future__ import annotations",
         "",

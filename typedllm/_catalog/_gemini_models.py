@@ -4,8 +4,7 @@ Source: ``_catalog/data/gemini.json``; regenerate with
 ``python scripts/generate_catalog.py``.
 """
 
-# Source URLs and notes are data, kept on one line each.
-# ruff: noqa: E501
+# Source URLs and notes are data, kept on one line each (E501 is off for these files).
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the models typedllm knows: capabilities, context window, prices "
         "(USD per million tokens).",
     )
-    models.add_argument("--provider", choices=("openai", "anthropic", "gemini"))
+    models.add_argument("--provider", choices=("openai", "anthropic", "gemini", "cohere"))
     models.add_argument("--search", metavar="TEXT", help="only names containing TEXT")
     models.add_argument("--json", action="store_true", help="JSON instead of a table")
     models.set_defaults(handler=_run_models)

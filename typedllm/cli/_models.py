@@ -9,11 +9,16 @@ from typing import IO, Any
 
 import orjson
 
-from .._catalog import ANTHROPIC_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
+from .._catalog import ANTHROPIC_MODELS, COHERE_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
 
 __all__ = ["capabilities", "catalog_rows", "lifecycle", "print_models"]
 
-_CATALOGS = {"openai": OPENAI_MODELS, "anthropic": ANTHROPIC_MODELS, "gemini": GEMINI_MODELS}
+_CATALOGS = {
+    "openai": OPENAI_MODELS,
+    "anthropic": ANTHROPIC_MODELS,
+    "gemini": GEMINI_MODELS,
+    "cohere": COHERE_MODELS,
+}
 
 
 def capabilities(info: ModelInfo) -> list[str]:

@@ -16,7 +16,7 @@ from .._errors import ConfigurationError
 
 __all__ = ["PROVIDERS", "ModelSpec", "build_client", "import_schema", "parse_model"]
 
-PROVIDERS = ("openai", "anthropic", "gemini", "openai-compatible", "fake")
+PROVIDERS = ("openai", "anthropic", "gemini", "cohere", "openai-compatible", "fake")
 """The providers a model spec may name."""
 
 _FAKE_BASE_URL = "http://fake.typedllm.invalid/v1"
@@ -60,7 +60,7 @@ def _env_key(var: str | None) -> str | None:
 def _catalog_provider(name: str) -> str | None:
     from .._catalog import lookup
 
-    for provider in ("openai", "anthropic", "gemini"):
+    for provider in ("openai", "anthropic", "gemini", "cohere"):
         if lookup(provider, name) is not None:
             return provider
     return None
@@ -71,7 +71,12 @@ def _start(provider: str) -> Any:
     time, so the type-state gates are the run-time checks here)."""
     import typedllm as tl
 
-    starts: dict[str, Any] = {"openai": tl.openai, "anthropic": tl.anthropic, "gemini": tl.gemini}
+    starts: dict[str, Any] = {
+        "openai": tl.openai,
+        "anthropic": tl.anthropic,
+        "gemini": tl.gemini,
+        "cohere": tl.cohere,
+    }
     return starts[provider]()
 
 

@@ -23,6 +23,7 @@ _BUILTIN: dict[str, str] = {
     "gemini-generate-content": "typedllm.codecs.gemini",
     "azure-openai-chat": "typedllm.codecs.azure_openai",
     "ollama-chat": "typedllm.codecs.ollama",
+    "cohere-chat": "typedllm.codecs.cohere",
 }
 _codecs: dict[str, Codec] = {}
 _lock = threading.Lock()

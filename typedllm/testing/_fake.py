@@ -37,6 +37,7 @@ from . import (
     _anthropic_wire,
     _batch_routes,
     _bedrock_wire,
+    _cohere_wire,
     _gemini_wire,
     _ollama_wire,
     _openai_wire,
@@ -110,6 +111,8 @@ def _wire_for(method: str, path: str) -> Any:
         return _responses_wire
     if path.endswith("/v1/messages"):
         return _anthropic_wire
+    if path.endswith("/v2/chat"):
+        return _cohere_wire  # Cohere v2 chat
     if _GEMINI_PATH.fullmatch(path):
         return _gemini_wire
     if path.endswith("/api/chat"):  # Ollama native
