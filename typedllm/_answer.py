@@ -127,7 +127,8 @@ def finish_answer(
     answer = answer_of(spec, decoded, calls)
     usage = usage + decoded.usage if attempts else decoded.usage
     attempt = Attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id)
-    check_output(decoded, answer, usage, [*attempts, attempt], spec)
+    tried = (*attempts, attempt)
+    check_output(decoded, answer, usage, tried, spec)
     if spec is None:
         output: Any = answer.text or ""
     else:
@@ -151,7 +152,7 @@ def finish_answer(
         model=decoded.model,
         request_id=decoded.request_id,
         raw=decoded.raw,
-        attempts=(*attempts, attempt),
+        attempts=tried,
         reasoning=decoded.reasoning,
         tool_calls=calls,
         message=message,

@@ -76,6 +76,7 @@ from ._wire import (
     is_sensitive_header,
 )
 from .codecs._base import ChatRequest, Codec, DecodedCompletion, OutputSpec, request_id_of
+from .hosts import Auth, HeaderAuth
 
 __all__ = [
     "CallContext",
@@ -137,7 +138,9 @@ class CallContext:
 
     def for_call(self, options: CallOptions) -> CallContext:
         """This context knowing the call's own credentials (to scrub them too)."""
-        headers = options.extra_headers or {}
+        headers = options.extra_headers
+        if not headers:
+            return self
         secrets = tuple(v for k, v in headers.items() if is_sensitive_header(k) and len(v) >= 4)
         return replace(self, extra_secrets=secrets) if secrets else self
 
@@ -236,8 +239,26 @@ def prepare_call(
 _VALUE_TYPES = (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset, tuple)
 
 
+_CHECKED_SCHEMAS: set[Any] = set()
+"""Schema arguments already found to be types (the check runs once per schema)."""
+
+
 def _check_schema_argument(schema: Any) -> None:
     """Refuse a value where a type is expected (``schema=Invoice(...)`` for ``Invoice``)."""
+    try:
+        if schema in _CHECKED_SCHEMAS:
+            return
+    except Exception:  # unhashable (an instance of some kind, an odd type form)
+        pass
+    _check_schema_value(schema)
+    try:
+        if len(_CHECKED_SCHEMAS) < 4096:
+            _CHECKED_SCHEMAS.add(schema)
+    except Exception:
+        pass
+
+
+def _check_schema_value(schema: Any) -> None:
     import dataclasses
 
     instance = isinstance(schema, _VALUE_TYPES) or (
@@ -273,13 +294,36 @@ def encode_request(ctx: CallContext, request: ChatRequest, *, stream: bool) -> E
         raise ConfigurationError(f"the request cannot be encoded as JSON: {exc}") from None
 
 
+def _static_auth(auth: Auth | None) -> bool:
+    """Whether ``auth`` needs no effects (no auth, or a step that only applies headers: its
+    ``auth_flow`` is the base class's, which calls ``apply``)."""
+    return auth is None or type(auth).auth_flow is Auth.auth_flow
+
+
+def _placed(ctx: CallContext, encoded: EncodedRequest, options: CallOptions) -> WireRequest:
+    """The request placed by the host, with the call's own headers."""
+    request = ctx.config.host.prepare(encoded, ctx.config.model)
+    if options.extra_headers:
+        request = request.with_headers(options.extra_headers)
+    return request
+
+
+def _placed_static(ctx: CallContext, encoded: EncodedRequest, options: CallOptions) -> WireRequest:
+    """The final request of a static auth step, built in one pass when it is a plain header
+    credential and the call adds no headers of its own (which the credential must win over)."""
+    auth = ctx.config.auth
+    if type(auth) is HeaderAuth and not options.extra_headers:
+        credential = ((auth.header, auth.prefix + auth.key.get()),)
+        return ctx.config.host.prepare(encoded, ctx.config.model, credential)
+    request = _placed(ctx, encoded, options)
+    return auth.apply(request) if auth is not None else request
+
+
 def authenticate(
     ctx: CallContext, encoded: EncodedRequest, options: CallOptions
 ) -> Generator[Any, Any, WireRequest]:
     """The final request: placed by the host, the call's headers added, then authenticated."""
-    request = ctx.config.host.prepare(encoded, ctx.config.model)
-    if options.extra_headers:
-        request = request.with_headers(options.extra_headers)
+    request = _placed(ctx, encoded, options)
     auth = ctx.config.auth
     if auth is None:
         return request
@@ -377,8 +421,12 @@ def send_request(
 ) -> Generator[Any, Any, WireResponse]:
     """Send one request, retrying transport failures and retryable statuses per the policy;
     return the successful response."""
+    static = _static_auth(ctx.config.auth)
     for attempt in range(ctx.config.retry.max_attempts):
-        request = yield from authenticate(ctx, encoded, options)
+        if static:  # no effects to yield: skip the generators of the auth step
+            request = _placed_static(ctx, encoded, options)
+        else:
+            request = yield from authenticate(ctx, encoded, options)
         ctx.sent(request, attempt, round)
         timeout = ctx.timeout(options)
         reply = yield Send(request, timeout, ctx.budget())
@@ -448,7 +496,12 @@ def complete_flow(
 ) -> Generator[Any, Any, Completion[Any]]:
     """The whole ``complete`` call: encode, send (with retries), check, validate, re-ask."""
     ctx = new_context(config, codec, "complete", clock)
-    return (yield from observed(ctx, _complete(ctx, prompt, schema, has_schema, options)))
+    # observed()'s reporting, inlined: one generator less on every resume of the call.
+    try:
+        return (yield from _complete(ctx, prompt, schema, has_schema, options))
+    except Exception as error:
+        ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
+        raise
 
 
 def observed(

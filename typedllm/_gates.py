@@ -11,6 +11,7 @@ from ._catalog import ModelInfo
 from ._config import AnthropicOptions, ClientConfig, OpenAIChatOptions
 from ._errors import ConfigurationError
 from ._messages import AudioPart, DocumentPart, ImagePart
+from ._options import CallOptions
 from .codecs._base import ChatRequest
 
 __all__ = ["check_request"]
@@ -134,7 +135,19 @@ def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
             raise ConfigurationError(f"Gemini takes no {' or '.join(unsupported)} option")
 
 
+_CHECKED: dict[tuple[int, int], tuple[ClientConfig, CallOptions]] = {}
+"""Configurations and call options already checked together (they are immutable, so once is
+enough; the values are kept so their ids cannot be reused while they are here)."""
+
+
 def check_request(config: ClientConfig, request: ChatRequest) -> None:
     """Raise :class:`~typedllm.ConfigurationError` for what the model cannot take."""
-    _check_options(config, request)
+    options = request.options
+    key = (id(config), id(options))
+    seen = _CHECKED.get(key)
+    if seen is None or seen[0] is not config or seen[1] is not options:
+        _check_options(config, request)
+        if len(_CHECKED) >= 1024:
+            _CHECKED.clear()
+        _CHECKED[key] = (config, options)
     _check_media(config, request)

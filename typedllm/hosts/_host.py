@@ -97,15 +97,19 @@ class Host:
             template = overrides.get(operation.removesuffix("_stream"))
         return default if template is None else template.replace("{model}", model)
 
-    def prepare(self, encoded: EncodedRequest, model: str) -> WireRequest:
+    def prepare(
+        self,
+        encoded: EncodedRequest,
+        model: str,
+        extra: tuple[tuple[str, str], ...] = (),
+    ) -> WireRequest:
         """The request at its final URL; the host's headers (the user's among them) win over
-        the wire's."""
-        url = join_url(
-            self.base_url,
-            self.path_for(encoded.operation, encoded.path, model),
-            (*self.query, *encoded.query),
-        )
+        the wire's, and ``extra`` (a static credential) over both."""
+        query = (*self.query, *encoded.query) if self.query or encoded.query else ()
+        url = join_url(self.base_url, self.path_for(encoded.operation, encoded.path, model), query)
         headers = {k.lower(): v for k, v in encoded.headers.items()}
         for name, value in self.headers:
             headers[name.lower()] = value.get() if isinstance(value, Secret) else value
+        for name, value in extra:
+            headers[name.lower()] = value
         return WireRequest(encoded.method, url, headers, encoded.body)
