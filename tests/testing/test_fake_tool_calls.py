@@ -500,3 +500,38 @@ def test_cohere_shapes_follow_the_documentation() -> None:
     kinds = [e["type"] for e in events]
     assert kinds[0] == "message-start" and kinds[-1] == "message-end"
     assert kinds.count("tool-call-start") == kinds.count("tool-call-end") == 2
+
+
+# -- async and dynamic replies ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wire", ["chat", "anthropic", "gemini"])
+def test_auto_mode_over_the_async_transport(wire: str) -> None:
+    import asyncio
+
+    client = WIRES[wire](FakeProvider(tools="auto"))
+
+    async def loop() -> tuple[tl.Completion[str], tl.Completion[str]]:
+        first = await client.acompletion("Weather?", options=TOOLS)
+        return first, await client.acompletion(_results(first), options=TOOLS)
+
+    first, second = asyncio.run(loop())
+    assert [c.name for c in first.tool_calls] == ["get_weather"]
+    assert second.tool_calls == () and "tool results" in second.output
+
+
+def test_a_responder_can_answer_with_tool_calls() -> None:
+    def respond(body: dict[str, Any]) -> FakeReply:
+        asked = [t["function"]["name"] for t in body.get("tools", [])]
+        return FakeReply.tool_call(asked[-1], {"zone": "UTC"})
+
+    done = WIRES["chat"](FakeProvider(responder=respond)).completion("q", options=TOOLS)
+    assert [c.name for c in done.tool_calls] == ["get_time"]
+
+
+def test_a_fake_in_tool_mode_pickles() -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(FakeProvider(tools="all")))
+    calls = WIRES["chat"](copy).completion("q", options=TOOLS).tool_calls
+    assert [c.name for c in calls] == ["get_weather", "get_time"]
