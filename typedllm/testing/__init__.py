@@ -2,8 +2,10 @@
 
 * :class:`FakeProvider`: an httpx transport (sync and async) that speaks the OpenAI Chat
   Completions, Anthropic Messages and Gemini wires (streaming included); auto mode answers
-  structured requests with schema-valid data, scripted mode answers what the test says. Plug
-  it in with ``builder.transport(fake)``.
+  structured requests with schema-valid data, scripted mode answers what the test says
+  (:meth:`FakeReply.tool_call` scripts tool calls; ``FakeProvider(tools="auto")`` calls the
+  offered tools with schema-valid arguments before answering). Plug it in with
+  ``builder.transport(fake)``.
 * :func:`serve`: the same fake on a loopback HTTP server (``127.0.0.1``, random port), for code
   that must talk to a real socket; also ``typedllm-fake-server`` on the command line.
 * :func:`generate_instance`: deterministic schema-valid data from a JSON schema.
@@ -15,7 +17,7 @@ from __future__ import annotations
 from ._fake import FakeProvider, FakeProviderExhausted, RecordedRequest
 from ._instances import InstanceError, generate_instance
 from ._network import NetworkBlockedError, block_network
-from ._replies import FakeReply
+from ._replies import FakeReply, FakeToolCall
 from ._server import FakeServer, serve
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "FakeProviderExhausted",
     "FakeReply",
     "FakeServer",
+    "FakeToolCall",
     "InstanceError",
     "NetworkBlockedError",
     "RecordedRequest",

@@ -9,6 +9,7 @@ from typing import Any
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
 from ._replies import FakeReply
+from ._tool_ids import call_id
 
 __all__ = ["answer_tool", "auto_reply", "render_reply"]
 
@@ -90,7 +91,20 @@ def render_reply(
     text = reply.refusal_text if reply.refusal_text is not None else reply.text
     if reply.refusal_text is not None:
         stop = "refusal"
-    if (
+    if reply.calls:
+        # Scripted calls of the caller's tools: ``tool_use`` blocks after any text, stop
+        # reason ``tool_use`` (conformance anthropic/tool_call/*).
+        content += [
+            {
+                "type": "tool_use",
+                "id": call_id(c, "toolu_fake", index, n),
+                "name": c.name,
+                "input": c.arguments_object(),
+            }
+            for n, c in enumerate(reply.calls)
+        ]
+        stop = "tool_use"
+    elif (
         tool is not None
         and reply.refusal_text is None
         and stop != "max_tokens"
@@ -114,7 +128,9 @@ def render_reply(
     if text is not None:
         content.insert(0, {"type": "text", "text": text})
     prompt = "".join(_text(as_dict(m).get("content")) for m in as_list(body.get("messages")))
-    output = reply.text or reply.refusal_text or ""
+    output = (reply.text or reply.refusal_text or "") + "".join(
+        c.name + c.arguments for c in reply.calls
+    )
     response = {
         "id": f"msg_fake{index:06d}",
         "type": "message",

@@ -16,6 +16,7 @@ from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
 from ._openai_wire import schema_of_request as _schema_in_instructions
 from ._replies import FakeReply
+from ._tool_ids import call_id
 
 __all__ = ["auto_reply", "render_reply", "render_stream", "schema_of_request"]
 
@@ -65,7 +66,9 @@ def _tokens(text: str) -> int:
 
 def _usage(body: dict[str, Any], reply: FakeReply) -> dict[str, Any]:
     prompt = "".join(_text(m.get("content")) for m in _messages(body))
-    output = reply.text or reply.refusal_text or ""
+    output = (reply.text or reply.refusal_text or "") + "".join(
+        c.name + c.arguments for c in reply.calls
+    )
     billed_in = reply.input_tokens if reply.input_tokens is not None else _tokens(prompt)
     billed_out = reply.output_tokens if reply.output_tokens is not None else _tokens(output)
     return {
@@ -90,10 +93,25 @@ def render_reply(
     if reply.refusal_text is not None:
         # Cohere has no refusal field: a safety stop is the finish reason ERROR_TOXIC.
         finish, text = "ERROR_TOXIC", reply.refusal_text
-    content = [{"type": "text", "text": text}] if text is not None else []
+    message: dict[str, Any] = {"role": "assistant"}
+    if reply.calls:
+        # https://docs.cohere.com/v2/docs/tool-use-usage-patterns: the text before calls is
+        # the ``tool_plan``; calls carry their arguments as JSON text.
+        if text is not None:
+            message["tool_plan"] = text
+        message["tool_calls"] = [
+            {
+                "id": call_id(c, f"{c.name}_fake", index, n),
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments},
+            }
+            for n, c in enumerate(reply.calls)
+        ]
+    else:
+        message["content"] = [{"type": "text", "text": text}] if text is not None else []
     response = {
         "id": f"fake-{index:08d}-cohere",
-        "message": {"role": "assistant", "content": content},
+        "message": message,
         "finish_reason": finish,
         "usage": _usage(body, reply),
     }
@@ -102,6 +120,32 @@ def render_reply(
 
 def _pieces(text: str, size: int = 8) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _tool_events(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool-calling step of a stream (https://docs.cohere.com/v2/docs/tool-use-streaming):
+    ``tool-plan-delta``..., then per call ``tool-call-start`` (id, name, empty arguments),
+    ``tool-call-delta``... (argument pieces) and ``tool-call-end``."""
+    events: list[dict[str, Any]] = [
+        {"type": "tool-plan-delta", "delta": {"message": {"tool_plan": piece}}}
+        for piece in _pieces(message.get("tool_plan", ""))
+    ]
+    for i, call in enumerate(message.get("tool_calls", [])):
+        fn = call["function"]
+        start = {**call, "function": {"name": fn["name"], "arguments": ""}}
+        events.append(
+            {"type": "tool-call-start", "index": i, "delta": {"message": {"tool_calls": start}}}
+        )
+        events += [
+            {
+                "type": "tool-call-delta",
+                "index": i,
+                "delta": {"message": {"tool_calls": {"function": {"arguments": piece}}}},
+            }
+            for piece in _pieces(fn["arguments"])
+        ]
+        events.append({"type": "tool-call-end", "index": i})
+    return events
 
 
 def render_stream(
@@ -121,7 +165,8 @@ def render_stream(
     events: list[dict[str, Any]] = [
         {"id": full["id"], "type": "message-start", "delta": {"message": start_message}}
     ]
-    for i, part in enumerate(full["message"]["content"]):
+    events += _tool_events(full["message"])
+    for i, part in enumerate(full["message"].get("content", [])):
         events.append(
             {
                 "type": "content-start",

@@ -43,6 +43,7 @@ from . import (
     _openai_wire,
     _responses_wire,
 )
+from ._auto_tools import ToolMode, auto_tool_reply, check_mode
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
 from ._replies import FakeReply, RecordedRequest
@@ -173,6 +174,11 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         api_key: when set, requests with another key get the provider's 401 error.
         batch_polls: status requests a batch job takes to end (the batch APIs: OpenAI Batch,
             Anthropic Message Batches, Gemini batch mode; see :attr:`batches`).
+        tools: the auto tool mode (auto mode only): ``"off"`` (default) answers without
+            calling tools; ``"auto"`` answers a request that offers tools with a call to one
+            of them (the one ``tool_choice`` names, else the first; ``none``: no call) with
+            arguments generated from its schema, until this turn has tool results, then
+            answers normally; ``"all"`` calls every offered tool at once.
     """
 
     def __init__(
@@ -182,8 +188,10 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         responder: Responder | None = None,
         api_key: str | None = None,
         batch_polls: int = 1,
+        tools: ToolMode = "off",
     ) -> None:
         _check_replies(replies)
+        self._tools: ToolMode = check_mode(tools)
         self._script: list[FakeReply] | None = (
             [_as_reply(r) for r in replies] if replies is not None else None
         )
@@ -274,6 +282,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 )
             return self._script.pop(0)
         try:
+            called = auto_tool_reply(wire, request_json, self._tools)
+            if called is not None:
+                return called
             reply: FakeReply = wire.auto_reply(request_json)
         except InstanceError as exc:
             # A schema the generator cannot satisfy: a clear, typed error (400 is not retried)

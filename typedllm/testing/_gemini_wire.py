@@ -9,6 +9,7 @@ from typing import Any
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
 from ._replies import FakeReply
+from ._tool_ids import call_id
 
 __all__ = ["auto_reply", "openapi_to_json_schema", "render_reply"]
 
@@ -93,10 +94,25 @@ def render_reply(
         "SAFETY" if reply.refusal_text is not None else _FINISH.get(reply.finish_reason, "STOP")
     )
     candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
+    parts: list[dict[str, Any]] = []
     if reply.text is not None and reply.refusal_text is None:
-        candidate["content"] = {"role": "model", "parts": [{"text": reply.text}]}
+        parts.append({"text": reply.text})
+    # ``functionCall`` parts with the arguments as an object; finishReason stays STOP, as
+    # recorded (conformance google/tool_call/*). Gemini 3 gives each call an ``id``.
+    parts += [
+        {
+            "functionCall": {
+                "name": c.name,
+                "args": c.arguments_object(),
+                "id": call_id(c, "fake", index, n),
+            }
+        }
+        for n, c in enumerate(reply.calls)
+    ]
+    if parts:
+        candidate["content"] = {"role": "model", "parts": parts}
     prompt = "".join(_texts(body, "user"))
-    output = reply.text or ""
+    output = (reply.text or "") + "".join(c.name + c.arguments for c in reply.calls)
     prompt_tokens = (
         reply.input_tokens if reply.input_tokens is not None else max(1, len(prompt) // 4)
     )
@@ -125,15 +141,16 @@ def render_stream(
         return status, headers, payload
     full = json.loads(payload)
     candidate = full["candidates"][0]
-    text = "".join(p.get("text", "") for p in candidate.get("content", {}).get("parts", []))
-    pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
+    parts = candidate.get("content", {}).get("parts", [])
+    text = "".join(p.get("text", "") for p in parts)
+    pieces = [{"text": text[i : i + 8]} for i in range(0, len(text), 8)]
+    # A function call arrives whole, one part per chunk (conformance google/stream_tool_call).
+    pieces += [p for p in parts if "functionCall" in p]
     chunks: list[dict[str, Any]] = []
     for piece in pieces:
         chunks.append(
             {
-                "candidates": [
-                    {"content": {"role": "model", "parts": [{"text": piece}]}, "index": 0}
-                ],
+                "candidates": [{"content": {"role": "model", "parts": [piece]}, "index": 0}],
                 "modelVersion": full["modelVersion"],
                 "responseId": full["responseId"],
             }

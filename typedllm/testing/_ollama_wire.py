@@ -21,7 +21,7 @@ from typing import Any
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
 from ._openai_wire import schema_of_request as in_instructions
-from ._replies import FakeReply
+from ._replies import FakeReply, FakeToolCall
 
 __all__ = ["auto_reply", "render_reply", "render_stream", "schema_of_request", "streams"]
 
@@ -95,6 +95,7 @@ def _final(body: dict[str, Any], reply: FakeReply, completion_text: str) -> dict
     output_tokens = (
         reply.output_tokens if reply.output_tokens is not None else _tokens(completion_text)
     )
+    completion_text += "".join(c.name + c.arguments for c in reply.calls)
     return {
         "done_reason": "length" if reply.finish_reason == "length" else "stop",
         "done": True,
@@ -127,6 +128,8 @@ def render_reply(
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if thinking is not None:
         message["thinking"] = thinking
+    if reply.calls:
+        message["tool_calls"] = [_tool_call(c, n) for n, c in enumerate(reply.calls)]
     response = {
         "model": _model(body),
         "created_at": _CREATED,
@@ -134,6 +137,19 @@ def render_reply(
         **_final(body, reply, text),
     }
     return 200, headers, json.dumps(response).encode()
+
+
+def _tool_call(call: FakeToolCall, position: int) -> dict[str, Any]:
+    """One ``message.tool_calls`` entry as the server sends it (conformance
+    ollama/stream_tool_call/ollama_chat__*): arguments as an object, ``function.index`` on
+    the calls after the first, no id unless one was scripted (the client makes a stable one)."""
+    function: dict[str, Any] = {"name": call.name, "arguments": call.arguments_object()}
+    if position:
+        function = {"index": position, **function}
+    entry: dict[str, Any] = {"function": function}
+    if call.id is not None:
+        entry["id"] = call.id
+    return entry
 
 
 def _pieces(text: str, size: int = 8) -> list[str]:
@@ -156,6 +172,9 @@ def render_stream(
         lines.append({**base, "message": message, "done": False})
     for piece in _pieces(full["message"]["content"]):
         lines.append({**base, "message": {"role": "assistant", "content": piece}, "done": False})
+    for call in full["message"].get("tool_calls", []):  # one line per call, as recorded
+        entry: dict[str, Any] = {"role": "assistant", "content": "", "tool_calls": [call]}
+        lines.append({**base, "message": entry, "done": False})
     last = {k: v for k, v in full.items() if k not in ("model", "created_at", "message")}
     lines.append({**base, "message": {"role": "assistant", "content": ""}, **last})
     text = "".join(json.dumps(line) + "\n" for line in lines)

@@ -9,6 +9,7 @@ from typing import Any, cast
 from .._jsonutil import as_list
 from ._instances import generate_instance
 from ._replies import FakeReply
+from ._tool_ids import call_id
 
 __all__ = ["auto_reply", "render_reply", "schema_of_request"]
 
@@ -114,7 +115,9 @@ def render_reply(
         }
         return reply.status, headers, json.dumps(error).encode()
     prompt_text = "".join(_content_text(m) for m in _messages(body))
-    completion_text = reply.text or reply.refusal_text or ""
+    completion_text = (reply.text or reply.refusal_text or "") + "".join(
+        c.name + c.arguments for c in reply.calls
+    )
     input_tokens = reply.input_tokens if reply.input_tokens is not None else _tokens(prompt_text)
     output_tokens = (
         reply.output_tokens if reply.output_tokens is not None else _tokens(completion_text)
@@ -128,12 +131,7 @@ def render_reply(
         "choices": [
             {
                 "index": 0,
-                "message": {
-                    "role": "assistant",
-                    "content": reply.text,
-                    "refusal": reply.refusal_text,
-                    "annotations": [],
-                },
+                "message": _message(reply, call_index),
                 "logprobs": None,
                 "finish_reason": reply.finish_reason,
             }
@@ -151,8 +149,46 @@ def render_reply(
     return 200, headers, json.dumps(response).encode()
 
 
+def _message(reply: FakeReply, call_index: int) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": reply.text,
+        "refusal": reply.refusal_text,
+        "annotations": [],
+    }
+    if reply.calls:
+        # As recorded (conformance openai/tool_call/*): content null unless the model also
+        # spoke, arguments as JSON text, finish_reason "tool_calls".
+        message["tool_calls"] = [
+            {
+                "id": call_id(c, "call_fake", call_index, n),
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments},
+            }
+            for n, c in enumerate(reply.calls)
+        ]
+    return message
+
+
 def _pieces(text: str, size: int = 8) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _call_chunks(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``delta.tool_calls`` of a streamed answer: per call a first delta with its index,
+    id, name and empty arguments, then the arguments in pieces (as in the recorded
+    ``openai/stream_tool_call`` streams)."""
+    deltas: list[dict[str, Any]] = []
+    for n, call in enumerate(calls):
+        fn = call["function"]
+        head = {**call, "index": n, "function": {"name": fn["name"], "arguments": ""}}
+        deltas.append({"tool_calls": [head]})
+        deltas += [
+            {"tool_calls": [{"index": n, "function": {"arguments": piece}}]}
+            for piece in _pieces(fn["arguments"])
+            if piece
+        ]
+    return deltas
 
 
 def render_stream(
@@ -170,10 +206,12 @@ def render_stream(
         {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
     ]
     field = "refusal" if message.get("refusal") else "content"
-    for piece in _pieces(message.get(field) or ""):
-        events.append(
-            {**base, "choices": [{"index": 0, "delta": {field: piece}, "finish_reason": None}]}
-        )
+    calls: list[dict[str, Any]] = message.get("tool_calls") or []
+    text = message.get(field) or ""
+    pieces = _pieces(text) if text or not calls else []
+    deltas = [{field: piece} for piece in pieces] + _call_chunks(calls)
+    for delta in deltas:
+        events.append({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     events.append(
         {
             **base,

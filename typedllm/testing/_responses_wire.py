@@ -26,6 +26,7 @@ from .._jsonutil import as_dict, as_list
 from . import _openai_wire
 from ._instances import generate_instance
 from ._replies import FakeReply
+from ._tool_ids import call_id
 
 __all__ = ["auto_reply", "render_reply", "render_stream", "schema_of_request"]
 
@@ -119,17 +120,32 @@ def _response(body: dict[str, Any], reply: FakeReply, index: int) -> dict[str, A
     else:
         content = {"type": "output_text", "text": reply.text or "", "annotations": []}
     truncated = reply.finish_reason == "length"
-    output.append(
+    if not reply.calls or reply.text is not None or reply.refusal_text is not None:
+        output.append(
+            {
+                "id": f"msg_fake{index:06d}",
+                "type": "message",
+                "status": "incomplete" if truncated else "completed",
+                "role": "assistant",
+                "content": [content],
+            }
+        )
+    # Function calls are output items of their own (conformance openai/tool_call/responses__*).
+    output += [
         {
-            "id": f"msg_fake{index:06d}",
-            "type": "message",
-            "status": "incomplete" if truncated else "completed",
-            "role": "assistant",
-            "content": [content],
+            "id": f"fc_fake{index:06d}_{n}",
+            "type": "function_call",
+            "status": "completed",
+            "arguments": c.arguments,
+            "call_id": call_id(c, "call_fake", index, n),
+            "name": c.name,
         }
-    )
+        for n, c in enumerate(reply.calls)
+    ]
     prompt = "".join(_text_of(i) for i in _items(body)) + str(body.get("instructions") or "")
-    answer = reply.text or reply.refusal_text or ""
+    answer = (reply.text or reply.refusal_text or "") + "".join(
+        c.name + c.arguments for c in reply.calls
+    )
     input_tokens = reply.input_tokens if reply.input_tokens is not None else _tokens(prompt)
     output_tokens = reply.output_tokens if reply.output_tokens is not None else _tokens(answer)
     model = body.get("model")
@@ -196,6 +212,22 @@ def _item_events(position: int, item: dict[str, Any]) -> list[dict[str, Any]]:
             ]
             events.append({"type": "response.reasoning_summary_text.done", **where, **part})
             events.append({"type": "response.reasoning_summary_part.done", **where, "part": part})
+    elif item["type"] == "function_call":
+        # As recorded (openai/stream_tool_call/responses__*): the item with empty arguments,
+        # the arguments in deltas, their done event, then the completed item.
+        events.append({"type": "response.output_item.added", "item": {**opened, "arguments": ""}})
+        where = {"item_id": item_id, "output_index": position}
+        events += [
+            {"type": "response.function_call_arguments.delta", **where, "delta": piece}
+            for piece in _pieces(item["arguments"])
+        ]
+        events.append(
+            {
+                "type": "response.function_call_arguments.done",
+                **where,
+                "arguments": item["arguments"],
+            }
+        )
     else:
         events.append({"type": "response.output_item.added", "item": {**opened, "content": []}})
         where = {"item_id": item_id, "output_index": position, "content_index": 0}

@@ -16,7 +16,10 @@ Knobs for testing pipelines realistically (concurrency, retries), also on the co
   429 (half each) carrying ``Retry-After`` (``retry_after`` / ``--retry-after``, default 100ms,
   also as ``retry-after-ms``), in the provider's error shape;
 * ``seed`` / ``--seed 1``: the draws of the jitter and of the errors are reproducible (the
-  n-th request to arrive gets the same latency and the same answer on every run).
+  n-th request to arrive gets the same latency and the same answer on every run);
+* ``tools`` / ``--tools auto``: the auto tool mode of :class:`FakeProvider` (``off``, the
+  default; ``auto``: call one offered tool with schema-valid arguments until the turn has
+  tool results; ``all``: call every offered tool at once), for the server's own provider.
 
 >>> with serve(latency=0.05, error_rate=0.1, seed=7) as server:   # doctest: +SKIP
 ...     ...
@@ -37,6 +40,7 @@ from typing import TypeGuard
 from urllib.parse import urlsplit
 
 # _wire_for: the endpoint's wire, so that an injected error has the provider's error shape.
+from ._auto_tools import TOOL_MODES, ToolMode, check_mode
 from ._fake import FakeProvider, _wire_for  # pyright: ignore[reportPrivateUsage]
 from ._replies import FakeReply
 
@@ -262,12 +266,19 @@ def serve(
     error_rate: float = 0.0,
     retry_after: float = 0.1,
     seed: int | None = None,
+    tools: ToolMode = "off",
 ) -> Generator[FakeServer, None, None]:
-    """Run ``provider`` (default: an auto-mode :class:`FakeProvider`) on 127.0.0.1 for the
-    duration of the ``with`` block, with the given latency, jitter and error-rate knobs (see
-    :class:`FakeServer`)."""
+    """Run ``provider`` (default: an auto-mode :class:`FakeProvider`, with the auto tool mode
+    ``tools``) on 127.0.0.1 for the duration of the ``with`` block, with the given latency,
+    jitter and error-rate knobs (see :class:`FakeServer`)."""
+    mode = check_mode(tools)
+    if provider is not None and mode != "off":
+        raise ValueError(
+            "serve(tools=...) configures the default provider: pass "
+            "FakeProvider(tools=...) as the provider instead"
+        )
     server = FakeServer(
-        provider or FakeProvider(),
+        provider or FakeProvider(tools=mode),
         port=port,
         latency=latency,
         jitter=jitter,
@@ -302,10 +313,17 @@ def main(argv: list[str] | None = None) -> int:
         "--retry-after", type=_duration, default=0.1, help="the 429s' Retry-After (default 100ms)"
     )
     parser.add_argument("--seed", type=int, default=None, help="make the draws reproducible")
+    parser.add_argument(
+        "--tools",
+        choices=TOOL_MODES,
+        default="off",
+        help="auto tool mode: call the offered tools with schema-valid arguments before "
+        "answering (auto: one tool, all: every offered tool at once; default off)",
+    )
     args = parser.parse_args(argv)
     try:
         server = FakeServer(
-            FakeProvider(),
+            FakeProvider(tools=check_mode(args.tools)),
             port=args.port,
             latency=args.latency,
             jitter=args.jitter,
@@ -322,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             ("jitter", args.jitter),
             ("error_rate", args.error_rate),
             ("seed", args.seed),
+            ("tools", "" if args.tools == "off" else args.tools),
         )
         if value
     ]
