@@ -128,7 +128,7 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
         why="native structured outputs constrain decoding; models before them answer "
         "through a forced tool call",
         example_model="claude-haiku-4-5",
-        doc_url="https://docs.claude.com/en/docs/build-with-claude/structured-outputs",
+        doc_url="https://platform.claude.com/docs/en/build-with-claude/structured-outputs",
         notes="base URL from `ANTHROPIC_BASE_URL`",
     ),
     NativeProvider(
@@ -140,7 +140,10 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
         key_env=("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID"),
         schema_field="output_config.format.schema",
         route="`output_config.format` `json_schema` (forced tool on older models)",
-        why="the Messages body as Anthropic's API takes it",
+        # https://platform.claude.com/docs/en/build-with-claude/structured-outputs : JSON
+        # outputs are generally available on the Claude API and Amazon Bedrock.
+        why="the Messages body as Anthropic's API takes it; structured outputs are generally "
+        "available on Bedrock",
         example_model="claude-haiku-4-5",
         doc_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html",
         notes="SigV4 (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, "
@@ -153,9 +156,13 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
         wire="anthropic-vertex",
         base_url=vertex_base_url("{project}", "{location}", "anthropic"),
         key_env=("GOOGLE_APPLICATION_CREDENTIALS",),
-        schema_field="tool_choice.name",
+        schema_field="tools.0.input_schema",
         route="forced tool",
-        why="native structured outputs are not documented for Claude on Vertex AI",
+        # Google now documents output_config.format for Claude 4.5+ on Vertex AI
+        # (https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/partner-models/claude/structured_outputs);
+        # the client does not use it yet.
+        why="the forced-tool route works for every Claude model on Vertex AI (`output_config` "
+        "is documented there for Claude 4.5+ but not used yet)",
         example_model="claude-haiku-4-5",
         doc_url="https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude",
         notes=_VERTEX_NOTES + "; also `ANTHROPIC_VERTEX_PROJECT_ID`, `CLOUD_ML_REGION`; "
