@@ -57,9 +57,19 @@ def _adapter(client: Client) -> BatchAdapter:
         from ._batch_gemini import ADAPTER as gemini_adapter
 
         return gemini_adapter
+    hint = _NO_BATCH_HINTS.get(wire, "")
     raise ConfigurationError(
-        f"the {wire} wire has no batch API in typedllm (OpenAI, Anthropic and Gemini have)"
+        f"the {wire} wire has no batch API in typedllm (OpenAI Chat Completions, Anthropic "
+        f"and Gemini have): use tl.map for concurrent calls{hint}"
     )
+
+
+# What to do instead, where a sibling wire of the same provider has a batch API.
+_NO_BATCH_HINTS = {
+    "openai-responses": ", or build the client with .api('chat') for OpenAI's Batch API",
+    "anthropic-bedrock": " (Bedrock's batch inference is an S3 job, not spoken here)",
+    "anthropic-vertex": " (Vertex AI batch prediction is not spoken here)",
+}
 
 
 class BatchJob(Generic[T]):
