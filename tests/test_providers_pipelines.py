@@ -137,6 +137,20 @@ def test_batch_refuses_wires_without_a_batch_api(
     assert fake.calls == 0
 
 
+def test_batch_refuses_host_presets_but_not_compatible_servers() -> None:
+    fake = FakeProvider()
+    for llm in (_groq(fake), tl.vllm().model("m").transport(fake).build()):
+        with pytest.raises(tl.ConfigurationError, match="OpenAI's Batch API") as info:
+            tl.batch(llm, TEXTS)
+        assert "tl.map" in str(info.value) and "tl.openai_compatible" in str(info.value)
+    assert fake.calls == 0
+    # A server the user names as OpenAI-compatible is taken at its word (here: the fake's
+    # OpenAI Batch API).
+    server = tl.openai_compatible("http://127.0.0.1:9/v1").model("m").api_key(KEY)
+    job = tl.batch(server.transport(fake).build(), TEXTS[:2])
+    assert job.id and fake.calls > 0
+
+
 def test_batch_refuses_claude_on_vertex() -> None:
     fake = FakeProvider()
     llm = tl.anthropic().vertex("p", token_provider=lambda: "t").model("claude-haiku-4-5")
