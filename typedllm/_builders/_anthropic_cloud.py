@@ -10,7 +10,9 @@ Both clouds take the Messages body with ``anthropic_version`` in it and the mode
 * Vertex AI: ``https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/
   {location}/publishers/anthropic/models/{model}:rawPredict`` and ``:streamRawPredict``
   (``aiplatform.googleapis.com`` for the ``global`` location), with an OAuth access token
-  (https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude).
+  (https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude):
+  from a token provider, a fixed token, or Application Default Credentials through
+  ``google-auth`` (``pip install 'typedllm[google]'``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..hosts import Auth, Host, TokenAuth, bearer
 from ..hosts._auth import TokenSource
 from ..hosts._aws import BEDROCK_BEARER_TOKEN_ENV, AwsCredentialChain, aws_region
 from ..hosts._sigv4 import AwsCredentials, SigV4Auth
+from ..hosts._vertex import vertex_adc_auth
 
 __all__ = [
     "BEDROCK_VERSION",
@@ -186,10 +189,10 @@ def vertex_parts(
     elif api_key is not None:
         auth = bearer(api_key)  # an access token given as it is (it expires within the hour)
     else:
-        raise ConfigurationError(
-            "Vertex AI needs an OAuth access token: pass .vertex(token_provider=...) a callable "
-            "returning one (e.g. from google-auth's default credentials), .auth(TokenAuth(...)), "
-            "or .api_key(<access token>)"
+        # As for Gemini on Vertex AI: Application Default Credentials through google-auth
+        # when it is installed, else an error naming every way to give a token.
+        auth = vertex_adc_auth(
+            "Claude on Vertex AI", token_provider_hint=".vertex(token_provider=<callable>)"
         )
     host_name = (
         "aiplatform.googleapis.com"

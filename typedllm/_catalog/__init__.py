@@ -66,7 +66,12 @@ __all__ = [
 
 
 def lookup(provider: str, name: str) -> ModelInfo | None:
-    """The catalog record of a model, or ``None`` when it is not listed."""
+    """The catalog record of a model, or ``None`` when it is not listed.
+
+    Only the providers with a catalog (OpenAI, Anthropic, Gemini, Cohere) have records; the
+    clients of host presets, Ollama and OpenAI-compatible servers take their ``model_info``
+    from the model's family profile (:func:`typedllm._catalog._families.model_info_for`),
+    without prices, so their ``Completion.cost`` is ``None``."""
     catalogs = {
         "openai": OPENAI_MODELS,
         "anthropic": ANTHROPIC_MODELS,

@@ -2,7 +2,8 @@
 
 * ``typedllm extract``: typed extraction over a JSON Lines or CSV file, concurrent, with a
   resumable journal, budgets, a progress bar and exit codes a scheduler can rely on.
-* ``typedllm models``: the model catalog (capabilities, context windows, prices).
+* ``typedllm models``: the model catalog (capabilities, context windows, prices);
+  ``typedllm models --providers``: the providers a ``--model`` spec may name.
 
 :func:`main` takes the arguments and returns the exit code (it never calls ``sys.exit``), so
 it can be run in-process: ``main(["models", "--json"])``.
@@ -25,7 +26,7 @@ from ._extract import (
     EXIT_USAGE,
     add_extract_parser,
 )
-from ._models import print_models
+from ._models import print_models, print_providers
 
 __all__ = [
     "EXIT_BUDGET",
@@ -39,6 +40,9 @@ __all__ = [
 
 
 def _run_models(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    if args.providers:
+        print_providers(stdout, as_json=args.json)
+        return EXIT_OK
     count = print_models(stdout, provider=args.provider, search=args.search, as_json=args.json)
     if count == 0:
         stderr.write("typedllm: no model matches\n")
@@ -62,7 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         "models",
         help="list the model catalog",
         description="List the models typedllm knows: capabilities, context window, prices "
-        "(USD per million tokens).",
+        "(USD per million tokens). --providers lists the providers --model may name "
+        "(native wires, OpenAI-compatible host presets, fake) instead.",
+    )
+    models.add_argument(
+        "--providers",
+        action="store_true",
+        help="list the providers (PROVIDER in --model PROVIDER:MODEL) instead of models",
     )
     models.add_argument("--provider", choices=("openai", "anthropic", "gemini", "cohere"))
     models.add_argument("--search", metavar="TEXT", help="only names containing TEXT")

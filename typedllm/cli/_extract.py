@@ -67,7 +67,9 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
         required=True,
         metavar="PROVIDER:MODEL",
         help="openai:gpt-4o-mini, anthropic:claude-haiku-4-5, gemini:gemini-2.5-flash, "
-        "openai-compatible:NAME (with --base-url), or fake:NAME (offline, no key)",
+        "ollama:llama3.2, azure:gpt-4o-mini, bedrock:claude-haiku-4-5, groq:NAME (any host "
+        "preset by its name), openai-compatible:NAME (with --base-url), or fake:NAME "
+        "(offline, no key); `typedllm models --providers` lists every provider",
     )
     model.add_argument("--base-url", help="send requests to this base URL")
     model.add_argument(
@@ -82,6 +84,12 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
         help="an unlisted model name borrows this listed model's abilities",
     )
     model.add_argument("--system", metavar="TEXT", help="a system prompt sent with every call")
+    model.add_argument(
+        "--deployment",
+        metavar="NAME",
+        help="azure: the deployment the model runs on (default: the model's name; the "
+        "endpoint comes from --base-url or AZURE_OPENAI_ENDPOINT)",
+    )
     io = parser.add_argument_group("input and output")
     io.add_argument(
         "--schema",
@@ -229,6 +237,7 @@ def _plan(args: argparse.Namespace) -> _Plan:
         api_key_env=args.api_key_env,
         like=args.like,
         system=args.system,
+        deployment=args.deployment,
     )
     journal = None
     if args.journal is not None:

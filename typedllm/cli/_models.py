@@ -11,7 +11,14 @@ import orjson
 
 from .._catalog import ANTHROPIC_MODELS, COHERE_MODELS, GEMINI_MODELS, OPENAI_MODELS, ModelInfo
 
-__all__ = ["capabilities", "catalog_rows", "lifecycle", "print_models"]
+__all__ = [
+    "capabilities",
+    "catalog_rows",
+    "lifecycle",
+    "print_models",
+    "print_providers",
+    "provider_rows",
+]
 
 _CATALOGS = {
     "openai": OPENAI_MODELS,
@@ -131,4 +138,79 @@ def print_models(
     """Write the catalog to ``out``; return how many models were listed."""
     rows = catalog_rows(provider, search)
     out.write(_json(rows) if as_json else _table(rows))
+    return len(rows)
+
+
+def provider_rows() -> list[dict[str, Any]]:
+    """Every provider ``--model`` may name: its name, how it is started, the key
+    variable(s), the default base URL, an example model and whether it is a native wire,
+    an OpenAI-compatible host preset, or one of ``openai-compatible``/``fake``."""
+    from .._builders._native import NATIVE_PROVIDERS
+    from ..hosts._presets import PRESETS
+
+    rows: list[dict[str, Any]] = [
+        {
+            "provider": p.cli,
+            "kind": "native",
+            "entry": p.entry,
+            "key_env": list(p.key_env),
+            "base_url": p.base_url,
+            "example": f"{p.cli}:{p.example_model}",
+        }
+        for p in NATIVE_PROVIDERS
+    ]
+    rows.append(
+        {
+            "provider": "openai-compatible",
+            "kind": "compatible",
+            "entry": "tl.openai_compatible(base_url)",
+            "key_env": [],
+            "base_url": "--base-url",
+            "example": "openai-compatible:NAME",
+        }
+    )
+    rows.extend(
+        {
+            "provider": p.entry,
+            "kind": "local preset" if p.local else "preset",
+            "entry": f"tl.{p.entry}()",
+            "key_env": list(p.key_env),
+            "base_url": p.base_url,
+            "example": f"{p.entry}:NAME",
+        }
+        for p in PRESETS.values()
+    )
+    rows.append(
+        {
+            "provider": "fake",
+            "kind": "offline",
+            "entry": "typedllm.testing.FakeProvider",
+            "key_env": [],
+            "base_url": "-",
+            "example": "fake:gpt-4o-mini",
+        }
+    )
+    return rows
+
+
+def print_providers(out: IO[str], *, as_json: bool = False) -> int:
+    """Write the providers ``--model`` may name to ``out``; return how many."""
+    rows = provider_rows()
+    if as_json:
+        out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return len(rows)
+    head = ("provider", "kind", "key variable", "base URL", "example")
+    body = [
+        (
+            str(r["provider"]),
+            str(r["kind"]),
+            ", ".join(r["key_env"]) or "-",
+            str(r["base_url"]),
+            str(r["example"]),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in (head, *body)) for i in range(len(head))]
+    for row in (head, *body):
+        out.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() + "\n")
     return len(rows)

@@ -68,13 +68,16 @@ def vertex_base_url(project: str, location: str, publisher: str) -> str:
     return f"https://{host}/v1/projects/{project}/locations/{location}/publishers/{publisher}"
 
 
-def vertex_adc_auth(what: str = "Vertex AI") -> Auth:
+def vertex_adc_auth(
+    what: str = "Vertex AI", *, token_provider_hint: str = ".token_provider(<callable>)"
+) -> Auth:
     """The default auth of a Vertex AI client that was given no credentials: a
     :class:`TokenAuth` over Application Default Credentials when ``google-auth`` is installed,
-    else a :class:`~typedllm.ConfigurationError` naming every way to give a token."""
+    else a :class:`~typedllm.ConfigurationError` naming every way to give a token
+    (``token_provider_hint``: how this builder takes a token provider)."""
     if not google_auth_installed():
         raise ConfigurationError(
-            f"{what} needs an OAuth access token: call .token_provider(<callable>), "
+            f"{what} needs an OAuth access token: call {token_provider_hint}, "
             ".auth(tl.hosts.TokenAuth(<callable>)) or .api_key(<access token>), or install "
             "google-auth to use Application Default Credentials: pip install 'typedllm[google]'"
         )

@@ -46,6 +46,7 @@ def _adapter(client: Client) -> BatchAdapter:
         )
     wire = client.config.wire
     if wire == "openai-chat":
+        _check_preset_batch(client.config.provider)
         from ._batch_openai import ADAPTER as openai_adapter
 
         return openai_adapter
@@ -57,9 +58,34 @@ def _adapter(client: Client) -> BatchAdapter:
         from ._batch_gemini import ADAPTER as gemini_adapter
 
         return gemini_adapter
+    hint = _NO_BATCH_HINTS.get(wire, "")
     raise ConfigurationError(
-        f"the {wire} wire has no batch API in typedllm (OpenAI, Anthropic and Gemini have)"
+        f"the {wire} wire has no batch API in typedllm (OpenAI Chat Completions, Anthropic "
+        f"and Gemini have): use tl.map for concurrent calls{hint}"
     )
+
+
+def _check_preset_batch(provider: str) -> None:
+    """OpenAI-compatible host presets speak Chat Completions, not necessarily OpenAI's Batch
+    API (Together's file purpose differs, Mistral's batch jobs live elsewhere, local servers
+    have none): refused rather than sent to endpoints the host may not have."""
+    from ..hosts._presets import PRESETS
+
+    preset = PRESETS.get(provider)
+    if preset is not None:
+        raise ConfigurationError(
+            f"tl.batch speaks OpenAI's Batch API (/files and /batches), which the {preset.title} "
+            "preset is not known to serve: use tl.map for concurrent calls, or "
+            "tl.openai_compatible(base_url) for a server that has OpenAI's Batch API"
+        )
+
+
+# What to do instead, where a sibling wire of the same provider has a batch API.
+_NO_BATCH_HINTS = {
+    "openai-responses": ", or build the client with .api('chat') for OpenAI's Batch API",
+    "anthropic-bedrock": " (Bedrock's batch inference is an S3 job, not spoken here)",
+    "anthropic-vertex": " (Vertex AI batch prediction is not spoken here)",
+}
 
 
 class BatchJob(Generic[T]):
