@@ -20,7 +20,7 @@ import contextlib
 import importlib
 import importlib.util
 import sys
-from collections.abc import AsyncGenerator, Awaitable, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Iterable, Mapping
 from types import ModuleType
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -31,7 +31,6 @@ from ._wire import (
     END,
     CloseStream,
     CustomEffect,
-    Emit,
     OpenStream,
     ReadBody,
     ReadChunk,
@@ -291,19 +290,16 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             self._timeouts[seconds] = timeout
         return timeout
 
-    @staticmethod
-    def _url(text: str) -> Any:
-        if "%" in text:
-            # yarl would decode an escape such as %3A (in Bedrock model ids) before sending:
-            # send the URL as encoded, as httpx does (AWS SigV4 signs the path as sent).
-            return importlib.import_module("yarl").URL(text, encoded=True)
-        return text
-
     async def _request(self, request: WireRequest, timeout: float | None) -> _Response:
         session = await self._session()
+        url: Any = request.url
+        if "%" in url:
+            # yarl would decode an escape such as %3A (in Bedrock model ids) before sending:
+            # send the URL as encoded, as httpx does (AWS SigV4 signs the path as sent).
+            url = importlib.import_module("yarl").URL(url, encoded=True)
         return await session.request(
             request.method,
-            self._url(request.url),
+            url,
             headers=request.headers,  # aiohttp copies them into its own multidict
             data=request.body or None,
             timeout=self._client_timeout(timeout),
@@ -317,24 +313,7 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
     ) -> WireResponse | TransportFailure:
         errors = self._errors
         try:
-            # _request() inlined: one coroutine less on every resume of the exchange.
-            last = self._last
-            if (
-                last is not None
-                and not last.session.closed
-                and last.loop is asyncio.get_running_loop()
-            ):
-                session = last.session
-            else:
-                session = await self._session()
-            response = await session.request(
-                request.method,
-                self._url(request.url),
-                headers=request.headers,  # aiohttp copies them into its own multidict
-                data=request.body or None,
-                timeout=self._client_timeout(timeout),
-                allow_redirects=False,  # httpx does not follow redirects either
-            )
+            response = await self._request(request, timeout)
             try:
                 body = await response.read()  # read() returns the connection to the pool
             except BaseException:
@@ -395,28 +374,6 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             return errors.failure(exc)
         except errors.caught as exc:
             return errors.failure(exc)
-
-    async def run(self, flow: Generator[Any, Any, Any]) -> Any:
-        """Drive a flow to completion; return its result (the common effect, a request
-        without a budget, is performed here directly: two coroutines less per call)."""
-        state: list[_Response] = []
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    effect = flow.send(reply)
-                except StopIteration as stop:
-                    return stop.value
-                if type(effect) is Send and effect.budget is None:
-                    reply = await self._exchange(effect.request, effect.timeout)
-                elif isinstance(effect, Emit):
-                    reply = None
-                else:
-                    reply = await self._perform(effect, state)
-        finally:
-            if state:
-                _close_quietly(state)
-            flow.close()
 
     async def _perform(self, effect: Any, state: list[_Response]) -> Any:
         if isinstance(effect, Send):
