@@ -25,6 +25,8 @@ Each variant runs in a fresh interpreter (its own RSS, no warm state from anothe
 
     python benchmarks/throughput.py [--calls 5000] [--items 20000] [--server fast|fake]
     python benchmarks/throughput.py --profile tl-aiohttp   # cProfile of one variant
+    python benchmarks/throughput.py --instructions --calls 1500 --only floor tl-aiohttp
+        # instructions per call under valgrind's callgrind: deterministic, for a busy machine
 
 Needs aiohttp (``pip install -e '.[aiohttp]'``).
 """
@@ -286,6 +288,29 @@ def _profile(name: str, port: int, calls: int) -> None:
     stats.sort_stats("cumulative").print_stats(40)
 
 
+def _instructions(name: str, port: int, calls: int) -> int:
+    """Machine instructions per call of a variant's client process, counted by valgrind's
+    callgrind (deterministic, so comparable on a loaded machine where CPU times are not):
+    a run of ``calls`` calls minus a run of a fifth as many (start-up and warm-up cancel)."""
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+
+    def total(n: int) -> int:
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+        command += [sys.executable, __file__, "--client", name, "--port", str(port)]
+        command += ["--calls", str(n), "--items", "1"]
+        out = subprocess.run(command, capture_output=True, text=True, check=False)
+        for line in out.stderr.splitlines():
+            if "Collected :" in line:
+                return int(line.split()[-1])
+        raise SystemExit(f"{name} under callgrind failed:\n{out.stderr[-2000:]}")
+
+    small = max(1, calls // 5)
+    return (total(calls) - total(small)) // (calls - small)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=5000)
@@ -293,6 +318,12 @@ def main() -> None:
     parser.add_argument("--server", choices=("fast", "fake"), default="fast")
     parser.add_argument("--only", nargs="*", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--profile", choices=VARIANTS, help="cProfile one variant")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per call under callgrind instead of timing (slow; steady "
+        "on a loaded machine)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -308,6 +339,14 @@ def main() -> None:
     try:
         if args.profile:
             _profile(args.profile, port, args.calls)
+            return
+        if args.instructions:
+            counts = {name: _instructions(name, port, args.calls) for name in args.only}
+            base = counts.get("floor")
+            print(f"{'variant':<14}{'instructions/call':>19}{'floor / variant':>17}")
+            for name, n in counts.items():
+                ratio = f"{base / n:.2f}" if base else "-"
+                print(f"{name:<14}{n:>19,}{ratio:>17}")
             return
         print(
             f"{date.today()}  concurrency {CONCURRENCY}, {args.calls} calls per variant, "
