@@ -599,6 +599,9 @@ def run_loop(
             for p in effect.pending:
                 value = approve(p)
                 if inspect.isawaitable(value):
+                    close = getattr(value, "close", None)
+                    if callable(close):
+                        close()  # a coroutine never awaited would warn
                     raise ConfigurationError(
                         "an async approve= callback needs the async methods (acomplete, "
                         "acompletion, aresume)"
