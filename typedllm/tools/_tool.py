@@ -25,6 +25,8 @@ __all__ = ["ApprovalRule", "Tool", "tool"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+P2 = ParamSpec("P2")
+R2 = TypeVar("R2")
 
 ApprovalRule = Union[bool, Callable[[Mapping[str, Any]], bool]]
 """Whether a call needs a human decision: ``True``/``False``, or a predicate on the call's
@@ -100,19 +102,18 @@ class Tool(Generic[P, R]):
         schema.pop("title", None)
         self.definition = ToolDefinition(self.name, self.description, schema, strict)
 
-    @classmethod
+    @staticmethod
     def from_function(
-        cls,
-        fn: Callable[P, R],
+        fn: Callable[P2, R2],
         *,
         name: str | None = None,
         description: str | None = None,
         requires_approval: ApprovalRule = False,
         timeout: float | None = None,
         strict: bool | None = None,
-    ) -> Tool[P, R]:
+    ) -> Tool[P2, R2]:
         """The tool for ``fn`` (the same as ``tl.tool(...)(fn)``)."""
-        return cls(
+        return Tool(
             fn,
             name=name,
             description=description,
