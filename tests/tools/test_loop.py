@@ -371,3 +371,24 @@ def test_sync_loop_calls_async_tools() -> None:
     c = client("ollama", fake).completion("x", tools=[get_time])
     assert c.output == "noon" and c.steps[0].runs[0].result == "12:00 in Rome"
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic", "gemini"])
+def test_text_next_to_the_calls_does_not_stop_the_loop(wire: str) -> None:
+    """Models often say something before calling ("I'll check"): under a schema that text
+    is not an answer, so the calls run instead of a re-ask."""
+    preamble = tool_calls(wire, [("c1", "get_weather", {"city": "Paris"})], text="I'll check.")
+    fake = script([preamble, FINAL])
+    c = client(wire, fake).completion("x", tools=[get_weather], schema=Weather)
+    assert c.output.temperature == 21 and len(c.steps) == 1 and fake.calls == 2
+    assert c.steps[0].message.content == "I'll check."
+
+
+def test_schema_call_with_tool_calls_and_text_raises_pending_without_the_loop() -> None:
+    preamble = tool_calls("openai", [("c1", "get_weather", {"city": "Paris"})], text="Let me see")
+    fake = script([preamble])
+    offered = tl.CallOptions(tools=(get_weather.definition,))
+    with pytest.raises(tl.PendingToolCallsError) as info:
+        client("openai", fake).complete("x", schema=Weather, options=offered)
+    assert info.value.raw_text == "Let me see" and fake.calls == 1
+    assert info.value.tool_calls[0].name == "get_weather"
