@@ -392,3 +392,21 @@ def test_schema_call_with_tool_calls_and_text_raises_pending_without_the_loop() 
         client("openai", fake).complete("x", schema=Weather, options=offered)
     assert info.value.raw_text == "Let me see" and fake.calls == 1
     assert info.value.tool_calls[0].name == "get_weather"
+
+
+def test_the_loop_works_through_a_router_and_a_breaker() -> None:
+    fake = script(
+        [
+            tool_calls("gemini", [("c1", "get_weather", {"city": "Paris"})]),
+            FINAL,
+            tool_calls("openai", [("c2", "get_time", {"city": "Rome"})]),
+            "noon",
+        ]
+    )
+    router = tl.Router(default=[client("gemini", fake)])
+    c = router.completion("x", tools=[get_weather], schema=Weather)
+    assert c.output.temperature == 21 and len(c.steps) == 1
+    assert c.answered_by is not None and "gemini" in c.answered_by
+    guarded = tl.BreakerClient(client("openai", fake), tl.CircuitBreaker(3))
+    assert asyncio.run(guarded.acomplete("x", tools=[get_time])) == "noon"
+    assert fake.calls == 4
