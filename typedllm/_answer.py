@@ -153,7 +153,9 @@ def finish_answer(
         except ValidationFailure as failure:
             if answer.pending_calls:
                 # The model called the caller's tools and said something on the way ("I'll
-                # look that up"): the text is not an answer, the calls are what it wants.
+                # look that up"): the text is not an answer, the calls are what it wants. Text
+                # next to tool_use blocks is a normal Claude answer (stop_reason "tool_use"):
+                # https://dev.to/multigrid/forcing-a-specific-tool-call-in-the-claude-api-d5j
                 raise _pending(decoded, answer, usage, tried, spec) from None
             failed = Attempt(
                 answer.text,

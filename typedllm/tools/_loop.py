@@ -232,7 +232,9 @@ def _check_budget(settings: LoopSettings, record: _Record) -> None:
 
 def _options(settings: LoopSettings, base: CallOptions | None, first: bool) -> CallOptions:
     """The options of one step: the tools offered, and the tool choice (a forced choice only
-    on the first call, or the model could never answer)."""
+    on the first call, or the model could never answer: ``required`` means "call one or more
+    functions", a named tool "call exactly this one", as OpenAI's function-calling guide says,
+    quoted in https://community.openai.com/t/tool-choice-auto-sending-content-and-tool-calls/1199283/2)."""
     base = base or CallOptions()
     extra = tuple(t for t in (base.tools or ()) if t.name not in settings.tools)
     choice = settings.tool_choice if settings.tool_choice is not None else base.tool_choice
