@@ -176,6 +176,16 @@ def test_bad_tools_are_configuration_errors() -> None:
         tl.tool(timeout=0)(lambda: None)
     with pytest.raises(tl.ConfigurationError, match="requires_approval"):
         tl.tool(requires_approval="yes")(lambda: None)  # type: ignore[arg-type]
+    with pytest.raises(tl.ConfigurationError, match="name="):
+        tl.tool(lambda x: x)
+    named = tl.tool(name="double")(lambda x: x * 2)
+    assert named.name == "double" and named(2) == 4
+    with pytest.raises(tl.ConfigurationError, match="underscore"):
+        tl.tool(_private_parameter)
+
+
+def _private_parameter(_x: int) -> int:
+    return _x
 
 
 def test_unannotated_and_no_parameters() -> None:

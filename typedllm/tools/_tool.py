@@ -90,11 +90,15 @@ class Tool(Generic[P, R]):
                 f"got {type(requires_approval).__name__}"
             )
         self.fn = fn
+        self.timeout = _check_timeout(timeout)
         self.name: str = name or str(getattr(fn, "__name__", ""))
+        if not self.name or self.name == "<lambda>":
+            raise ConfigurationError(
+                f"this callable ({fn!r:.60}) has no usable name: give the tool one with name="
+            )
         doc = parse_docstring(inspect.getdoc(fn))
         self.description: str = doc.description if description is None else description
         self.requires_approval = requires_approval
-        self.timeout = _check_timeout(timeout)
         self.is_async = inspect.iscoroutinefunction(fn)
         self._model, self._positional = _arguments_model(fn, self.name, doc.params)
         self._names: tuple[str, ...] = tuple(inspect.signature(fn).parameters)
