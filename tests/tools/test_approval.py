@@ -258,3 +258,15 @@ def test_resume_in_another_process(tmp_path: Path) -> None:
     assert lines[1] == "[{'amount': 200, 'to': 'bob'}]"
     assert '\'c2\', \'{"paid":200,"to":"bob"}\'' in lines[2]
     assert paid == []  # nothing ran in this process
+
+
+def test_media_results_survive_the_state() -> None:
+    run = tl.ToolRun(
+        tl.ToolCall("c1", "chart", "{}"),
+        {},
+        "a chart",
+        parts=(tl.TextPart("a chart"), tl.image(b"\x89PNG\r\n\x1a\n00", media_type="image/png")),
+    )
+    state = ToolLoopState(messages=(tl.user("x"),), pending=(), runs=(run,))
+    back = ToolLoopState.from_json(state.to_json())
+    assert back.runs[0].parts == run.parts

@@ -111,10 +111,12 @@ def test_parallel_calls_run_concurrently_in_async() -> None:
     async def slow_a(x: int) -> int:
         """A."""
         started.append("a")
-        while len(started) < 2:  # only finishes once the other one started
+        for _ in range(5000):  # only finishes once the other one started (or fails in ~5 s)
+            if len(started) == 2:
+                both_started.set()
+                return x
             await asyncio.sleep(0.001)
-        both_started.set()
-        return x
+        raise AssertionError("sync_b did not start while slow_a ran")
 
     @tl.tool
     def sync_b(x: int) -> int:
@@ -410,3 +412,25 @@ def test_the_loop_works_through_a_router_and_a_breaker() -> None:
     guarded = tl.BreakerClient(client("openai", fake), tl.CircuitBreaker(3))
     assert asyncio.run(guarded.acomplete("x", tools=[get_time])) == "noon"
     assert fake.calls == 4
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 16
+
+
+@tl.tool
+def chart(title: str) -> list[Any]:
+    """Draw a chart."""
+    return [f"the chart {title}", tl.image(PNG, media_type="image/png")]
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+def test_a_tool_returning_media_sends_it_as_parts(wire: str) -> None:
+    fake = script([tool_calls(wire, [("c1", "chart", {"title": "sales"})]), "a rising line"])
+    c = client(wire, fake).completion("x", tools=[chart])
+    run = c.steps[0].runs[0]
+    assert run.result == "the chart sales"
+    assert [type(p).__name__ for p in run.parts] == ["TextPart", "ImagePart"]
+    tool_message = c.messages[2]
+    assert isinstance(tool_message.parts[1], tl.ImagePart)
+    sent = orjson.dumps(fake.requests[1].json).decode()
+    assert "the chart sales" in sent and "iVBORw0KGgo" in sent  # the PNG, base64

@@ -32,7 +32,7 @@ from .._errors import (
     PendingToolCallsError,
     ToolLoopLimitError,
 )
-from .._messages import Message, ToolCall, tool_result
+from .._messages import Message, Part, ToolCall, tool_result
 from .._options import CallOptions, ToolChoice, ToolDefinition
 from .._protocol import Call
 from .._usage import Usage
@@ -44,7 +44,7 @@ from ._approval import (
     as_decision,
 )
 from ._steps import ToolRun, ToolStep
-from ._tool import Tool, serialize_result
+from ._tool import Tool, result_parts, serialize_result
 
 if TYPE_CHECKING:
     from .._protocol import Completer
@@ -157,6 +157,7 @@ class Outcome:
     result: str
     error: str | None
     seconds: float
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +416,9 @@ def _run(
         return []
     outcomes: Sequence[Outcome] = yield Run(tuple(job for _, job in jobs))
     return [
-        ToolRun(tool_call, job.tool.dump(job.arguments), o.result, o.error, o.seconds)
+        ToolRun(
+            tool_call, job.tool.dump(job.arguments), o.result, o.error, o.seconds, parts=o.parts
+        )
         for (tool_call, job), o in zip(jobs, outcomes, strict=True)
     ]
 
@@ -451,7 +454,7 @@ def _finish_step(
     order = {c.id: i for i, c in enumerate(message.tool_calls)}
     ordered = tuple(sorted(runs, key=lambda r: order.get(r.call.id, len(order))))
     results = tuple(
-        tool_result(r.call.id, r.result, is_error=r.error is not None, name=r.call.name)
+        tool_result(r.call.id, r.parts or r.result, is_error=r.error is not None, name=r.call.name)
         for r in ordered
     )
     record.messages = (*record.messages, *results)
@@ -549,11 +552,11 @@ def _run_sync(job: Job) -> Outcome:
                 value = pool.submit(_call_sync, job).result(job.tool.timeout)
             finally:
                 pool.shutdown(wait=False)
-        text = serialize_result(value)
+        text, parts = serialize_result(value), result_parts(value)
     except Exception as exc:
         error = _failure(exc, job.tool)
         return Outcome(f"Error: {error}", error, time.perf_counter() - start)
-    return Outcome(text, None, time.perf_counter() - start)
+    return Outcome(text, None, time.perf_counter() - start, parts)
 
 
 async def _run_async(job: Job) -> Outcome:
@@ -567,11 +570,11 @@ async def _run_async(job: Job) -> Outcome:
             value = await asyncio.wait_for(awaitable, job.tool.timeout)
         else:
             value = await awaitable
-        text = serialize_result(value)
+        text, parts = serialize_result(value), result_parts(value)
     except Exception as exc:
         error = _failure(exc, job.tool)
         return Outcome(f"Error: {error}", error, time.perf_counter() - start)
-    return Outcome(text, None, time.perf_counter() - start)
+    return Outcome(text, None, time.perf_counter() - start, parts)
 
 
 def run_loop(

@@ -140,6 +140,7 @@ def run_to_json(run: ToolRun) -> dict[str, Any]:
         "error": run.error,
         "seconds": run.seconds,
         "decision": run.decision,
+        "parts": [_part_to_json(p) for p in run.parts],
     }
 
 
@@ -155,6 +156,7 @@ def run_from_json(data: Mapping[str, Any]) -> ToolRun:
         data.get("error"),
         float(data.get("seconds", 0.0)),
         data.get("decision"),
+        tuple(_part_from_json(p) for p in data.get("parts", ())),
     )
 
 

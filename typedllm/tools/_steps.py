@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._messages import Message, ToolCall
+from .._messages import Message, Part, ToolCall
 from .._usage import Usage
 
 __all__ = ["Decision", "ToolRun", "ToolStep"]
@@ -30,6 +30,8 @@ class ToolRun:
             timeout, a rejection), else ``None``.
         seconds: how long the tool ran (0 when it did not run).
         decision: the human decision for a call that required approval, else ``None``.
+        parts: the media the tool returned (images, documents, audio, with their text),
+            sent as the parts of the tool result; empty for a text or JSON result.
     """
 
     call: ToolCall
@@ -38,6 +40,7 @@ class ToolRun:
     error: str | None = None
     seconds: float = 0.0
     decision: Decision | None = None
+    parts: tuple[Part, ...] = field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:

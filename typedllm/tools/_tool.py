@@ -13,11 +13,12 @@ import inspect
 import math
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Generic, TypeVar, Union, overload
+from typing import Annotated, Any, Generic, TypeVar, Union, cast, overload
 
 from typing_extensions import ParamSpec
 
 from .._errors import ConfigurationError
+from .._messages import AudioPart, DocumentPart, ImagePart, Part, TextPart, text_of
 from .._options import ToolDefinition
 from ._docstrings import parse_docstring
 
@@ -158,11 +159,30 @@ class Tool(Generic[P, R]):
         return self.fn(*positional, **keywords)  # pyright: ignore[reportCallIssue]
 
 
+_MEDIA_RESULTS = (ImagePart, DocumentPart, AudioPart)
+
+
+def result_parts(value: Any) -> tuple[Part, ...]:
+    """The media a tool returned (an image, a document, audio, or a list of them with
+    strings and text parts), sent back as parts of the tool result; ``()`` for any other
+    value (it is serialized to text)."""
+    many: Any = value  # (a list of unknown items)
+    items: tuple[Any, ...] = tuple(many) if isinstance(value, (list, tuple)) else (value,)
+    if not any(isinstance(i, _MEDIA_RESULTS) for i in items):
+        return ()
+    if not all(isinstance(i, (str, TextPart, *_MEDIA_RESULTS)) for i in items):
+        return ()
+    return tuple(TextPart(i) if isinstance(i, str) else cast(Part, i) for i in items)
+
+
 def serialize_result(value: Any) -> str:
     """A tool's return value as text for the model: a ``str`` as is; a pydantic model, a
     dataclass or any JSON-able value as JSON (through pydantic; other objects by ``str``)."""
     if isinstance(value, str):
         return value
+    parts = result_parts(value)
+    if parts:
+        return text_of(parts)
     from pydantic_core import to_json
 
     return to_json(value, fallback=str).decode()
