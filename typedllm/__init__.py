@@ -105,6 +105,7 @@ if _typing.TYPE_CHECKING:
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
+        ApprovalRequired,
         AuthenticationError,
         BadRequestError,
         CircuitOpenError,
@@ -124,6 +125,7 @@ if _typing.TYPE_CHECKING:
         SchemaError,
         SecretPicklingError,
         StreamClosedError,
+        ToolLoopLimitError,
         TransportError,
         TruncatedOutputError,
         TypedLLMError,
@@ -170,6 +172,9 @@ if _typing.TYPE_CHECKING:
     from .pipeline._limits import RateLimit
     from .pipeline._map import amap, amap_as_completed, map, map_as_completed
     from .pipeline._results import ItemResult, MapResults
+    from .tools._approval import ApproveCallback, PendingApproval, ToolDecision, ToolLoopState
+    from .tools._steps import ToolRun, ToolStep
+    from .tools._tool import ApprovalRule, Tool, tool
 
 __version__ = "0.1.0"
 
@@ -345,6 +350,17 @@ _LAZY: dict[str, str] = {
     "xai": "._builders.hosts",
     "zai": "._builders.hosts",
     "zhipu": "._builders.hosts",
+    "ApprovalRequired": "._errors",
+    "ToolLoopLimitError": "._errors",
+    "Tool": ".tools._tool",
+    "tool": ".tools._tool",
+    "ApprovalRule": ".tools._tool",
+    "ToolStep": ".tools._steps",
+    "ToolRun": ".tools._steps",
+    "ToolDecision": ".tools._approval",
+    "ToolLoopState": ".tools._approval",
+    "PendingApproval": ".tools._approval",
+    "ApproveCallback": ".tools._approval",
 }
 
 
@@ -371,6 +387,9 @@ __all__ = [
     "AnthropicModelName",
     "AnthropicStandardModelName",
     "AnthropicThinkingModelName",
+    "ApprovalRequired",
+    "ApprovalRule",
+    "ApproveCallback",
     "AsyncDriverName",
     "AsyncStream",
     "Attempt",
@@ -437,6 +456,7 @@ __all__ = [
     "OutputValidationError",
     "Part",
     "Partial",
+    "PendingApproval",
     "PendingToolCallsError",
     "PermissionDeniedError",
     "PresetBuilder",
@@ -468,9 +488,15 @@ __all__ = [
     "TextPart",
     "ThinkingModel",
     "ThinkingOn",
+    "Tool",
     "ToolCall",
     "ToolChoice",
+    "ToolDecision",
     "ToolDefinition",
+    "ToolLoopLimitError",
+    "ToolLoopState",
+    "ToolRun",
+    "ToolStep",
     "TransportError",
     "TruncatedOutputError",
     "TypedLLMError",
@@ -521,6 +547,7 @@ __all__ = [
     "sglang",
     "system",
     "together",
+    "tool",
     "tool_result",
     "user",
     "vllm",

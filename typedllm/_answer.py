@@ -86,13 +86,29 @@ def check_output(
             **context,
         )
     if spec is not None and answer.pending_calls and not (answer.text or "").strip():
-        raise PendingToolCallsError(
-            "the model called tools instead of answering: run them and send the results "
-            "(tl.tool_result) to get the answer",
-            tool_calls=decoded.tool_calls,
-            answer=decoded.message,
-            **context,
-        )
+        raise _pending(decoded, answer, usage, attempts, spec)
+
+
+def _pending(
+    decoded: DecodedCompletion,
+    answer: Answer,
+    usage: Usage,
+    attempts: Sequence[Attempt],
+    spec: OutputSpec,
+) -> PendingToolCallsError:
+    """The model called the caller's tools instead of answering the schema."""
+    compiled = spec.compiled
+    return PendingToolCallsError(
+        "the model called tools instead of answering: run them and send the results "
+        "(tl.tool_result) to get the answer",
+        tool_calls=decoded.tool_calls,
+        answer=decoded.message,
+        raw_text=answer.text,
+        usage=usage,
+        attempts=attempts,
+        schema=compiled.schema,
+        schema_changes=compiled.changes,
+    )
 
 
 class InvalidAnswer(Exception):
@@ -135,6 +151,12 @@ def finish_answer(
         try:
             output = parse_output(answer.text, spec.compiled, schema, lenient=not spec.enforced)
         except ValidationFailure as failure:
+            if answer.pending_calls:
+                # The model called the caller's tools and said something on the way ("I'll
+                # look that up"): the text is not an answer, the calls are what it wants. Text
+                # next to tool_use blocks is a normal Claude answer (stop_reason "tool_use"):
+                # https://dev.to/multigrid/forcing-a-specific-tool-call-in-the-claude-api-d5j
+                raise _pending(decoded, answer, usage, tried, spec) from None
             failed = Attempt(
                 answer.text,
                 decoded.usage,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._messages import Citation, Message, TextPart, ToolCall
 from ._usage import Attempt, FinishReason, Usage
+
+if TYPE_CHECKING:
+    from .tools._steps import ToolStep
 
 __all__ = ["Attempt", "Completion", "FinishReason", "Usage"]
 
@@ -37,6 +40,8 @@ class Completion(Generic[T_co]):
         response_id: the provider's id of the final answer.
         answered_by: which client answered, when a fallback or a router chose it (its label,
             e.g. ``"anthropic:claude-haiku-4-5"``); ``None`` for a plain client.
+        steps: the tool loop's steps (``tools=``), oldest first: each model answer that called
+            tools and the runs of its calls; ``usage`` and ``cost`` then sum every step.
     """
 
     output: T_co
@@ -54,6 +59,7 @@ class Completion(Generic[T_co]):
     cost: float | None = None
     response_id: str | None = None
     answered_by: str | None = None
+    steps: tuple[ToolStep, ...] = ()
 
     @property
     def citations(self) -> tuple[Citation, ...]:

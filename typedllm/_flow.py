@@ -231,9 +231,21 @@ def prepare_call(
     )
     merged = config.defaults.merged(options)
     spec = codec.output_spec(config, schema) if has_schema else None
+    if spec is not None and merged.tools and spec.answer_tool is not None:
+        _check_answer_tool(spec.answer_tool, merged.tools)
     request = ChatRequest(messages, spec, merged)
     check_request(config, request)
     return PreparedCall(conversation, messages, merged, spec, request)
+
+
+def _check_answer_tool(answer_tool: str, tools: Sequence[Any]) -> None:
+    """The tool route answers through a tool named after the schema: a caller's tool of the
+    same name would make the answer and the tool call indistinguishable."""
+    if any(t.name == answer_tool for t in tools):
+        raise ConfigurationError(
+            f"a tool is named {answer_tool!r}, the name of the answer tool this wire uses for "
+            "schema= (the tool route): rename the tool"
+        )
 
 
 _VALUE_TYPES = (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset, tuple)

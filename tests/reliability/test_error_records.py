@@ -62,6 +62,17 @@ def examples() -> list[errors.TypedLLMError]:
             ],
         ),
         errors.OutputError("output", raw_text="x", usage=USAGE),
+        errors.ToolLoopLimitError(
+            "too many steps",
+            limit="max_steps",
+            steps=[tl.ToolStep(tl.assistant("x"), (), USAGE)],
+            usage=USAGE,
+            messages=[tl.user("hi")],
+        ),
+        errors.ApprovalRequired(
+            [tl.PendingApproval(tl.ToolCall("c1", "pay", "{}"), "pay", {"amount": 5})],
+            tl.ToolLoopState(messages=(tl.user("pay"),), pending=(), usage=USAGE),
+        ),
     ]
     for cls in (
         errors.BadRequestError,
