@@ -70,6 +70,7 @@ from .._messages import (
     DocumentPart,
     ImagePart,
     Message,
+    OpaquePart,
     Part,
     ReasoningPart,
     RefusalPart,
@@ -93,6 +94,7 @@ from ._base import (
     request_id_of,
     shape_error,
 )
+from ._native import responses_includes, responses_tools
 from ._parts import (
     data_url,
     json_headers,
@@ -119,6 +121,17 @@ __all__ = [
 ]
 
 WIRE = "OpenAI Responses"
+
+SERVER_TOOL_ITEMS = frozenset(
+    {
+        "web_search_call",
+        "file_search_call",
+        "code_interpreter_call",
+        "image_generation_call",
+        "mcp_call",
+    }
+)
+"""Output items of tools OpenAI runs itself."""
 
 # -- encoding ---------------------------------------------------------------------------------
 
@@ -281,10 +294,13 @@ def encode_body(
         body["metadata"] = dict(options.metadata)
     if options.cache_key is not None:
         body["prompt_cache_key"] = options.cache_key
-    if request.tools:
-        body["tools"] = _tools(request.tools)
+    native = options.native_tools or ()
+    if request.tools or native:
+        body["tools"] = _tools(request.tools) + responses_tools(native)
         if options.tool_choice is not None:
             body["tool_choice"] = _tool_choice(options.tool_choice)
+    if native and responses_includes(native):
+        body["include"] = responses_includes(native)
     if output is not None:
         if output.mode in ("strict", "json_schema"):
             body["text"] = {
@@ -453,7 +469,10 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
             reasoning = _reasoning_part(provider, item)
             if reasoning is not None:
                 parts.append(reasoning)
-        # Server-side tool items (web_search_call, file_search_call ...) carry no answer text.
+        elif kind in SERVER_TOOL_ITEMS:
+            # Server-side tool items carry no answer text: kept as received, for
+            # Completion.native_results (they are not sent back; the server keeps them).
+            parts.append(OpaquePart(provider, item))
     refusal = "".join(refusals) or None
     has_text = any(isinstance(p, TextPart) for p in parts)
     status = data.get("status")
@@ -505,6 +524,13 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
             call = state.call(int(data.get("output_index", len(state.calls))))
             call.id = str(item.get("call_id") or item.get("id") or "")
             call.name = str(item.get("name") or "")
+    elif kind == "response.output_item.done":
+        item = as_dict(data.get("item"))
+        if item.get("type") in SERVER_TOOL_ITEMS:
+            state.opaque(item, key=("item", data.get("output_index")))
+    elif kind == "response.output_text.annotation.added":
+        for citation in url_citations([data.get("annotation")]):
+            state.cite(citation)
     elif kind == "response.function_call_arguments.delta" and isinstance(delta, str):
         index = int(data.get("output_index", 0))
         state.call(index).arguments.append(delta)
