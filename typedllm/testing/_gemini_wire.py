@@ -8,6 +8,7 @@ from typing import Any
 
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
+from ._native_fake import gemini_native
 from ._replies import FakeReply
 
 __all__ = ["auto_reply", "openapi_to_json_schema", "render_reply"]
@@ -94,7 +95,11 @@ def render_reply(
     )
     candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
     if reply.text is not None and reply.refusal_text is None:
-        candidate["content"] = {"role": "model", "parts": [{"text": reply.text}]}
+        users = _texts(body, "user")
+        tool_parts, metadata = gemini_native(body, users[-1] if users else "", reply.text)
+        # The built-in tools' parts, then the text.
+        candidate["content"] = {"role": "model", "parts": [*tool_parts, {"text": reply.text}]}
+        candidate.update(metadata)
     prompt = "".join(_texts(body, "user"))
     output = reply.text or ""
     prompt_tokens = (
@@ -128,6 +133,15 @@ def render_stream(
     text = "".join(p.get("text", "") for p in candidate.get("content", {}).get("parts", []))
     pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
     chunks: list[dict[str, Any]] = []
+    tool_parts = [p for p in candidate.get("content", {}).get("parts", []) if "text" not in p]
+    if tool_parts:  # the built-in tools' parts come first, in a chunk of their own
+        chunks.append(
+            {
+                "candidates": [{"content": {"role": "model", "parts": tool_parts}, "index": 0}],
+                "modelVersion": full["modelVersion"],
+                "responseId": full["responseId"],
+            }
+        )
     for piece in pieces:
         chunks.append(
             {
@@ -140,7 +154,13 @@ def render_stream(
         )
     chunks.append(
         {
-            "candidates": [{"finishReason": candidate["finishReason"], "index": 0}],
+            "candidates": [
+                {
+                    "finishReason": candidate["finishReason"],
+                    "index": 0,
+                    **{k: v for k, v in candidate.items() if k.endswith("Metadata")},
+                }
+            ],
             "usageMetadata": full["usageMetadata"],
             "modelVersion": full["modelVersion"],
             "responseId": full["responseId"],
