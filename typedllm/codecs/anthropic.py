@@ -15,7 +15,9 @@ Encoding
     * tool results are ``tool_result`` blocks (``is_error`` when the tool failed) in the next
       user message; consecutive results share one user message;
     * tools are ``{"name", "description", "input_schema"}`` through the ``anthropic-tool``
-      dialect; ``tool_choice`` maps to ``auto``/``any``/``none``/``tool``.
+      dialect; ``tool_choice`` maps to ``auto``/``any``/``none``/``tool``; server tools
+      (``tl.WebSearch()`` ...) follow them in their versioned shape, with the betas they need
+      added to the client's (:mod:`typedllm.codecs._native`).
 
     A schema goes one of two routes:
 

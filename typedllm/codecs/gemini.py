@@ -14,7 +14,9 @@ Encoding
       as parts of that turn;
     * tools are ``functionDeclarations`` with ``parametersJsonSchema`` (the
       ``gemini-json-schema`` dialect) or, on models with the OpenAPI subset only,
-      ``parameters``; ``toolConfig.functionCallingConfig`` carries the tool choice.
+      ``parameters``; ``toolConfig.functionCallingConfig`` carries the tool choice; the
+      built-in tools (``googleSearch``, ``codeExecution``, ``urlContext``) are entries of
+      their own (:mod:`typedllm.codecs._native`).
 
     ``generationConfig`` carries ``temperature``, ``topP``, ``topK``, ``maxOutputTokens``,
     ``stopSequences``, ``seed``, ``candidateCount: 1``, ``thinkingConfig`` and, for a schema,
@@ -27,7 +29,9 @@ Decoding
     results can answer it), ``thoughtSignature`` kept on the part it came with; other parts
     (server-side tool calls and results, code execution) are kept as
     :class:`~typedllm.OpaquePart`\\ s and sent back unchanged. Citations come
-    from ``citationMetadata`` and ``groundingMetadata``. ``finishReason``: ``STOP`` -> stop,
+    from ``citationMetadata`` and ``groundingMetadata``; the candidate's ``groundingMetadata``
+    and ``urlContextMetadata`` are also kept as opaque parts (never sent back) for
+    ``Completion.native_results``. ``finishReason``: ``STOP`` -> stop,
     ``MAX_TOKENS`` -> length; ``SAFETY``, ``RECITATION``, ``PROHIBITED_CONTENT``, ``BLOCKLIST``,
     ``SPII``, ``IMAGE_SAFETY`` and ``MODEL_ARMOR`` -> a refusal naming the reason; a prompt
     blocked by ``promptFeedback.blockReason`` is a refusal too. ``usageMetadata`` -> usage

@@ -27,18 +27,23 @@ Encoding
     :data:`~typedllm._config.StructuredOutputMode`: ``strict``/``json_schema`` send
     ``text.format: {"type": "json_schema", "name", "schema", "strict"}``; ``json_object``
     sends ``text.format: {"type": "json_object"}`` plus the schema in the instructions;
-    ``prompt`` sends only the instructions.
+    ``prompt`` sends only the instructions. Provider-native tools (``tl.WebSearch()`` ...)
+    follow the function tools in their Responses shape, with the ``include`` values that
+    return their results (:mod:`typedllm.codecs._native`).
 
 Decoding
     ``output`` items in order: ``message`` items give ``output_text`` parts (with their
     ``url_citation`` annotations) and ``refusal`` parts; ``function_call`` items give tool
     calls (``call_id`` is the id a ``function_call_output`` answers); ``reasoning`` items give
     reasoning text from their ``summary`` (``summary_text``) or ``content``
-    (``reasoning_text``). ``usage`` maps ``input_tokens``/``output_tokens`` and the cached and
-    reasoning details. ``status: "incomplete"`` with ``incomplete_details.reason``
-    ``max_output_tokens`` is a truncation (finish ``length``), ``content_filter`` a content
-    filter stop; ``status: "failed"`` with its ``error`` (or any ``{"error": {...}}`` body)
-    is the typed error.
+    (``reasoning_text``); ``web_search_call``, ``file_search_call``, ``code_interpreter_call``
+    (and the other server-tool items) are kept as :class:`~typedllm.OpaquePart`\\ s for
+    ``Completion.native_results`` (not sent back: the server keeps them). ``usage`` maps
+    ``input_tokens``/``output_tokens`` and the cached and reasoning details.
+    ``status: "incomplete"`` with ``incomplete_details.reason`` ``max_output_tokens`` is a
+    truncation (finish ``length``), ``content_filter`` a content filter stop;
+    ``status: "failed"`` with its ``error`` (or any ``{"error": {...}}`` body) is the typed
+    error.
 
 Streaming
     The Responses stream is a sequence of typed SSE events, assembled into the same
@@ -49,6 +54,8 @@ Streaming
       ``response.function_call_arguments.delta`` appends to it (matched by ``output_index``);
     * ``response.reasoning_text.delta`` / ``response.reasoning_summary_text.delta`` ->
       reasoning;
+    * ``response.output_item.done`` with a server-tool item -> that item, and
+      ``response.output_text.annotation.added`` -> a citation of the answer text;
     * ``response.created`` -> model and id; ``response.completed`` / ``response.incomplete`` ->
       usage and the finish reason (as in the non-streaming decoder);
     * ``error`` and ``response.failed`` raise the typed error.
