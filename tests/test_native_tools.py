@@ -668,3 +668,13 @@ def test_scripted_replies_get_the_native_results_too() -> None:
     (fetched,) = completion.native_results
     assert isinstance(fetched, tl.WebFetchResult) and fetched.url == "https://example.org/doc"
     assert completion.output == "Scripted answer."
+
+
+def test_tool_choice_with_server_tools_only() -> None:
+    """Anthropic's tool_choice covers server tools ("required" -> any); Gemini's applies to
+    function tools only, so forcing a tool with built-in tools alone is refused."""
+    body = _body(_anthropic(), tl.WebSearch(), tool_choice="required")
+    assert body["tool_choice"] == {"type": "any"}
+    with pytest.raises(tl.ConfigurationError, match="function tools"):
+        _body(_gemini(), tl.GoogleSearch(), tool_choice="required")
+    assert "toolConfig" not in _body(_gemini(), tl.GoogleSearch(), tool_choice="auto")

@@ -338,9 +338,10 @@ def encode_body(
         }
         for t in user_tools
     ]
-    if user_tools and request.tool_choice is not None:
+    offered = bool(user_tools or native)  # tool_choice covers the server tools too
+    if offered and request.tool_choice is not None:
         body["tool_choice"] = _tool_choice(request.tool_choice, options.parallel_tool_calls)
-    elif user_tools and options.parallel_tool_calls is False:
+    elif offered and options.parallel_tool_calls is False:
         body["tool_choice"] = _tool_choice("auto", False)
     if output is not None:
         if output.mode == "format":

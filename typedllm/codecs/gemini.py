@@ -264,6 +264,11 @@ def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
     native = request.options.native_tools or ()
     if request.tools or native:
         body["tools"] = (_tools(config, request) if request.tools else []) + gemini_tools(native)
+    if native and not request.tools and request.tool_choice not in (None, "auto"):
+        raise ConfigurationError(
+            "Gemini's tool_choice applies to function tools (tools=), not to its built-in "
+            f"tools; got tool_choice={request.tool_choice!r} without function tools"
+        )
     if request.tools:
         choice = request.tool_choice
         if choice is not None:
