@@ -310,8 +310,12 @@ def test_wires_without_native_tools_and_models_without_them_are_refused() -> Non
             "hi", options=tl.CallOptions(native_tools=(tl.CodeExecution(),))
         )
     old = tl.gemini().model("gemini-1.5-flash").api_key("k").build()
-    with pytest.raises(tl.ConfigurationError, match=r"Gemini 2\.0 or later"):
+    with pytest.raises(tl.ConfigurationError, match=r"no WebSearch tool .* code_execution"):
         old.request_for("hi", options=search)
+    code = orjson.loads(
+        old.request_for("hi", options=tl.CallOptions(native_tools=(tl.CodeExecution(),))).body
+    )
+    assert code["tools"] == [{"codeExecution": {}}]  # Gemini 1.5 has code execution
     with pytest.raises(tl.ConfigurationError, match=r"one of tl\.WebSearch"):
         _gemini().request_for(
             "hi", options=tl.CallOptions(native_tools=(tl.WebSearch(), tl.GoogleSearch()))

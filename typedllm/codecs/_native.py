@@ -267,9 +267,11 @@ def check_native_tools(
             f"{model} cannot search the web on Chat Completions (only the *-search-preview "
             "models can); use the Responses API: tl.openai().api('responses')"
         )
-    if wire == "gemini-generate-content" and known and info.structured_output == "openapi":
-        # Gemini 1.x had the older googleSearchRetrieval tool, not these.
-        raise ConfigurationError(
-            f"{model} predates Gemini's built-in tools (Google Search, code execution, URL "
-            "context); use a Gemini 2.0 or later model"
-        )
+    listed = info.native_tools if known else None
+    for tool in tools:
+        if listed is not None and tool.kind not in listed:
+            has = ", ".join(listed) or "none"
+            raise ConfigurationError(
+                f"{model} has no {type(tool).__name__} tool (its native tools, from the "
+                f"catalog: {has})"
+            )
