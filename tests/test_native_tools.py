@@ -682,3 +682,27 @@ def test_tool_choice_with_server_tools_only() -> None:
     with pytest.raises(tl.ConfigurationError, match="function tools"):
         _body(_gemini(), tl.GoogleSearch(), tool_choice="required")
     assert "toolConfig" not in _body(_gemini(), tl.GoogleSearch(), tool_choice="auto")
+
+
+def test_web_search_example_runs_offline() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, str(root / "examples" / "web_search.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "offline" in result.stdout
+    assert "searched ('What is the latest stable release of Python?',): 1 sources" in result.stdout
+    assert "cited: https://example.com/search?q=" in result.stdout
+    assert "follow-up: [fake answer] And when was it released?" in result.stdout
