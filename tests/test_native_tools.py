@@ -706,3 +706,29 @@ def test_web_search_example_runs_offline() -> None:
     assert "searched ('What is the latest stable release of Python?',): 1 sources" in result.stdout
     assert "cited: https://example.com/search?q=" in result.stdout
     assert "follow-up: [fake answer] And when was it released?" in result.stdout
+
+
+def test_a_server_tool_use_without_its_result_yet_is_reported() -> None:
+    """A turn paused with ``pause_turn`` may end after a ``server_tool_use``: the use is
+    reported with what it asked (no sources yet)."""
+    body = _anthropic_body(
+        [
+            {"type": "text", "text": "Let me search."},
+            {
+                "type": "server_tool_use",
+                "id": "srvtoolu_9",
+                "name": "web_search",
+                "input": {"query": "python release"},
+            },
+            {"type": "server_tool_use", "id": "srvtoolu_10", "name": "web_fetch", "input": {}},
+        ]
+    )
+    body["stop_reason"] = "pause_turn"
+    searching, fetching = _decoded(anthropic_codec, "anthropic", body)
+    assert isinstance(searching, tl.WebSearchResult)
+    assert (searching.id, searching.queries, searching.sources) == (
+        "srvtoolu_9",
+        ("python release",),
+        (),
+    )
+    assert type(fetching) is tl.NativeToolResult and fetching.name == "web_fetch"

@@ -429,4 +429,18 @@ def native_results(parts: Sequence[Part]) -> tuple[NativeToolResult, ...]:
             )
         elif kind is None:
             gemini.append(data)
+    # A server tool use without its result yet (a turn paused with ``pause_turn``): what it
+    # was asked to do.
+    for use in uses.values():
+        name = str(use.get("name") or "")
+        query = _str(as_dict(use.get("input")).get("query"))
+        raw = (dict(use),)
+        if name == "web_search":
+            out.append(
+                WebSearchResult(
+                    name=name, id=_str(use.get("id")), queries=(query,) if query else (), raw=raw
+                )
+            )
+        else:
+            out.append(NativeToolResult(name=name, id=_str(use.get("id")), raw=raw))
     return tuple(out + _gemini(gemini))
