@@ -309,6 +309,9 @@ def test_wires_without_native_tools_and_models_without_them_are_refused() -> Non
         tl.openai().model("gpt-4o-search-preview", like="gpt-4o").api_key("k").build().request_for(
             "hi", options=tl.CallOptions(native_tools=(tl.CodeExecution(),))
         )
+    groq = tl.groq().model("compound-beta").api_key("k").build()
+    with pytest.raises(tl.ConfigurationError, match="groq takes no typedllm native tools"):
+        groq.request_for("hi", options=search)
     old = tl.gemini().model("gemini-1.5-flash").api_key("k").build()
     with pytest.raises(tl.ConfigurationError, match=r"no WebSearch tool .* code_execution"):
         old.request_for("hi", options=search)

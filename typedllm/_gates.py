@@ -98,7 +98,7 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
             "(use 'auto', 'required', 'none' or the name of a tool in tools=)"
         )
     if options.native_tools:
-        check_native_tools(config.wire, config.model, info, options.native_tools)
+        check_native_tools(config.wire, config.model, info, options.native_tools, config.provider)
     if choice not in (None, "auto", "none") and not request.tools and not options.native_tools:
         raise ConfigurationError(f"tool_choice={choice!r} is set but no tools are offered (tools=)")
     _check_wire_options(config, request)

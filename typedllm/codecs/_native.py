@@ -243,11 +243,18 @@ def _unsupported(wire: str, tool: NativeTool) -> ConfigurationError:
 
 
 def check_native_tools(
-    wire: str, model: str, info: ModelInfo, tools: tuple[NativeTool, ...]
+    wire: str, model: str, info: ModelInfo, tools: tuple[NativeTool, ...], provider: str = "openai"
 ) -> None:
     """Refuse native tools the wire or the model does not have (before anything is sent)."""
     if not tools:
         return
+    if wire == "openai-chat" and provider != "openai":
+        # OpenAI-compatible hosts have server tools of their own shapes (OpenRouter's
+        # ``openrouter:web_search`` ...), not OpenAI's ``web_search_options``.
+        raise ConfigurationError(
+            f"{provider} takes no typedllm native tools; send its own tool fields with "
+            "CallOptions(extra_body=...)"
+        )
     supported = _WIRES.get(wire)
     if supported is None:
         names = ", ".join(type(t).__name__ for t in tools)
