@@ -735,3 +735,28 @@ def test_a_server_tool_use_without_its_result_yet_is_reported() -> None:
         (),
     )
     assert type(fetching) is tl.NativeToolResult and fetching.name == "web_fetch"
+
+
+def test_chat_search_preview_citations_from_the_fake_plain_and_streamed() -> None:
+    fake = FakeProvider()
+    llm = (
+        tl.openai()
+        .model("gpt-4o-search-preview", like="gpt-4o")
+        .api_key("k")
+        .transport(fake)
+        .native_tools(tl.WebSearch())
+        .build()
+    )
+    plain = llm.completion(PROMPT)
+    (citation,) = plain.citations
+    assert citation.url is not None and citation.url.startswith("https://example.com/search?q=")
+    assert (citation.start, citation.end) == (0, len(plain.output))
+    assert plain.native_results == ()  # chat reports no search item, only the citations
+    with llm.stream(PROMPT) as stream:
+        "".join(stream)
+    assert stream.completion.citations == plain.citations
+    assert fake.requests[0].json["web_search_options"] == {}
+    assert (
+        tl.openai().model("gpt-4o").api_key("k").transport(fake).build().completion("hi").citations
+        == ()
+    )

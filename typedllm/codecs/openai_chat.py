@@ -653,6 +653,9 @@ def _apply_choice(
             deltas.append(("text", content))
     if isinstance(delta.get("refusal"), str) and delta["refusal"]:
         state.refuse(delta["refusal"])
+    if delta.get("annotations"):  # the search-preview models' URL citations
+        for citation in url_citations(delta["annotations"]):
+            state.cite(citation)
     for raw_call in as_list(delta.get("tool_calls")):
         call = as_dict(raw_call)
         index = call.get("index", 0)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .._jsonutil import as_dict, as_list
 
-__all__ = ["anthropic_native", "gemini_native", "responses_native"]
+__all__ = ["anthropic_native", "chat_annotations", "gemini_native", "responses_native"]
 
 _URL = re.compile(r"https?://[^\s\"'<>)]+")
 
@@ -185,6 +185,26 @@ def responses_annotations(items: list[dict[str, Any]], text: str) -> list[dict[s
 
 def _item(kind: str, item_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": item_id, "type": kind, "status": "completed", **fields}
+
+
+# -- OpenAI Chat Completions ----------------------------------------------------------------
+
+
+def chat_annotations(body: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The ``url_citation`` annotations of a search-preview model's answer (a request with
+    ``web_search_options``)."""
+    if "web_search_options" not in body or not text:
+        return []
+    users = [as_dict(m) for m in as_list(body.get("messages")) if as_dict(m).get("role") == "user"]
+    content = users[-1].get("content") if users else ""
+    prompt = content if isinstance(content, str) else ""
+    citation = {
+        "start_index": 0,
+        "end_index": len(text),
+        "url": _search_url(_query(prompt)),
+        "title": "Fake search result",
+    }
+    return [{"type": "url_citation", "url_citation": citation}]
 
 
 # -- Gemini ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from .._jsonutil import as_list
 from ._instances import generate_instance
+from ._native_fake import chat_annotations
 from ._replies import FakeReply
 
 __all__ = ["auto_reply", "render_reply", "schema_of_request"]
@@ -132,7 +133,7 @@ def render_reply(
                     "role": "assistant",
                     "content": reply.text,
                     "refusal": reply.refusal_text,
-                    "annotations": [],
+                    "annotations": chat_annotations(body, reply.text or ""),
                 },
                 "logprobs": None,
                 "finish_reason": reply.finish_reason,
@@ -174,6 +175,9 @@ def render_stream(
         events.append(
             {**base, "choices": [{"index": 0, "delta": {field: piece}, "finish_reason": None}]}
         )
+    if message.get("annotations"):  # the search-preview models' citations, after the text
+        delta = {"annotations": message["annotations"]}
+        events.append({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     events.append(
         {
             **base,
