@@ -9,6 +9,7 @@ from ._messages import Citation, Message, TextPart, ToolCall
 from ._usage import Attempt, FinishReason, Usage
 
 if TYPE_CHECKING:
+    from ._native_results import NativeToolResult
     from .tools._steps import ToolStep
 
 __all__ = ["Attempt", "Completion", "FinishReason", "Usage"]
@@ -67,3 +68,13 @@ class Completion(Generic[T_co]):
         if self.message is None:
             return ()
         return tuple(c for p in self.message.parts if isinstance(p, TextPart) for c in p.citations)
+
+    @property
+    def native_results(self) -> tuple[NativeToolResult, ...]:
+        """What the provider-native tools did on the final attempt (web searches with their
+        queries and sources, fetched pages, code runs with their output ...), in order."""
+        if self.message is None:
+            return ()
+        from ._native_results import native_results
+
+        return native_results(self.message.parts)

@@ -13,6 +13,7 @@ from ._errors import ConfigurationError
 from ._messages import AudioPart, DocumentPart, ImagePart
 from ._options import CallOptions
 from .codecs._base import ChatRequest
+from .codecs._native import check_native_tools
 
 __all__ = ["check_request"]
 
@@ -96,7 +97,9 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
             f"tool_choice={choice!r} names no offered tool "
             "(use 'auto', 'required', 'none' or the name of a tool in tools=)"
         )
-    if choice not in (None, "auto", "none") and not request.tools:
+    if options.native_tools:
+        check_native_tools(config.wire, config.model, info, options.native_tools, config.provider)
+    if choice not in (None, "auto", "none") and not request.tools and not options.native_tools:
         raise ConfigurationError(f"tool_choice={choice!r} is set but no tools are offered (tools=)")
     _check_wire_options(config, request)
     budget = getattr(wire, "thinking_budget", None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Union
 
 from ._errors import ConfigurationError
+from ._native_tools import NativeTool, check_native_tools
 from ._wire import redact_headers
 
 __all__ = ["CallOptions", "ToolChoice", "ToolDefinition"]
@@ -98,6 +99,10 @@ class CallOptions:
             :attr:`Completion.response_id <typedllm.Completion.response_id>`); the server
             holds the earlier turns. Only the Responses API takes it: on any other wire it
             is a :class:`~typedllm.ConfigurationError`.
+        native_tools: tools the provider runs itself (``tl.WebSearch()``,
+            ``tl.CodeExecution()`` ...); what they did comes back in
+            :attr:`Completion.native_results <typedllm.Completion.native_results>`. A tool the
+            wire or the model does not have is a :class:`~typedllm.ConfigurationError`.
     """
 
     temperature: float | None = None
@@ -116,6 +121,7 @@ class CallOptions:
     extra_headers: Mapping[str, str] | None = None
     timeout: float | None = None
     previous_response_id: str | None = None
+    native_tools: tuple[NativeTool, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.temperature is not None:
@@ -151,6 +157,8 @@ class CallOptions:
             if len(set(names)) != len(names):
                 raise ConfigurationError(f"tool names must be unique, got {names}")
             object.__setattr__(self, "tools", tools)
+        if self.native_tools is not None:
+            object.__setattr__(self, "native_tools", check_native_tools(self.native_tools))
         previous: Any = self.previous_response_id
         if previous is not None and (not isinstance(previous, str) or not previous):
             raise ConfigurationError(

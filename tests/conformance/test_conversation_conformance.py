@@ -1158,6 +1158,11 @@ def _expected_of_stream(case: dict[str, Any]) -> Expected:
     return _gemini_expected(chunk for _, chunk in events)
 
 
+# Gemini's candidate metadata of the built-in tools, kept as opaque parts for native_results
+# (not content parts: the naive reading of the parts does not see them).
+GEMINI_METADATA = ("groundingMetadata", "urlContextMetadata")
+
+
 def _actual(decoded: DecodedCompletion) -> list[list[Any]]:
     """The decoded parts in the same shape (signatures included: they are compare=False on
     the dataclasses, so plain equality would not see them)."""
@@ -1171,7 +1176,7 @@ def _actual(decoded: DecodedCompletion) -> list[list[Any]]:
             out.append(["call", p.id, p.name, p.arguments, p.signature])
         elif isinstance(p, tl.RefusalPart):
             out.append(["refusal", p.text])
-        elif isinstance(p, tl.OpaquePart):
+        elif isinstance(p, tl.OpaquePart) and p.kind not in GEMINI_METADATA:
             out.append(["opaque", p.kind])
     return out
 

@@ -20,6 +20,7 @@ from .._catalog import ModelInfo
 from .._config import ClientConfig
 from .._errors import ConfigurationError
 from .._events import Hook
+from .._native_tools import NativeTool, check_native_tools
 from .._options import CallOptions
 from .._retry import RetryPolicy
 from .._wire import Secret, is_sensitive_header
@@ -78,6 +79,7 @@ class BuilderSettings:
     async_driver: Literal["httpx", "aiohttp"] = "httpx"
     api: str | None = None
     store: bool | None = None
+    native_tools: tuple[NativeTool, ...] | None = None
     reasoning_summary: str | None = None
     cloud: Any = None  # a builder's own record of where a cloud hosts the model (Bedrock...)
 
@@ -239,6 +241,14 @@ class BaseBuilder:
             raise ConfigurationError("stop takes one or more non-empty strings")
         return self._with(stop=tuple(sequences))
 
+    def native_tools(self, *tools: NativeTool) -> Self:
+        """Provider-native tools for every call (``tl.WebSearch()``, ``tl.CodeExecution()``
+        ...; see ``docs/native-tools.md``): the provider runs them, and
+        ``Completion.native_results`` says what they did. A call's
+        ``CallOptions(native_tools=...)`` replaces them; one the wire or the model does not
+        have is a :class:`~typedllm.ConfigurationError` when a call is made."""
+        return self._with(native_tools=check_native_tools(tools))
+
     def max_reasks(self, reasks: int) -> Self:
         """How many times an answer that fails validation is sent back with the errors
         (default 1)."""
@@ -393,6 +403,7 @@ class BaseBuilder:
             "max_tokens": s.max_tokens,
             "seed": s.seed,
             "stop": s.stop,
+            "native_tools": s.native_tools,
         }
         values.update(overrides)
         return CallOptions(**values)

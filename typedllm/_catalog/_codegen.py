@@ -371,6 +371,8 @@ def render_models_module(spec: ProviderSpec) -> str:
         values["apis"] = tuple(m.get("apis", ("chat",)))
         values["modalities_in"] = tuple(m.get("modalities_in", ("text",)))
         values["modalities_out"] = tuple(m.get("modalities_out", ("text",)))
+        if "native_tools" in m:
+            values["native_tools"] = tuple(m["native_tools"])
         for key in (
             "cached_input_price",
             "cache_write_price",

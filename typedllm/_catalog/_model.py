@@ -80,6 +80,10 @@ class ModelInfo:
     deprecation_source: str | None = None
     thinking_mode: str | None = None
     note: str | None = None
+    native_tools: tuple[str, ...] | None = None
+    """The provider-native tools the model has (``web_search``, ``code_execution`` ... as
+    :attr:`typedllm.NativeTool.kind`), when the catalog records them; ``None``: not recorded
+    (the wire's tools are offered and the provider decides)."""
 
     def is_shut_down(self, on: _dt.date | None = None) -> bool:
         """Whether the provider no longer serves the model on ``on`` (default today): its

@@ -144,6 +144,15 @@ class StreamState:
         self._keys[("opaque", key)] = block
         self.blocks.append(block)
 
+    def opaque_latest(self, data: dict[str, Any], key: object) -> None:
+        """Opaque block ``key`` holds ``data``: created on first sight, replaced after (for
+        metadata a stream repeats, like Gemini's ``groundingMetadata``)."""
+        block = self._keys.get(("opaque", key))
+        if block is None:
+            self.opaque(data, key)
+        else:
+            block.data = dict(data)
+
     def opaque_input(self, delta: str, key: object) -> bool:
         """Append streamed ``input`` JSON to opaque block ``key``; whether there is one."""
         block = self._keys.get(("opaque", key))

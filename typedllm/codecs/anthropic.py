@@ -15,7 +15,9 @@ Encoding
     * tool results are ``tool_result`` blocks (``is_error`` when the tool failed) in the next
       user message; consecutive results share one user message;
     * tools are ``{"name", "description", "input_schema"}`` through the ``anthropic-tool``
-      dialect; ``tool_choice`` maps to ``auto``/``any``/``none``/``tool``.
+      dialect; ``tool_choice`` maps to ``auto``/``any``/``none``/``tool``; server tools
+      (``tl.WebSearch()`` ...) follow them in their versioned shape, with the betas they need
+      added to the client's (:mod:`typedllm.codecs._native`).
 
     A schema goes one of two routes:
 
@@ -78,6 +80,7 @@ from ._base import (
     request_id_of,
     shape_error,
 )
+from ._native import anthropic_betas, anthropic_tools
 from ._parts import b64, call_arguments, json_headers, put_options, tool_schema, unsupported
 from ._stream import SSEStream, StreamState, load_event_json, stream_error
 
@@ -308,9 +311,10 @@ def encode_body(
     output = request.output
     tool_route = output is not None and output.mode == "tool"
     user_tools = request.tools
+    native = options.native_tools or ()
     instruction = (
         _tool_instruction(output.compiled.name)
-        if output is not None and tool_route and (thinking or user_tools)
+        if output is not None and tool_route and (thinking or user_tools or native)
         else None
     )
     body: dict[str, Any] = {
@@ -334,9 +338,10 @@ def encode_body(
         }
         for t in user_tools
     ]
-    if user_tools and request.tool_choice is not None:
+    offered = bool(user_tools or native)  # tool_choice covers the server tools too
+    if offered and request.tool_choice is not None:
         body["tool_choice"] = _tool_choice(request.tool_choice, options.parallel_tool_calls)
-    elif user_tools and options.parallel_tool_calls is False:
+    elif offered and options.parallel_tool_calls is False:
         body["tool_choice"] = _tool_choice("auto", False)
     if output is not None:
         if output.mode == "format":
@@ -352,28 +357,37 @@ def encode_body(
                 }
             )
             if not user_tools:
-                # Forced tool choice is rejected together with extended thinking.
+                # Forced tool choice is rejected together with extended thinking, and would
+                # keep the model from using the server tools first.
                 body["tool_choice"] = (
                     {"type": "auto"}
-                    if thinking
+                    if thinking or native
                     else {
                         "type": "tool",
                         "name": output.compiled.name,
                         "disable_parallel_tool_use": True,
                     }
                 )
+    if native:
+        tools[len(user_tools) : len(user_tools)] = anthropic_tools(native)
     if tools:
         body["tools"] = tools
     if stream:
         body["stream"] = True
     if wire.platform != "anthropic":
-        _cloud_body(body, wire)
+        _cloud_body(body, wire, _betas(wire, request))
     if options.extra_body:
         body.update(options.extra_body)
     return body
 
 
-def _cloud_body(body: dict[str, Any], wire: AnthropicOptions) -> None:
+def _betas(wire: AnthropicOptions, request: ChatRequest) -> tuple[str, ...]:
+    """The client's betas and those its server tools need, each once."""
+    native = request.options.native_tools
+    return tuple(dict.fromkeys(wire.betas + anthropic_betas(native) if native else wire.betas))
+
+
+def _cloud_body(body: dict[str, Any], wire: AnthropicOptions, betas: tuple[str, ...]) -> None:
     """The body Bedrock and Vertex AI take: the model is in the path, the version in the body.
 
     Bedrock (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-
@@ -386,8 +400,8 @@ def _cloud_body(body: dict[str, Any], wire: AnthropicOptions) -> None:
     body["anthropic_version"] = wire.version
     if wire.platform == "bedrock":
         body.pop("stream", None)
-        if wire.betas:
-            body["anthropic_beta"] = list(dict.fromkeys(wire.betas))
+        if betas:
+            body["anthropic_beta"] = list(betas)
 
 
 def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> EncodedRequest:
@@ -397,8 +411,9 @@ def encode(config: ClientConfig, request: ChatRequest, stream: bool = False) -> 
     headers = json_headers(stream)
     if wire.platform == "anthropic":
         headers["anthropic-version"] = wire.version
-    if wire.betas and wire.platform != "bedrock":
-        headers["anthropic-beta"] = ",".join(dict.fromkeys(wire.betas))
+    betas = _betas(wire, request)
+    if betas and wire.platform != "bedrock":
+        headers["anthropic-beta"] = ",".join(betas)
     body = orjson.dumps(encode_body(config, request, stream=stream))
     return EncodedRequest("chat_stream" if stream else "chat", "/v1/messages", body, headers)
 

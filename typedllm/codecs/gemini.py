@@ -14,7 +14,9 @@ Encoding
       as parts of that turn;
     * tools are ``functionDeclarations`` with ``parametersJsonSchema`` (the
       ``gemini-json-schema`` dialect) or, on models with the OpenAPI subset only,
-      ``parameters``; ``toolConfig.functionCallingConfig`` carries the tool choice.
+      ``parameters``; ``toolConfig.functionCallingConfig`` carries the tool choice; the
+      built-in tools (``googleSearch``, ``codeExecution``, ``urlContext``) are entries of
+      their own (:mod:`typedllm.codecs._native`).
 
     ``generationConfig`` carries ``temperature``, ``topP``, ``topK``, ``maxOutputTokens``,
     ``stopSequences``, ``seed``, ``candidateCount: 1``, ``thinkingConfig`` and, for a schema,
@@ -27,7 +29,9 @@ Decoding
     results can answer it), ``thoughtSignature`` kept on the part it came with; other parts
     (server-side tool calls and results, code execution) are kept as
     :class:`~typedllm.OpaquePart`\\ s and sent back unchanged. Citations come
-    from ``citationMetadata`` and ``groundingMetadata``. ``finishReason``: ``STOP`` -> stop,
+    from ``citationMetadata`` and ``groundingMetadata``; the candidate's ``groundingMetadata``
+    and ``urlContextMetadata`` are also kept as opaque parts (never sent back) for
+    ``Completion.native_results``. ``finishReason``: ``STOP`` -> stop,
     ``MAX_TOKENS`` -> length; ``SAFETY``, ``RECITATION``, ``PROHIBITED_CONTENT``, ``BLOCKLIST``,
     ``SPII``, ``IMAGE_SAFETY`` and ``MODEL_ARMOR`` -> a refusal naming the reason; a prompt
     blocked by ``promptFeedback.blockReason`` is a refusal too. ``usageMetadata`` -> usage
@@ -72,6 +76,7 @@ from ._base import (
     request_id_of,
     shape_error,
 )
+from ._native import gemini_tools
 from ._parts import (
     b64,
     call_arguments,
@@ -117,6 +122,8 @@ _FINISH: dict[str, FinishReason] = {
     "OTHER": "other",
 }
 _MODES = {"auto": "AUTO", "required": "ANY", "none": "NONE"}
+METADATA_KEYS = ("groundingMetadata", "urlContextMetadata")
+"""Candidate metadata of the built-in tools, kept as opaque parts (never sent back)."""
 
 
 _OPTION_FIELDS = {
@@ -174,7 +181,7 @@ def _model_parts(message: Message) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for part in message.parts:
         if isinstance(part, OpaquePart):
-            if part.provider == "gemini":
+            if part.provider == "gemini" and part.kind not in METADATA_KEYS:
                 out.append(dict(part.data))
         elif isinstance(part, ReasoningPart):
             if part.provider == "gemini" and (part.text or part.signature):
@@ -254,8 +261,15 @@ def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"contents": _contents(request)}
     if systems:
         body["systemInstruction"] = {"parts": [{"text": m.content} for m in systems]}
+    native = request.options.native_tools or ()
+    if request.tools or native:
+        body["tools"] = (_tools(config, request) if request.tools else []) + gemini_tools(native)
+    if native and not request.tools and request.tool_choice not in (None, "auto"):
+        raise ConfigurationError(
+            "Gemini's tool_choice applies to function tools (tools=), not to its built-in "
+            f"tools; got tool_choice={request.tool_choice!r} without function tools"
+        )
     if request.tools:
-        body["tools"] = _tools(config, request)
         choice = request.tool_choice
         if choice is not None:
             calling: dict[str, Any] = {"mode": _MODES.get(choice, "ANY")}
@@ -459,6 +473,12 @@ def _apply_chunk(provider: str, chunk: dict[str, Any], state: StreamState) -> li
             state.opaque(part, key=len(state.blocks))
     for citation in _citations(candidate):
         state.cite(citation)
+    for key in METADATA_KEYS:
+        metadata = candidate.get(key)
+        if isinstance(metadata, dict) and metadata:
+            # What the built-in tools did (search queries and sources, URLs read): kept as an
+            # opaque part for Completion.native_results; it is never sent back.
+            state.opaque_latest({key: metadata}, key=key)
     reason = candidate.get("finishReason")
     if isinstance(reason, str):
         state.finish_with(reason, "refusal" if reason in _BLOCKED else _FINISH.get(reason, "other"))

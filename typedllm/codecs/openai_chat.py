@@ -301,6 +301,11 @@ def encode_body(
             body["tool_choice"] = _tool_choice(options.tool_choice)
         if options.parallel_tool_calls is not None:
             body["parallel_tool_calls"] = options.parallel_tool_calls
+    if options.native_tools:
+        # Only the search-preview models search, with ``web_search_options`` (gated before).
+        from ._native import chat_web_search_options
+
+        body["web_search_options"] = chat_web_search_options(options.native_tools)
     if output is not None:
         if output.mode in ("strict", "json_schema"):
             body["response_format"] = {
@@ -648,6 +653,9 @@ def _apply_choice(
             deltas.append(("text", content))
     if isinstance(delta.get("refusal"), str) and delta["refusal"]:
         state.refuse(delta["refusal"])
+    if delta.get("annotations"):  # the search-preview models' URL citations
+        for citation in url_citations(delta["annotations"]):
+            state.cite(citation)
     for raw_call in as_list(delta.get("tool_calls")):
         call = as_dict(raw_call)
         index = call.get("index", 0)

@@ -27,18 +27,23 @@ Encoding
     :data:`~typedllm._config.StructuredOutputMode`: ``strict``/``json_schema`` send
     ``text.format: {"type": "json_schema", "name", "schema", "strict"}``; ``json_object``
     sends ``text.format: {"type": "json_object"}`` plus the schema in the instructions;
-    ``prompt`` sends only the instructions.
+    ``prompt`` sends only the instructions. Provider-native tools (``tl.WebSearch()`` ...)
+    follow the function tools in their Responses shape, with the ``include`` values that
+    return their results (:mod:`typedllm.codecs._native`).
 
 Decoding
     ``output`` items in order: ``message`` items give ``output_text`` parts (with their
     ``url_citation`` annotations) and ``refusal`` parts; ``function_call`` items give tool
     calls (``call_id`` is the id a ``function_call_output`` answers); ``reasoning`` items give
     reasoning text from their ``summary`` (``summary_text``) or ``content``
-    (``reasoning_text``). ``usage`` maps ``input_tokens``/``output_tokens`` and the cached and
-    reasoning details. ``status: "incomplete"`` with ``incomplete_details.reason``
-    ``max_output_tokens`` is a truncation (finish ``length``), ``content_filter`` a content
-    filter stop; ``status: "failed"`` with its ``error`` (or any ``{"error": {...}}`` body)
-    is the typed error.
+    (``reasoning_text``); ``web_search_call``, ``file_search_call``, ``code_interpreter_call``
+    (and the other server-tool items) are kept as :class:`~typedllm.OpaquePart`\\ s for
+    ``Completion.native_results`` (not sent back: the server keeps them). ``usage`` maps
+    ``input_tokens``/``output_tokens`` and the cached and reasoning details.
+    ``status: "incomplete"`` with ``incomplete_details.reason`` ``max_output_tokens`` is a
+    truncation (finish ``length``), ``content_filter`` a content filter stop;
+    ``status: "failed"`` with its ``error`` (or any ``{"error": {...}}`` body) is the typed
+    error.
 
 Streaming
     The Responses stream is a sequence of typed SSE events, assembled into the same
@@ -49,6 +54,8 @@ Streaming
       ``response.function_call_arguments.delta`` appends to it (matched by ``output_index``);
     * ``response.reasoning_text.delta`` / ``response.reasoning_summary_text.delta`` ->
       reasoning;
+    * ``response.output_item.done`` with a server-tool item -> that item, and
+      ``response.output_text.annotation.added`` -> a citation of the answer text;
     * ``response.created`` -> model and id; ``response.completed`` / ``response.incomplete`` ->
       usage and the finish reason (as in the non-streaming decoder);
     * ``error`` and ``response.failed`` raise the typed error.
@@ -70,6 +77,7 @@ from .._messages import (
     DocumentPart,
     ImagePart,
     Message,
+    OpaquePart,
     Part,
     ReasoningPart,
     RefusalPart,
@@ -93,6 +101,7 @@ from ._base import (
     request_id_of,
     shape_error,
 )
+from ._native import responses_includes, responses_tools
 from ._parts import (
     data_url,
     json_headers,
@@ -119,6 +128,17 @@ __all__ = [
 ]
 
 WIRE = "OpenAI Responses"
+
+SERVER_TOOL_ITEMS = frozenset(
+    {
+        "web_search_call",
+        "file_search_call",
+        "code_interpreter_call",
+        "image_generation_call",
+        "mcp_call",
+    }
+)
+"""Output items of tools OpenAI runs itself."""
 
 # -- encoding ---------------------------------------------------------------------------------
 
@@ -281,10 +301,13 @@ def encode_body(
         body["metadata"] = dict(options.metadata)
     if options.cache_key is not None:
         body["prompt_cache_key"] = options.cache_key
-    if request.tools:
-        body["tools"] = _tools(request.tools)
+    native = options.native_tools or ()
+    if request.tools or native:
+        body["tools"] = _tools(request.tools) + responses_tools(native)
         if options.tool_choice is not None:
             body["tool_choice"] = _tool_choice(options.tool_choice)
+    if native and responses_includes(native):
+        body["include"] = responses_includes(native)
     if output is not None:
         if output.mode in ("strict", "json_schema"):
             body["text"] = {
@@ -453,7 +476,10 @@ def decode(provider: str, response: WireResponse) -> DecodedCompletion:
             reasoning = _reasoning_part(provider, item)
             if reasoning is not None:
                 parts.append(reasoning)
-        # Server-side tool items (web_search_call, file_search_call ...) carry no answer text.
+        elif kind in SERVER_TOOL_ITEMS:
+            # Server-side tool items carry no answer text: kept as received, for
+            # Completion.native_results (they are not sent back; the server keeps them).
+            parts.append(OpaquePart(provider, item))
     refusal = "".join(refusals) or None
     has_text = any(isinstance(p, TextPart) for p in parts)
     status = data.get("status")
@@ -505,6 +531,13 @@ def stream_event(provider: str, event: SSEEvent, state: StreamState) -> list[Del
             call = state.call(int(data.get("output_index", len(state.calls))))
             call.id = str(item.get("call_id") or item.get("id") or "")
             call.name = str(item.get("name") or "")
+    elif kind == "response.output_item.done":
+        item = as_dict(data.get("item"))
+        if item.get("type") in SERVER_TOOL_ITEMS:
+            state.opaque(item, key=("item", data.get("output_index")))
+    elif kind == "response.output_text.annotation.added":
+        for citation in url_citations([data.get("annotation")]):
+            state.cite(citation)
     elif kind == "response.function_call_arguments.delta" and isinstance(delta, str):
         index = int(data.get("output_index", 0))
         state.call(index).arguments.append(delta)

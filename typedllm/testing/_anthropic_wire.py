@@ -8,6 +8,7 @@ from typing import Any
 
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
+from ._native_fake import anthropic_citations, anthropic_native
 from ._replies import FakeReply
 from ._tool_ids import call_id
 
@@ -128,6 +129,14 @@ def render_reply(
     if text is not None:
         content.insert(0, {"type": "text", "text": text})
     prompt = "".join(_text(as_dict(m).get("content")) for m in as_list(body.get("messages")))
+    users = [as_dict(m) for m in as_list(body.get("messages")) if as_dict(m).get("role") == "user"]
+    native = anthropic_native(body, _text(users[-1].get("content")) if users else "", index)
+    if native:  # server tools the request switched on: their use, before the answer
+        for block in content:
+            cited = anthropic_citations(native, block.get("text") or "")
+            if block["type"] == "text" and cited:
+                block["citations"] = cited
+        content[:0] = native
     output = (reply.text or reply.refusal_text or "") + "".join(
         c.name + c.arguments for c in reply.calls
     )
@@ -183,6 +192,17 @@ def render_stream(
                 )
             )
             deltas = [{"type": "text_delta", "text": p} for p in _pieces(block["text"])]
+            deltas += [
+                {"type": "citations_delta", "citation": c} for c in block.get("citations", [])
+            ]
+        elif "input" not in block:  # a server tool's result block arrives whole
+            events.append(
+                (
+                    "content_block_start",
+                    {"type": "content_block_start", "index": i, "content_block": block},
+                )
+            )
+            deltas = []
         else:
             shell: dict[str, Any] = {**block, "input": {}}
             events.append(

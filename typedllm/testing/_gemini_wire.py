@@ -8,6 +8,7 @@ from typing import Any
 
 from .._jsonutil import as_dict, as_list
 from ._instances import generate_instance
+from ._native_fake import gemini_native
 from ._replies import FakeReply
 from ._tool_ids import call_id
 
@@ -96,7 +97,11 @@ def render_reply(
     candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
     parts: list[dict[str, Any]] = []
     if reply.text is not None and reply.refusal_text is None:
-        parts.append({"text": reply.text})
+        users = _texts(body, "user")
+        tool_parts, metadata = gemini_native(body, users[-1] if users else "", reply.text)
+        # The built-in tools' parts, then the text.
+        parts += [*tool_parts, {"text": reply.text}]
+        candidate.update(metadata)
     # ``functionCall`` parts with the arguments as an object; finishReason stays STOP, as
     # recorded (conformance google/tool_call/*). Gemini 3 gives each call an ``id``.
     parts += [
@@ -147,6 +152,16 @@ def render_stream(
     # A function call arrives whole, one part per chunk (conformance google/stream_tool_call).
     pieces += [p for p in parts if "functionCall" in p]
     chunks: list[dict[str, Any]] = []
+    # The built-in tools' parts (a function call is not one: it streams below, on its own).
+    tool_parts = [p for p in parts if "text" not in p and "functionCall" not in p]
+    if tool_parts:  # the built-in tools' parts come first, in a chunk of their own
+        chunks.append(
+            {
+                "candidates": [{"content": {"role": "model", "parts": tool_parts}, "index": 0}],
+                "modelVersion": full["modelVersion"],
+                "responseId": full["responseId"],
+            }
+        )
     for piece in pieces:
         chunks.append(
             {
@@ -157,7 +172,13 @@ def render_stream(
         )
     chunks.append(
         {
-            "candidates": [{"finishReason": candidate["finishReason"], "index": 0}],
+            "candidates": [
+                {
+                    "finishReason": candidate["finishReason"],
+                    "index": 0,
+                    **{k: v for k, v in candidate.items() if k.endswith("Metadata")},
+                }
+            ],
             "usageMetadata": full["usageMetadata"],
             "modelVersion": full["modelVersion"],
             "responseId": full["responseId"],

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from .._jsonutil import as_list
 from ._instances import generate_instance
+from ._native_fake import chat_annotations
 from ._replies import FakeReply
 from ._tool_ids import call_id
 
@@ -131,7 +132,10 @@ def render_reply(
         "choices": [
             {
                 "index": 0,
-                "message": _message(reply, call_index),
+                "message": {
+                    **_message(reply, call_index),
+                    "annotations": chat_annotations(body, reply.text or ""),
+                },
                 "logprobs": None,
                 "finish_reason": reply.finish_reason,
             }
@@ -210,6 +214,8 @@ def render_stream(
     text = message.get(field) or ""
     pieces = _pieces(text) if text or not calls else []
     deltas = [{field: piece} for piece in pieces] + _call_chunks(calls)
+    if message.get("annotations"):  # the search-preview models' citations, after the text
+        deltas.append({"annotations": message["annotations"]})
     for delta in deltas:
         events.append({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     events.append(

@@ -25,6 +25,7 @@ from typing import Any, cast
 from .._jsonutil import as_dict, as_list
 from . import _openai_wire
 from ._instances import generate_instance
+from ._native_fake import responses_annotations, responses_native
 from ._replies import FakeReply
 from ._tool_ids import call_id
 
@@ -115,10 +116,14 @@ def _response(body: dict[str, Any], reply: FakeReply, index: int) -> dict[str, A
                 ],
             }
         )
+    users = [i for i in _items(body) if i.get("role") == "user"]
+    native = responses_native(body, _text_of(users[-1]) if users else "", index)
+    output += native  # the tools the request switched on, before the answer
     if reply.refusal_text is not None:
         content: dict[str, Any] = {"type": "refusal", "refusal": reply.refusal_text}
     else:
-        content = {"type": "output_text", "text": reply.text or "", "annotations": []}
+        annotations = responses_annotations(native, reply.text or "")
+        content = {"type": "output_text", "text": reply.text or "", "annotations": annotations}
     truncated = reply.finish_reason == "length"
     if not reply.calls or reply.text is not None or reply.refusal_text is not None:
         output.append(
@@ -228,6 +233,8 @@ def _item_events(position: int, item: dict[str, Any]) -> list[dict[str, Any]]:
                 "arguments": item["arguments"],
             }
         )
+    elif item["type"] != "message":  # a server tool's call: opened, then done
+        events.append({"type": "response.output_item.added", "item": opened})
     else:
         events.append({"type": "response.output_item.added", "item": {**opened, "content": []}})
         where = {"item_id": item_id, "output_index": position, "content_index": 0}
@@ -238,6 +245,15 @@ def _item_events(position: int, item: dict[str, Any]) -> list[dict[str, Any]]:
         events.append({"type": "response.content_part.added", **where, "part": empty})
         events += [
             {"type": f"response.{kind}.delta", **where, "delta": piece} for piece in _pieces(full)
+        ]
+        events += [
+            {
+                "type": "response.output_text.annotation.added",
+                **where,
+                "annotation_index": n,
+                "annotation": annotation,
+            }
+            for n, annotation in enumerate(part.get("annotations", []))
         ]
         done_field = "refusal" if kind == "refusal" else "text"
         events.append({"type": f"response.{kind}.done", **where, done_field: full})
