@@ -283,7 +283,9 @@ _RECORDS: tuple[HostPreset, ...] = (
     ),
     # https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md : the C++
     # llama-server turns response_format json_schema (and json_object with a schema) into a
-    # grammar; checked against a real server. Its key variable is LLAMA_API_KEY.
+    # grammar; checked against a real server (tests/test_presets_llama_server_live.py), which
+    # also puts usage in streams only when stream_options asks for it. Its key variable is
+    # LLAMA_API_KEY.
     HostPreset(
         name="llamacpp",
         entry="llamacpp",
@@ -294,6 +296,7 @@ _RECORDS: tuple[HostPreset, ...] = (
         local=True,
         structured_output="json_schema",
         route_why="json_schema is compiled to a grammar (enforced; checked on a real server)",
+        stream_usage=True,
         doc_url="https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md",
     ),
     # https://llama-cpp-python.readthedocs.io/en/latest/server/ : the Python server enforces a
