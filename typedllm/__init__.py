@@ -154,6 +154,7 @@ if _typing.TYPE_CHECKING:
         tool_result,
         user,
     )
+    from ._model_list import ListedModel
     from ._options import CallOptions, ToolChoice, ToolDefinition
     from ._partials import Partial
     from ._protocol import Call, ClientWrapper, Completer
@@ -236,6 +237,7 @@ _LAZY: dict[str, str] = {
     "GeminiThinkingModelName": "._catalog",
     "ImagePart": "._messages",
     "InternalServerError": "._errors",
+    "ListedModel": "._model_list",
     "Message": "._messages",
     "ModelInfo": "._catalog",
     "ModelChosen": "._builders",
@@ -417,6 +419,7 @@ __all__ = [
     "ImagePart",
     "InternalServerError",
     "ItemResult",
+    "ListedModel",
     "MapResults",
     "Message",
     "ModelChosen",
