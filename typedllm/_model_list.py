@@ -150,7 +150,7 @@ def _anthropic_page(body: dict[str, Any]) -> Page:
 def _anthropic_record(
     item: dict[str, Any],
 ) -> tuple[str, str | None, float | None, str | None, int | None]:
-    window = _int(item.get("max_input_tokens"))
+    window = _int(item.get("max_input_tokens"))  # when the API adds it; else the catalog
     return (
         str(item.get("id", "")),
         _str(item.get("display_name")),
