@@ -359,3 +359,12 @@ def test_provider_names_follow_the_conventions() -> None:
 
 def _dump(spans: list[ReadableSpan]) -> str:
     return "\n".join(span.to_json() for span in spans)
+
+
+def test_an_instrumented_client_pickles_with_its_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)  # an env key travels as the variable's name
+    llm = otel.instrument(tl.openai().model("gpt-4o-mini"), capture_content=True).build()
+    copy = pickle.loads(pickle.dumps(llm))
+    hooks = [h for h in copy.config.hooks if isinstance(h, otel.OTelHook)]
+    assert len(hooks) == 1 and hooks[0].capture_content
+    assert KEY.encode() not in pickle.dumps(llm)
