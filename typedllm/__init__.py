@@ -156,6 +156,7 @@ if _typing.TYPE_CHECKING:
         tool_result,
         user,
     )
+    from ._model_list import ListedModel
     from ._native_results import (
         CodeExecutionResult,
         FileSearchHit,
@@ -279,6 +280,7 @@ _LAZY: dict[str, str] = {
     "GeminiThinkingModelName": "._catalog",
     "ImagePart": "._messages",
     "InternalServerError": "._errors",
+    "ListedModel": "._model_list",
     "Message": "._messages",
     "ModelInfo": "._catalog",
     "ModelChosen": "._builders",
@@ -480,6 +482,7 @@ __all__ = [
     "ImagePart",
     "InternalServerError",
     "ItemResult",
+    "ListedModel",
     "MapResults",
     "Message",
     "ModelChosen",

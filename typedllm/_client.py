@@ -13,6 +13,7 @@ from ._config import ClientConfig
 from ._errors import ClientClosedError
 from ._flow import complete_flow, dry_run
 from ._messages import Prompt
+from ._model_list import ListedModel, list_models_flow
 from ._options import CallOptions
 from ._protocol import Call, Completer
 from ._stream_flow import stream_flow
@@ -183,6 +184,27 @@ class Client(Completer):
             options=options,
             stream=stream,
         )
+
+    # -- model listing ----------------------------------------------------------------------
+
+    def list_models(self) -> list[ListedModel]:
+        """The models the provider's models endpoint lists (every page followed), each marked
+        with whether typedllm's catalog knows it; sent with the client's host, auth, headers
+        and retry policy. See :class:`~typedllm.ListedModel` and ``docs/models.md``.
+
+        >>> import typedllm as tl
+        >>> from typedllm.testing import FakeProvider
+        >>> llm = tl.openai().model("gpt-4o-mini").api_key("k").transport(FakeProvider()).build()
+        >>> any(m.id == "gpt-4o-mini" and m.in_catalog for m in llm.list_models())
+        True
+        """
+        result: list[ListedModel] = self._sync().run(list_models_flow(self._config))
+        return result
+
+    async def alist_models(self) -> list[ListedModel]:
+        """:meth:`list_models`, asynchronously."""
+        result: list[ListedModel] = await self._async().run(list_models_flow(self._config))
+        return result
 
     # -- the primitives the typed surface (Completer) calls ------------------------------------
 

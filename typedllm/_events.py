@@ -27,10 +27,14 @@ import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 from urllib.parse import urlsplit, urlunsplit
 
-from ._completion import FinishReason, Usage
+from ._completion import Completion, FinishReason, Usage
+
+if TYPE_CHECKING:
+    from ._messages import Message
+    from ._options import CallOptions
 
 __all__ = [
     "CallInfo",
@@ -39,6 +43,7 @@ __all__ = [
     "Finished",
     "FirstByte",
     "Hook",
+    "Operation",
     "Reasked",
     "RequestSent",
     "ResponseReceived",
@@ -52,6 +57,10 @@ __all__ = [
 logger = logging.getLogger("typedllm")
 _ids = itertools.count(1)
 
+Operation = Literal["complete", "stream", "list_models", "batch"]
+"""What a call does: a completion, a stream, a model listing, or a batch API request (the
+last two are plain HTTP requests: they report requests, responses and retries only)."""
+
 
 @dataclass(frozen=True, slots=True)
 class CallInfo:
@@ -60,10 +69,10 @@ class CallInfo:
     id: int
     provider: str
     model: str
-    operation: Literal["complete", "stream"]
+    operation: Operation
 
 
-def new_call(provider: str, model: str, operation: Literal["complete", "stream"]) -> CallInfo:
+def new_call(provider: str, model: str, operation: Operation) -> CallInfo:
     """A fresh :class:`CallInfo` (ids are unique within the process)."""
     return CallInfo(next(_ids), provider, model, operation)
 
@@ -77,7 +86,12 @@ def safe_url(url: str) -> str:
 @dataclass(frozen=True, slots=True)
 class RequestSent:
     """A request is about to be sent (``attempt`` counts transport attempts from 1, ``round``
-    counts re-asks from 0)."""
+    counts re-asks from 0).
+
+    ``messages`` and ``options`` are what this round sends (the system prompt first, the
+    call's merged options); both are empty/``None`` for requests that are not completions
+    (model listings, batch requests). Their content is the caller's: handle it with care
+    (OpenTelemetry records it only with ``capture_content=True``)."""
 
     call: CallInfo
     method: str
@@ -85,6 +99,8 @@ class RequestSent:
     attempt: int
     round: int = 0
     stream: bool = False
+    messages: tuple[Message, ...] = field(default=(), repr=False, compare=False)
+    options: CallOptions | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +150,8 @@ class FirstByte:
 @dataclass(frozen=True, slots=True)
 class Finished:
     """The call succeeded; ``attempts`` counts answer rounds (the first answer plus re-asks;
-    always 1 for streams), ``usage`` and ``cost`` are summed over them."""
+    always 1 for streams), ``usage`` and ``cost`` are summed over them; ``completion`` is the
+    result itself (the response's model and id, the answer)."""
 
     call: CallInfo
     usage: Usage
@@ -142,6 +159,7 @@ class Finished:
     cost: float | None
     elapsed: float
     attempts: int
+    completion: Completion[Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ from ._events import (
     CallInfo,
     Failed,
     Finished,
+    Operation,
     Reasked,
     RequestSent,
     ResponseReceived,
@@ -135,6 +136,9 @@ class CallContext:
     """Whether anyone listens (hooks, or the logger at INFO): events are built only then."""
     extra_secrets: tuple[str, ...] = ()
     """Credentials sent by this call only (sensitive per-call headers)."""
+    request: ChatRequest | None = None
+    """The chat request of the current round (reported with each request; set only when
+    observed)."""
 
     def for_call(self, options: CallOptions) -> CallContext:
         """This context knowing the call's own credentials (to scrub them too)."""
@@ -179,7 +183,14 @@ class CallContext:
         """Report a request about to go out (the event is built only when someone listens)."""
         if self.observed:
             url = safe_url(request.url)
-            self.emit(RequestSent(self.call, request.method, url, attempt + 1, round, stream))
+            chat = self.request
+            messages = chat.messages if chat is not None else ()
+            options = chat.options if chat is not None else None
+            self.emit(
+                RequestSent(
+                    self.call, request.method, url, attempt + 1, round, stream, messages, options
+                )
+            )
 
     def received(self, status: int, headers: Mapping[str, str]) -> None:
         """Report a response head."""
@@ -189,7 +200,7 @@ class CallContext:
 
 
 def new_context(
-    config: ClientConfig, codec: Codec, operation: Literal["complete", "stream"], clock: Clock
+    config: ClientConfig, codec: Codec, operation: Operation, clock: Clock
 ) -> CallContext:
     """The context of a new call."""
     observed = bool(config.hooks) or logger.isEnabledFor(logging.INFO)
@@ -545,6 +556,8 @@ def _complete(
     for round in range(config.max_reasks + 1):
         request = call.request if round == 0 else ChatRequest(messages, call.spec, call.options)
         encoded = encode_request(ctx, request, stream=False)
+        if ctx.observed:
+            ctx.request = request
         response = yield from send_request(ctx, encoded, call.options, round=round)
         decoded = decode_answer(ctx, response)
         try:
@@ -588,6 +601,7 @@ def finished(ctx: CallContext, completion: Completion[Any]) -> Completion[Any]:
             completion.cost,
             ctx.elapsed(),
             len(completion.attempts),
+            completion,
         )
     )
     return completion

@@ -89,6 +89,8 @@ def stream_flow(
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise
     ctx = ctx.for_call(call.options)
+    if ctx.observed:
+        ctx.request = call.request
     return observed(ctx, _stream(ctx, call, schema), stream=True)
 
 

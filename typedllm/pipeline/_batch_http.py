@@ -59,7 +59,7 @@ def request(
     """Send one request below the client's base URL (retried per its policy); return the
     successful response or raise the typed error of its status."""
     codec = get_codec(config.wire)
-    ctx = new_context(config, codec, "complete", time.monotonic)
+    ctx = new_context(config, codec, "batch", time.monotonic)
     encoded = EncodedRequest(operation, path, body, dict(headers or {}), query, method)
     response: WireResponse = yield from send_request(ctx, encoded, config.defaults)
     return response

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ from . import (
     _bedrock_wire,
     _cohere_wire,
     _gemini_wire,
+    _models_routes,
     _ollama_wire,
     _openai_wire,
     _responses_wire,
@@ -179,6 +180,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
             of them (the one ``tool_choice`` names, else the first; ``none``: no call) with
             arguments generated from its schema, until this turn has tool results, then
             answers normally; ``"all"`` calls every offered tool at once.
+        models: the model ids its models endpoints list (``GET .../models``, Ollama's
+            ``/api/tags``); default: the catalog's models of the provider asked.
     """
 
     def __init__(
@@ -189,6 +192,7 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         api_key: str | None = None,
         batch_polls: int = 1,
         tools: ToolMode = "off",
+        models: Sequence[str] | None = None,
     ) -> None:
         _check_replies(replies)
         self._tools: ToolMode = check_mode(tools)
@@ -199,6 +203,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._api_key = api_key
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
+        self.models: tuple[str, ...] | None = None if models is None else tuple(models)
+        """The model ids the models endpoints list (``None``: the catalog's)."""
         self.batches = FakeBatchStore(batch_polls)
         """The batch jobs and files the fake holds (each job's requests and answers)."""
 
@@ -235,6 +241,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         batched = _batch_routes.route(self, method.upper(), url, lower, body)
         if batched is not None:
             return batched
+        listed = _models_routes.route(self, method.upper(), url, lower)
+        if listed is not None:
+            return listed
         try:
             parsed: Any = orjson.loads(body) if body else None
         except orjson.JSONDecodeError:
