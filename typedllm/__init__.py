@@ -130,6 +130,7 @@ if _typing.TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._fallback import Fallback, fallback
+    from ._gemini_cache import CachedContent, create_cache, get_cache
     from ._messages import (
         AudioPart,
         CachePoint,
@@ -213,6 +214,9 @@ _LAZY: dict[str, str] = {
     "BreakerClient": "._breaker",
     "BreakerState": "._breaker",
     "CachePoint": "._messages",
+    "CachedContent": "._gemini_cache",
+    "create_cache": "._gemini_cache",
+    "get_cache": "._gemini_cache",
     "Call": "._protocol",
     "CallOptions": "._options",
     "ChatModel": "._builders",
@@ -386,6 +390,7 @@ __all__ = [
     "BreakerClient",
     "BreakerState",
     "CachePoint",
+    "CachedContent",
     "Call",
     "CallOptions",
     "ChatModel",
@@ -491,6 +496,7 @@ __all__ = [
     "cache_point",
     "cerebras",
     "cohere",
+    "create_cache",
     "dashscope",
     "deepseek",
     "document",
@@ -499,6 +505,7 @@ __all__ = [
     "fireworks",
     "gemini",
     "gemini_openai",
+    "get_cache",
     "groq",
     "huggingface",
     "hunyuan",

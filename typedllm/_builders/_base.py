@@ -79,6 +79,7 @@ class BuilderSettings:
     api: str | None = None
     store: bool | None = None
     reasoning_summary: str | None = None
+    prompt_cache: tuple[str, str | None] | None = None  # Anthropic: (mode, ttl)
     cloud: Any = None  # a builder's own record of where a cloud hosts the model (Bedrock...)
 
 

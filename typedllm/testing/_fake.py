@@ -38,6 +38,7 @@ from . import (
     _batch_routes,
     _bedrock_wire,
     _cohere_wire,
+    _gemini_caches,
     _gemini_wire,
     _ollama_wire,
     _openai_wire,
@@ -201,6 +202,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.requests: list[RecordedRequest] = []
         self.batches = FakeBatchStore(batch_polls)
         """The batch jobs and files the fake holds (each job's requests and answers)."""
+        self.caches = _gemini_caches.FakeCacheStore()
+        """The Gemini cached contents the fake holds (``/cachedContents``)."""
 
     # -- pickling (locks are not picklable) ---------------------------------------------------
 
@@ -235,6 +238,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         batched = _batch_routes.route(self, method.upper(), url, lower, body)
         if batched is not None:
             return batched
+        cached = _gemini_caches.route(self.caches, self.requests, method.upper(), url, lower, body)
+        if cached is not None:
+            return cached
         try:
             parsed: Any = orjson.loads(body) if body else None
         except orjson.JSONDecodeError:
