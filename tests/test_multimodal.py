@@ -313,3 +313,21 @@ def test_compatible_hosts_have_no_openai_limits() -> None:
     assert limits_for("openai-chat", "openai") is not None
     assert limits_for("openai-chat", "groq") is None
     assert limits_for("ollama-chat", "ollama") is None
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image/heic"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00", "image/heif"),
+        (b"FORM\x00\x00\x00\x10AIFFCOMM", "audio/aiff"),
+        (b"\xff\xf1\x50\x80\x00\x1f\xfc", "audio/aac"),
+        (b"\xff\xfb\x90\x00", "audio/mpeg"),
+        (b"fLaC\x00\x00\x00\x22", "audio/flac"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+    ],
+)
+def test_signatures(head: bytes, expected: str) -> None:
+    from typedllm._media import sniff_media_type
+
+    assert sniff_media_type(head) == expected

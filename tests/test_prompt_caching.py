@@ -432,3 +432,97 @@ def test_a_timedelta_ttl() -> None:
     fake = FakeProvider()
     tl.create_cache(gemini_client(fake), "Cached words", ttl=dt.timedelta(hours=1))
     assert fake.requests[-1].json["ttl"] == "3600s"
+
+
+def test_async_create_get_and_delete() -> None:
+    import asyncio
+
+    async def run() -> None:
+        fake = FakeProvider()
+        client = gemini_client(fake)
+        cache = await tl.acreate_cache(client, "Cached words", ttl=120)
+        assert fake.requests[-1].json["ttl"] == "120s"
+        assert (await tl.aget_cache(client, cache.name)) == cache
+        assert (await cache.arefresh()).token_count == cache.token_count
+        await cache.adelete()
+        assert fake.caches.items == {}
+        await client.aclose()
+
+    asyncio.run(run())
+
+
+def test_a_streamed_anthropic_answer_reports_cache_reads_and_writes() -> None:
+    import httpx
+    import orjson
+
+    events = [
+        (
+            "message_start",
+            {
+                "type": "message_start",
+                "message": {
+                    "id": "msg_1",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": "claude-sonnet-4-5",
+                    "content": [],
+                    "usage": {
+                        "input_tokens": 4,
+                        "cache_creation_input_tokens": 300,
+                        "cache_read_input_tokens": 1200,
+                        "output_tokens": 1,
+                    },
+                },
+            },
+        ),
+        (
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            },
+        ),
+        (
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "text_delta", "text": "ok"},
+            },
+        ),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn"},
+                "usage": {"output_tokens": 2},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    sse = b"".join(
+        b"event: " + name.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
+        for name, data in events
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse)
+
+    client = (
+        tl.anthropic()
+        .model("claude-sonnet-4-5")
+        .api_key("k")
+        .transport(httpx.MockTransport(handler))
+        .build()
+    )
+    stream = client.stream("Hi")
+    assert "".join(stream) == "ok"
+    usage = stream.completion.usage
+    assert (usage.cache_read_tokens, usage.cache_write_tokens, usage.output_tokens) == (
+        1200,
+        300,
+        2,
+    )
+    assert usage.input_tokens == 1504

@@ -130,7 +130,7 @@ if _typing.TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._fallback import Fallback, fallback
-    from ._gemini_cache import CachedContent, create_cache, get_cache
+    from ._gemini_cache import CachedContent, acreate_cache, aget_cache, create_cache, get_cache
     from ._messages import (
         AudioPart,
         CachePoint,
@@ -216,6 +216,8 @@ _LAZY: dict[str, str] = {
     "CachePoint": "._messages",
     "CachedContent": "._gemini_cache",
     "create_cache": "._gemini_cache",
+    "acreate_cache": "._gemini_cache",
+    "aget_cache": "._gemini_cache",
     "get_cache": "._gemini_cache",
     "Call": "._protocol",
     "CallOptions": "._options",
@@ -483,6 +485,8 @@ __all__ = [
     "Usage",
     "__version__",
     "abatch",
+    "acreate_cache",
+    "aget_cache",
     "aiohttp_available",
     "amap",
     "amap_as_completed",

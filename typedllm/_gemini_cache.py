@@ -24,7 +24,7 @@ from ._options import CallOptions, ToolDefinition
 if TYPE_CHECKING:
     from ._client import Client
 
-__all__ = ["CachedContent", "create_cache", "get_cache"]
+__all__ = ["CachedContent", "acreate_cache", "aget_cache", "create_cache", "get_cache"]
 
 
 def _parse_time(value: Any) -> _dt.datetime | None:
@@ -76,6 +76,15 @@ class CachedContent:
         """Delete it now (``DELETE``), before its TTL ends."""
         _call(self._client(), "DELETE", f"/{self.name}")
 
+    async def arefresh(self) -> CachedContent:
+        """:meth:`refresh`, asynchronously."""
+        client = self._client()
+        return _from_json(client, await _acall(client, "GET", f"/{self.name}"))
+
+    async def adelete(self) -> None:
+        """:meth:`delete`, asynchronously."""
+        await _acall(self._client(), "DELETE", f"/{self.name}")
+
     def _client(self) -> Client:
         if self.client is None:
             raise ConfigurationError("this CachedContent has no client to send requests with")
@@ -107,6 +116,15 @@ def _call(client: Client, method: str, path: str, payload: Any = None) -> dict[s
     return result
 
 
+async def _acall(client: Client, method: str, path: str, payload: Any = None) -> dict[str, Any]:
+    from .pipeline._batch_http import send_json
+
+    config = client.config
+    flow = send_json(config, method, path, payload=payload, operation="cached_content")
+    result: dict[str, Any] = await client._async().run(flow)  # pyright: ignore[reportPrivateUsage]
+    return result
+
+
 def _gemini_client(client: Client) -> None:
     if client.config.wire != "gemini-generate-content":
         raise ConfigurationError(
@@ -122,25 +140,13 @@ def _ttl_text(ttl: float | _dt.timedelta) -> str:
     return f"{seconds:g}s"
 
 
-def create_cache(
+def _create_payload(
     client: Client,
     contents: Prompt,
-    *,
     ttl: float | _dt.timedelta,
-    display_name: str | None = None,
-    tools: Sequence[ToolDefinition] = (),
-) -> CachedContent:
-    """Cache ``contents`` (a prompt: its system messages become the system instruction) for
-    ``ttl`` seconds on the client's Gemini model; use it with ``cache.options`` (or
-    ``CallOptions(cached_content=cache.name)``) and end it with ``cache.delete()``.
-
-    >>> import typedllm as tl
-    >>> from typedllm.testing import FakeProvider
-    >>> llm = tl.gemini().model("gemini-2.5-flash").api_key("k").transport(FakeProvider()).build()
-    >>> cache = tl.create_cache(llm, [tl.system("Long manual"), tl.user("...")], ttl=300)
-    >>> cache.name.startswith("cachedContents/")
-    True
-    """
+    display_name: str | None,
+    tools: Sequence[ToolDefinition],
+) -> dict[str, Any]:
     _gemini_client(client)
     from .codecs import gemini as gemini_codec
     from .codecs._base import ChatRequest
@@ -162,7 +168,38 @@ def create_cache(
             payload[key] = body[key]
     if display_name is not None:
         payload["displayName"] = display_name
+    return payload
+
+
+def create_cache(
+    client: Client,
+    contents: Prompt,
+    *,
+    ttl: float | _dt.timedelta,
+    display_name: str | None = None,
+    tools: Sequence[ToolDefinition] = (),
+) -> CachedContent:
+    """Cache ``contents`` (a prompt: its system messages become the system instruction) for
+    ``ttl`` seconds on the client's Gemini model; use it with ``cache.options`` (or
+    ``CallOptions(cached_content=cache.name)``) and end it with ``cache.delete()``.
+
+    >>> import typedllm as tl
+    >>> from typedllm.testing import FakeProvider
+    >>> llm = tl.gemini().model("gemini-2.5-flash").api_key("k").transport(FakeProvider()).build()
+    >>> cache = tl.create_cache(llm, [tl.system("Long manual"), tl.user("...")], ttl=300)
+    >>> cache.name.startswith("cachedContents/")
+    True
+    """
+    payload = _create_payload(client, contents, ttl, display_name, tools)
     return _from_json(client, _call(client, "POST", "/cachedContents", payload))
+
+
+def _check_name(client: Client, name: str) -> None:
+    _gemini_client(client)
+    if not isinstance(name, str) or not name.startswith("cachedContents/"):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(
+            f"a cached content name starts with 'cachedContents/', got {name!r}"
+        )
 
 
 def get_cache(client: Client, name: str) -> CachedContent:
@@ -173,3 +210,22 @@ def get_cache(client: Client, name: str) -> CachedContent:
             f"a cached content name starts with 'cachedContents/', got {name!r}"
         )
     return _from_json(client, _call(client, "GET", f"/{name}"))
+
+
+async def acreate_cache(
+    client: Client,
+    contents: Prompt,
+    *,
+    ttl: float | _dt.timedelta,
+    display_name: str | None = None,
+    tools: Sequence[ToolDefinition] = (),
+) -> CachedContent:
+    """:func:`create_cache`, asynchronously."""
+    payload = _create_payload(client, contents, ttl, display_name, tools)
+    return _from_json(client, await _acall(client, "POST", "/cachedContents", payload))
+
+
+async def aget_cache(client: Client, name: str) -> CachedContent:
+    """:func:`get_cache`, asynchronously."""
+    _check_name(client, name)
+    return _from_json(client, await _acall(client, "GET", f"/{name}"))
