@@ -132,6 +132,7 @@ if _typing.TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._fallback import Fallback, fallback
+    from ._gemini_cache import CachedContent, acreate_cache, aget_cache, create_cache, get_cache
     from ._messages import (
         AudioPart,
         CachePoint,
@@ -257,6 +258,11 @@ _LAZY: dict[str, str] = {
     "BreakerClient": "._breaker",
     "BreakerState": "._breaker",
     "CachePoint": "._messages",
+    "CachedContent": "._gemini_cache",
+    "create_cache": "._gemini_cache",
+    "acreate_cache": "._gemini_cache",
+    "aget_cache": "._gemini_cache",
+    "get_cache": "._gemini_cache",
     "Call": "._protocol",
     "CallOptions": "._options",
     "ChatModel": "._builders",
@@ -445,6 +451,7 @@ __all__ = [
     "BreakerClient",
     "BreakerState",
     "CachePoint",
+    "CachedContent",
     "Call",
     "CallOptions",
     "ChatModel",
@@ -562,6 +569,8 @@ __all__ = [
     "WebSearchResult",
     "__version__",
     "abatch",
+    "acreate_cache",
+    "aget_cache",
     "aiohttp_available",
     "amap",
     "amap_as_completed",
@@ -575,6 +584,7 @@ __all__ = [
     "cache_point",
     "cerebras",
     "cohere",
+    "create_cache",
     "dashscope",
     "deepseek",
     "document",
@@ -583,6 +593,7 @@ __all__ = [
     "fireworks",
     "gemini",
     "gemini_openai",
+    "get_cache",
     "groq",
     "huggingface",
     "hunyuan",

@@ -115,12 +115,18 @@ class AnthropicOptions:
             (the body carries ``anthropic_version`` and ``anthropic_beta``, no ``model`` and no
             ``stream``: the path says both) or ``"vertex"`` (``anthropic_version`` in the body,
             no ``model``: the path says it).
+        prompt_cache: ``"auto"`` adds prompt-cache breakpoints on the stable prefix (see
+            :mod:`typedllm.codecs._anthropic_cache`); ``"off"`` leaves only the user's
+            :class:`~typedllm.CachePoint` parts.
+        cache_ttl: the TTL of the automatic breakpoints (``None``: the API's default, 5m).
     """
 
     version: str = "2023-06-01"
     betas: tuple[str, ...] = ()
     thinking_budget: int | None = None
     platform: Literal["anthropic", "bedrock", "vertex"] = "anthropic"
+    prompt_cache: Literal["off", "auto"] = "off"
+    cache_ttl: Literal["5m", "1h"] | None = None
 
 
 @dataclass(frozen=True, slots=True)

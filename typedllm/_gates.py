@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._catalog import ModelInfo
 from ._config import AnthropicOptions, ClientConfig, OpenAIChatOptions
 from ._errors import ConfigurationError
+from ._media_limits import check_media_limits
 from ._messages import AudioPart, DocumentPart, ImagePart
 from ._options import CallOptions
 from .codecs._base import ChatRequest
@@ -25,7 +26,28 @@ def _known(info: ModelInfo) -> bool:
     return info.family != "compatible"
 
 
+_FILE_ID_WIRES = frozenset(
+    ("anthropic-messages", "openai-chat", "azure-openai-chat", "openai-responses")
+)
+"""Wires whose Files API ids a media part may name (Bedrock and Vertex AI serve no Files API;
+Gemini names its uploads by URI: pass those as URLs)."""
+
+
+def _check_file_ids(config: ClientConfig, request: ChatRequest) -> None:
+    if config.wire in _FILE_ID_WIRES:
+        return
+    for position, message in enumerate(request.messages):
+        for part in message.parts:
+            if isinstance(part, (ImagePart, DocumentPart)) and part.file_id is not None:
+                raise ConfigurationError(
+                    f"message {position} has a {type(part).__name__} by file_id, which "
+                    f"{config.wire} cannot read (file ids belong to Anthropic's and OpenAI's "
+                    "Files APIs; pass a URL or the bytes)"
+                )
+
+
 def _check_media(config: ClientConfig, request: ChatRequest) -> None:
+    _check_file_ids(config, request)
     info = config.model_info
     if not _known(info):
         return
@@ -122,6 +144,18 @@ def _check_wire_options(config: ClientConfig, request: ChatRequest) -> None:
             "previous_response_id continues a stored answer of the OpenAI Responses API; "
             f"this client speaks {config.wire} (build it with .api('responses'))"
         )
+    if options.cache_retention is not None and config.wire not in (
+        "openai-chat",
+        "openai-responses",
+        "azure-openai-chat",
+    ):
+        raise ConfigurationError(
+            f"cache_retention is OpenAI's prompt_cache_retention; this client speaks {config.wire}"
+        )
+    if options.cached_content is not None and config.wire != "gemini-generate-content":
+        raise ConfigurationError(
+            f"cached_content names a Gemini cached content; this client speaks {config.wire}"
+        )
     if config.wire == "openai-responses":
         unsupported_here = [n for n in ("seed", "stop") if getattr(options, n)]
         if unsupported_here:
@@ -154,3 +188,4 @@ def check_request(config: ClientConfig, request: ChatRequest) -> None:
             _CHECKED.clear()
         _CHECKED[key] = (config, options)
     _check_media(config, request)
+    check_media_limits(config.wire, config.provider, request.messages)

@@ -72,6 +72,14 @@ def sniff_media_type(data: bytes) -> str | None:
         return "audio/mpeg"
     if data[4:8] == b"ftyp" and data[8:12] in (b"M4A ", b"M4B "):
         return "audio/mp4"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"heim", b"heis"):
+        return "image/heic"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"mif1", b"msf1", b"heif"):
+        return "image/heif"
+    if data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
+        return "audio/aiff"
+    if data[:2] in (b"\xff\xf1", b"\xff\xf9"):  # AAC in ADTS frames
+        return "audio/aac"
     return None
 
 

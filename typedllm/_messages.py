@@ -103,9 +103,12 @@ class ImagePart:
     data: bytes | None = field(default=None, repr=False)
     media_type: str | None = None
     detail: Literal["auto", "low", "high"] | None = None
+    file_id: str | None = None
+    """A file uploaded to the provider's Files API (Anthropic ``file_...``, OpenAI
+    ``file-...``), instead of a URL or bytes; only that provider can read it."""
 
     def __post_init__(self) -> None:
-        _one_source("image", self.url, self.data, self.media_type)
+        _one_source("image", self.url, self.data, self.media_type, self.file_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +119,12 @@ class DocumentPart:
     data: bytes | None = field(default=None, repr=False)
     media_type: str | None = "application/pdf"
     title: str | None = None
+    file_id: str | None = None
+    """A file uploaded to the provider's Files API (Anthropic ``file_...``, OpenAI
+    ``file-...``), instead of a URL or bytes; only that provider can read it."""
 
     def __post_init__(self) -> None:
-        _one_source("document", self.url, self.data, self.media_type)
+        _one_source("document", self.url, self.data, self.media_type, self.file_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,9 +237,19 @@ _ANSWER_ONLY = (ReasoningPart, RefusalPart, ToolCall, OpaquePart)
 _ROLES = ("system", "user", "assistant", "tool")
 
 
-def _one_source(what: str, url: str | None, data: bytes | None, media_type: str | None) -> None:
-    if (url is None) == (data is None):
-        raise ConfigurationError(f"a {what} part needs exactly one of url= or data=")
+def _one_source(
+    what: str,
+    url: str | None,
+    data: bytes | None,
+    media_type: str | None,
+    file_id: str | None = None,
+) -> None:
+    given = [v for v in (url, data, file_id) if v is not None]
+    if len(given) != 1:
+        extra = ", data= or file_id=" if what in ("image", "document") else " or data="
+        raise ConfigurationError(f"a {what} part needs exactly one of url={extra}")
+    if file_id is not None and (not isinstance(file_id, str) or not file_id):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"a {what} part's file_id must be a non-empty str")
     if data is not None and not media_type:
         raise ConfigurationError(f"a {what} given as bytes needs its media_type")
 
@@ -459,13 +475,19 @@ def _media_part_source(
 
 
 def image(
-    source: str | bytes | os.PathLike[str],
+    source: str | bytes | os.PathLike[str] | None = None,
     *,
     media_type: str | None = None,
     detail: Literal["auto", "low", "high"] | None = None,
+    file_id: str | None = None,
 ) -> ImagePart:
     """An image part from a URL, a ``data:`` URL, a file path or bytes (the media type is read
-    from the bytes or the file name when not given)."""
+    from the bytes' signature, else the file name, when not given), or a provider's uploaded
+    ``file_id``."""
+    if file_id is not None or source is None:
+        if source is not None:
+            raise ConfigurationError("pass a source or file_id=, not both")
+        return ImagePart(media_type=media_type, detail=detail, file_id=file_id)
     url, data, kind = _media_part_source(source, "tl.image()", media_type)
     if kind is not None and not kind.startswith("image/"):
         raise ConfigurationError(f"tl.image() got {kind} content; use tl.document()/tl.audio()")
@@ -473,13 +495,18 @@ def image(
 
 
 def document(
-    source: str | bytes | os.PathLike[str],
+    source: str | bytes | os.PathLike[str] | None = None,
     *,
     media_type: str | None = None,
     title: str | None = None,
+    file_id: str | None = None,
 ) -> DocumentPart:
     """A document part (PDF by default; plain text and others where the provider takes them)
-    from a URL, a file path or bytes."""
+    from a URL, a file path or bytes, or a provider's uploaded ``file_id``."""
+    if file_id is not None or source is None:
+        if source is not None:
+            raise ConfigurationError("pass a source or file_id=, not both")
+        return DocumentPart(media_type=media_type, title=title, file_id=file_id)
     url, data, kind = _media_part_source(source, "tl.document()", media_type)
     if kind is not None and kind.startswith(("image/", "audio/")):
         raise ConfigurationError(f"tl.document() got {kind} content; use tl.image()/tl.audio()")

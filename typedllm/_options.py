@@ -91,6 +91,10 @@ class CallOptions:
         tool_choice: see :data:`ToolChoice`.
         parallel_tool_calls: whether the model may call several tools at once.
         cache_key: a prompt-cache routing key (OpenAI ``prompt_cache_key``).
+        cache_retention: how long OpenAI keeps the prompt cache (``prompt_cache_retention``:
+            ``"in_memory"`` or ``"24h"``).
+        cached_content: the name of a Gemini cached content (``cachedContents/...``, see
+            :func:`typedllm.create_cache`) the request continues from.
         extra_body: provider fields merged into the JSON body as is (the escape hatch for
             fields typedllm does not model; they win over typedllm's own).
         extra_headers: HTTP headers for this call.
@@ -117,6 +121,8 @@ class CallOptions:
     tool_choice: ToolChoice | None = None
     parallel_tool_calls: bool | None = None
     cache_key: str | None = None
+    cache_retention: Literal["in_memory", "24h"] | None = None
+    cached_content: str | None = None
     extra_body: Mapping[str, Any] | None = None
     extra_headers: Mapping[str, str] | None = None
     timeout: float | None = None
@@ -159,6 +165,13 @@ class CallOptions:
             object.__setattr__(self, "tools", tools)
         if self.native_tools is not None:
             object.__setattr__(self, "native_tools", check_native_tools(self.native_tools))
+        if self.cache_retention not in (None, "in_memory", "24h"):
+            raise ConfigurationError(
+                f"cache_retention takes 'in_memory' or '24h', got {self.cache_retention!r}"
+            )
+        cached: Any = self.cached_content
+        if cached is not None and (not isinstance(cached, str) or not cached):
+            raise ConfigurationError(f"cached_content must be a non-empty str, got {cached!r}")
         previous: Any = self.previous_response_id
         if previous is not None and (not isinstance(previous, str) or not previous):
             raise ConfigurationError(

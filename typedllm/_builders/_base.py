@@ -81,6 +81,7 @@ class BuilderSettings:
     store: bool | None = None
     native_tools: tuple[NativeTool, ...] | None = None
     reasoning_summary: str | None = None
+    prompt_cache: tuple[str, str | None] | None = None  # Anthropic: (mode, ttl)
     cloud: Any = None  # a builder's own record of where a cloud hosts the model (Bedrock...)
 
 

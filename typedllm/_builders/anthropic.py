@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from typing_extensions import Never, TypeVar, deprecated
 
@@ -264,6 +264,23 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
         """The ``anthropic-version`` header (default ``2023-06-01``)."""
         return self._with(api_version=version)
 
+    def prompt_cache(
+        self, mode: Literal["auto", "off"] = "auto", *, ttl: Literal["5m", "1h"] | None = None
+    ) -> AnthropicBuilder[M, S]:
+        """Prompt caching: ``"auto"`` puts ``cache_control`` breakpoints at the end of the
+        tools, of the system prompt and of the conversation (at most 4 with the user's own
+        :class:`~typedllm.CachePoint` parts); ``ttl`` is ``"5m"`` (the API's default) or
+        ``"1h"``. ``"off"`` keeps only the user's breakpoints.
+
+        >>> import typedllm as tl
+        >>> b = tl.anthropic().model("claude-haiku-4-5").prompt_cache("auto", ttl="1h")
+        """
+        if mode not in ("auto", "off"):
+            raise ConfigurationError(f"prompt_cache takes 'auto' or 'off', got {mode!r}")
+        if ttl not in (None, "5m", "1h"):
+            raise ConfigurationError(f"prompt_cache ttl takes '5m' or '1h', got {ttl!r}")
+        return self._with(prompt_cache=(mode, ttl))
+
     def beta(self, *names: str) -> AnthropicBuilder[M, S]:
         """Extra ``anthropic-beta`` feature names sent with every request."""
         return self._with(betas=(*self._settings.betas, *names))
@@ -425,6 +442,7 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                     betas=s.betas,
                     thinking_budget=s.thinking_budget,
                     platform=platform,
+                    **_cache_options(s),
                 ),
                 defaults=self._defaults(max_tokens=max_tokens),
             )
@@ -445,9 +463,18 @@ class AnthropicBuilder(BaseBuilder, Generic[M, S]):
                 version=s.api_version or ANTHROPIC_VERSION,
                 betas=s.betas,
                 thinking_budget=s.thinking_budget,
+                **_cache_options(s),
             ),
             defaults=self._defaults(max_tokens=max_tokens),
         )
+
+
+def _cache_options(settings: BuilderSettings) -> dict[str, Any]:
+    """The ``AnthropicOptions`` fields ``.prompt_cache()`` set."""
+    if settings.prompt_cache is None:
+        return {}
+    mode, ttl = settings.prompt_cache
+    return {"prompt_cache": mode, "cache_ttl": ttl}
 
 
 def anthropic() -> AnthropicBuilder[NoModel, Neutral]:

@@ -68,6 +68,7 @@ from .._messages import (
 from .._wire import EncodedRequest, WireResponse
 from ..schema import compile_schema
 from ..streaming import SSEEvent
+from ._anthropic_cache import apply_prompt_cache, check_breakpoints
 from ._base import (
     ChatRequest,
     DecodedCompletion,
@@ -144,6 +145,9 @@ def _tool_instruction(name: str) -> str:
 
 
 def _source(part: ImagePart | DocumentPart) -> dict[str, Any]:
+    if part.file_id is not None:
+        # A Files API upload (https://platform.claude.com/docs/en/build-with-claude/files).
+        return {"type": "file", "file_id": part.file_id}
     if part.url is not None:
         return {"type": "url", "url": part.url}
     assert part.data is not None
@@ -376,6 +380,9 @@ def encode_body(
         body["stream"] = True
     if wire.platform != "anthropic":
         _cloud_body(body, wire, _betas(wire, request))
+    if wire.prompt_cache == "auto":
+        apply_prompt_cache(body, wire.cache_ttl)
+    check_breakpoints(body)
     if options.extra_body:
         body.update(options.extra_body)
     return body

@@ -288,6 +288,9 @@ def encode_body(config: ClientConfig, request: ChatRequest) -> dict[str, Any]:
         key = "responseSchema" if output.mode == "response_schema" else "responseJsonSchema"
         generation[key] = output.compiled.schema
     body["generationConfig"] = generation
+    if options.cached_content is not None:
+        # https://ai.google.dev/gemini-api/docs/caching: the cached prefix by its name.
+        body["cachedContent"] = options.cached_content
     if options.extra_body:
         body.update(options.extra_body)
     return body

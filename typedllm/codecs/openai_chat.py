@@ -150,11 +150,16 @@ def schema_instructions(compiled: CompiledSchema) -> str:
 
 def _media(part: Part) -> dict[str, Any]:
     if isinstance(part, ImagePart):
+        if part.file_id is not None:
+            raise unsupported(WIRE, part, "by file_id (pass the image's URL or bytes)")
         image: dict[str, Any] = {"url": data_url(part)}
         if part.detail is not None:
             image["detail"] = part.detail
         return {"type": "image_url", "image_url": image}
     if isinstance(part, DocumentPart):
+        if part.file_id is not None:
+            # https://platform.openai.com/docs/guides/pdf-files: an uploaded file by its id.
+            return {"type": "file", "file": {"file_id": part.file_id}}
         if part.data is None:
             raise unsupported(WIRE, part, "by URL (pass the document's bytes)")
         file: dict[str, Any] = {
@@ -294,6 +299,9 @@ def encode_body(
         body["metadata"] = dict(options.metadata)
     if options.cache_key is not None:
         body["prompt_cache_key"] = options.cache_key
+    if options.cache_retention is not None:
+        # https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention
+        body["prompt_cache_retention"] = options.cache_retention
     tools = request.tools
     if tools:
         body["tools"] = _tools(tools)

@@ -158,8 +158,14 @@ def _options(config: ClientConfig) -> OpenAIResponsesOptions:
 def _media(part: Part) -> dict[str, Any]:
     if isinstance(part, ImagePart):
         # ``detail`` is required by the input_image schema; "auto" is the API's default.
-        return {"type": "input_image", "image_url": data_url(part), "detail": part.detail or "auto"}
+        detail = part.detail or "auto"
+        if part.file_id is not None:
+            return {"type": "input_image", "file_id": part.file_id, "detail": detail}
+        return {"type": "input_image", "image_url": data_url(part), "detail": detail}
     if isinstance(part, DocumentPart):
+        if part.file_id is not None:
+            # https://platform.openai.com/docs/guides/pdf-files: an uploaded file by its id.
+            return {"type": "input_file", "file_id": part.file_id}
         if part.data is None:
             assert part.url is not None
             return {"type": "input_file", "file_url": part.url}
@@ -301,6 +307,9 @@ def encode_body(
         body["metadata"] = dict(options.metadata)
     if options.cache_key is not None:
         body["prompt_cache_key"] = options.cache_key
+    if options.cache_retention is not None:
+        # https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention
+        body["prompt_cache_retention"] = options.cache_retention
     native = options.native_tools or ()
     if request.tools or native:
         body["tools"] = _tools(request.tools) + responses_tools(native)

@@ -38,6 +38,7 @@ from . import (
     _batch_routes,
     _bedrock_wire,
     _cohere_wire,
+    _gemini_caches,
     _gemini_wire,
     _models_routes,
     _ollama_wire,
@@ -207,6 +208,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """The model ids the models endpoints list (``None``: the catalog's)."""
         self.batches = FakeBatchStore(batch_polls)
         """The batch jobs and files the fake holds (each job's requests and answers)."""
+        self.caches = _gemini_caches.FakeCacheStore()
+        """The Gemini cached contents the fake holds (``/cachedContents``)."""
 
     # -- pickling (locks are not picklable) ---------------------------------------------------
 
@@ -244,6 +247,9 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
         listed = _models_routes.route(self, method.upper(), url, lower)
         if listed is not None:
             return listed
+        cached = _gemini_caches.route(self.caches, self.requests, method.upper(), url, lower, body)
+        if cached is not None:
+            return cached
         try:
             parsed: Any = orjson.loads(body) if body else None
         except orjson.JSONDecodeError:
