@@ -53,6 +53,13 @@ if _typing.TYPE_CHECKING:
         openai,
         openai_compatible,
     )
+    from ._builders.embeddings import (
+        CohereEmbeddingBuilder,
+        CohereInputType,
+        EmbeddingBuilder,
+        GeminiEmbeddingBuilder,
+        GeminiTaskType,
+    )
     from ._builders.hosts import (
         DeepSeekBuilder,
         HostBuilder,
@@ -98,8 +105,16 @@ if _typing.TYPE_CHECKING:
         OpenAIModelName,
         OpenAIReasoningModelName,
     )
+    from ._catalog._embedding_models import (
+        CohereEmbeddingModelName,
+        EmbeddingModelInfo,
+        GeminiEmbeddingModelName,
+        MistralEmbeddingModelName,
+        OpenAIEmbeddingModelName,
+    )
     from ._client import Client, with_async_driver
     from ._completion import Attempt, Completion, FinishReason, Usage
+    from ._embeddings import Embedder, Embeddings
     from ._errors import (
         AllFailedError,
         APIConnectionError,
@@ -177,6 +192,18 @@ __version__ = "0.1.0"
 # `import typedllm` stays cheap; the TYPE_CHECKING imports above give type checkers the
 # same names statically.
 _LAZY: dict[str, str] = {
+    "CohereEmbeddingBuilder": "._builders.embeddings",
+    "CohereEmbeddingModelName": "._catalog._embedding_models",
+    "CohereInputType": "._builders.embeddings",
+    "Embedder": "._embeddings",
+    "EmbeddingBuilder": "._builders.embeddings",
+    "EmbeddingModelInfo": "._catalog._embedding_models",
+    "Embeddings": "._embeddings",
+    "GeminiEmbeddingBuilder": "._builders.embeddings",
+    "GeminiEmbeddingModelName": "._catalog._embedding_models",
+    "GeminiTaskType": "._builders.embeddings",
+    "MistralEmbeddingModelName": "._catalog._embedding_models",
+    "OpenAIEmbeddingModelName": "._catalog._embedding_models",
     "ItemResult": ".pipeline._results",
     "MapResults": ".pipeline._results",
     "RateLimit": ".pipeline._limits",
@@ -396,6 +423,9 @@ __all__ = [
     "ClientClosedError",
     "ClientWrapper",
     "CohereBuilder",
+    "CohereEmbeddingBuilder",
+    "CohereEmbeddingModelName",
+    "CohereInputType",
     "CohereModelName",
     "CohereStandardModelName",
     "CohereThinkingModelName",
@@ -407,11 +437,18 @@ __all__ = [
     "Content",
     "DeepSeekBuilder",
     "DocumentPart",
+    "Embedder",
+    "EmbeddingBuilder",
+    "EmbeddingModelInfo",
+    "Embeddings",
     "Fallback",
     "FinishReason",
     "GeminiBuilder",
+    "GeminiEmbeddingBuilder",
+    "GeminiEmbeddingModelName",
     "GeminiModelName",
     "GeminiStandardModelName",
+    "GeminiTaskType",
     "GeminiThinkingModelName",
     "HostBuilder",
     "ImagePart",
@@ -419,6 +456,7 @@ __all__ = [
     "ItemResult",
     "MapResults",
     "Message",
+    "MistralEmbeddingModelName",
     "ModelChosen",
     "ModelInfo",
     "Neutral",
@@ -430,6 +468,7 @@ __all__ = [
     "OpenAIBuilder",
     "OpenAIChatModelName",
     "OpenAICompatibleBuilder",
+    "OpenAIEmbeddingModelName",
     "OpenAIModelName",
     "OpenAIReasoningModelName",
     "OpenRouterBuilder",
