@@ -8,7 +8,7 @@ import math
 import pickle
 import threading
 import time
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import orjson
@@ -255,3 +255,52 @@ def test_sync_calls_from_threads_share_one_embedder() -> None:
     for t in threads:
         t.join()
     assert out == {i: fake_vector(f"t{i}", 8) for i in range(4)}
+
+
+def test_failure_is_reported_to_the_hooks() -> None:
+    events: list[Any] = []
+    fake = FakeProvider([FakeReply.error(400, "bad input")])
+    with pytest.raises(tl.BadRequestError):
+        _openai(fake).on_event(events.append).build().embed(["a"])
+    failed = [e for e in events if type(e).__name__ == "Failed"]
+    assert len(failed) == 1 and isinstance(failed[0].error, tl.BadRequestError)
+
+
+class _SlowSync(httpx.BaseTransport):
+    def __init__(self) -> None:
+        self.fake = FakeProvider()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(0.15)
+        return self.fake.handle_request(request)
+
+
+def test_deadline_bounds_all_batches_together() -> None:
+    slow = _SlowSync()
+    embedder = _openai(slow).batch_size(1).deadline(0.4).build()
+    with pytest.raises(tl.APITimeoutError):
+        embedder.embed([f"t{i}" for i in range(10)])  # 10 x 0.15 s > 0.4 s
+    assert slow.fake.calls < 10
+
+
+@pytest.mark.parametrize("driver", ["httpx", "aiohttp"])
+def test_async_drivers_embed_over_a_loopback_server(driver: Literal["httpx", "aiohttp"]) -> None:
+    if driver == "aiohttp":
+        pytest.importorskip("aiohttp", reason="pip install 'typedllm[aiohttp]'")
+    from typedllm.testing import serve
+
+    with serve() as server:
+        embedder = (
+            tl.openai_compatible(server.base_url)
+            .embedding_model("local-embedder")
+            .async_driver(driver)
+            .batch_size(2)
+            .build()
+        )
+
+        async def main() -> tl.Embeddings:
+            async with embedder:
+                return await embedder.aembed(["a", "b", "c"])
+
+        result = asyncio.run(main())
+    assert result.vectors == [fake_vector(t, 16) for t in "abc"] and result.requests == 2

@@ -7,8 +7,9 @@ tokens and at most 300,000 tokens summed over one request; ``dimensions`` only o
 ``text-embedding-3`` and later; the answer's ``data[i].index`` says which input a vector is
 for, ``usage.prompt_tokens`` what was billed.
 
-Mistral: https://docs.mistral.ai/api/#tag/embeddings : the same shape; the output size is
-``output_dimension`` (codestral-embed), not ``dimensions``.
+Mistral: https://docs.mistral.ai/api/endpoint/embeddings : the same shape; the output size is
+``output_dimension`` (codestral-embed, https://docs.mistral.ai/capabilities/embeddings/), not
+``dimensions``; floats are its default output (``output_dtype``), so none is asked for.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def encode(request: EmbeddingRequest) -> EncodedRequest:
 
 
 def encode_mistral(request: EmbeddingRequest) -> EncodedRequest:
-    """Mistral's embeddings request of one batch (``output_dimension``, no
-    ``encoding_format``: Mistral names its own ``output_dtype`` and rejects unknown fields)."""
+    """Mistral's embeddings request of one batch (``output_dimension``; the default float
+    output, so neither ``encoding_format`` nor ``output_dtype``)."""
     body = _body(request, "output_dimension")
     del body["encoding_format"]
     return EncodedRequest("embeddings", "/embeddings", orjson.dumps(body), _HEADERS)
@@ -105,8 +106,9 @@ CODECS = {
         max_batch_items=2048,
         max_batch_tokens=300_000,
     ),
-    # https://docs.mistral.ai/capabilities/embeddings/ : no item limit is documented; the
-    # request is bounded by the model's 8192-token context, so batches stay small.
+    # https://docs.mistral.ai/capabilities/embeddings/ : the pages read document no
+    # per-request limits; 512 texts and 8192 estimated tokens per request are conservative
+    # bounds of ours (8192 is the models' input length).
     "mistral-embeddings": EmbeddingCodec(
         "mistral-embeddings", encode_mistral, decode, max_batch_items=512, max_batch_tokens=8192
     ),

@@ -129,7 +129,7 @@ _RECORDS: tuple[HostPreset, ...] = (
         route_why="custom structured outputs enforce a strict json_schema on every model",
         rejected_fields=frozenset({"top_k", "seed"}),
         doc_url="https://docs.mistral.ai/capabilities/structured-output/custom_structured_output/",
-        # embeddings: https://docs.mistral.ai/api/#tag/embeddings
+        # embeddings: https://docs.mistral.ai/api/endpoint/embeddings
         embeddings=True,
     ),
     # https://platform.deepseek.com/api-docs/guides/json_mode/ : JSON Output is `json_object`
