@@ -26,8 +26,9 @@ from ._client import Client
 from ._config import ClientConfig
 from ._errors import ConfigurationError, TransportError
 from ._events import Finished
-from ._flow import CallContext, new_context, observed, send_request
+from ._flow import CallContext, authenticate, new_context, observed, send_request
 from ._usage import Usage
+from ._wire import WireRequest
 from .codecs._embeddings import (
     DecodedEmbeddings,
     EmbeddingCodec,
@@ -240,6 +241,32 @@ class Embedder:
     async def aembed_one(self, text: str) -> list[float]:
         """The vector of one text, asynchronously."""
         return (await self.aembed(_one(text))).vectors[0]
+
+    def request_for(self, texts: Sequence[str]) -> WireRequest:
+        """The first HTTP request ``embed(texts)`` would send, without sending it (its
+        ``repr`` hides credential headers); an auth step that must fetch a token first is a
+        :class:`~typedllm.ConfigurationError` here.
+
+        >>> import typedllm as tl
+        >>> embedder = tl.openai().api_key("sk-test").embedding_model(
+        ...     "text-embedding-3-small").build()
+        >>> embedder.request_for(["hello"]).url
+        'https://api.openai.com/v1/embeddings'
+        """
+        checked = check_texts(texts)
+        start, end = self._plan(checked)[0]
+        s, ctx = self._settings, self._context()
+        request = EmbeddingRequest(s.model, checked[start:end], s.dimensions, s.input_type)
+        steps = authenticate(ctx, self._codec.encode(request), ctx.config.defaults)
+        try:
+            effect = next(steps)
+        except StopIteration as done:
+            placed: WireRequest = done.value
+            return placed
+        steps.close()
+        raise ConfigurationError(
+            f"the auth step needs I/O ({type(effect).__name__}) to build the request"
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -227,3 +227,22 @@ def test_codecs_are_pure_and_deterministic() -> None:
 def test_unknown_wire_is_a_configuration_error() -> None:
     with pytest.raises(tl.ConfigurationError, match="no embeddings wire"):
         embedding_codec("nope")
+
+
+def test_request_for_builds_the_first_batch_without_sending() -> None:
+    fake = FakeProvider()
+    embedder = (
+        tl.cohere()
+        .api_key("co-secret-key")
+        .transport(fake)
+        .embedding_model("embed-v4.0")
+        .input_type("clustering")
+        .build()
+    )
+    request = embedder.request_for([f"t{i}" for i in range(200)])
+    assert request.url == "https://api.cohere.com/v2/embed"
+    assert request.headers["authorization"] == "Bearer co-secret-key"
+    assert "co-secret-key" not in repr(request)
+    body = orjson.loads(request.body)
+    assert len(body["texts"]) == 96 and body["input_type"] == "clustering"
+    assert fake.calls == 0

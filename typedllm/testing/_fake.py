@@ -1,6 +1,7 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
 (OpenAI Chat Completions and Responses, Anthropic Messages, also on Bedrock and Vertex AI,
-Gemini ``generateContent``, Ollama ``/api/chat``), chosen by path.
+Gemini ``generateContent``, Ollama ``/api/chat``, and the embeddings endpoints of
+:mod:`._embeddings_wire`), chosen by path.
 
 It answers like the real service would, with no network:
 
