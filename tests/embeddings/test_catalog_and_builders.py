@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -113,3 +114,24 @@ def test_presets_embeddings_flag() -> None:
     flagged = {name for name, preset in PRESETS.items() if preset.embeddings}
     assert {"mistral", "vllm", "together", "fireworks", "llamacpp"} <= flagged
     assert "groq" not in flagged and "deepseek" not in flagged
+
+
+def test_generated_literals_are_current() -> None:
+    from typedllm._catalog._codegen import EMBEDDINGS_MODULE, PACKAGE_DIR, expected_files
+
+    path = PACKAGE_DIR / EMBEDDINGS_MODULE
+    assert expected_files()[path] == path.read_text(encoding="utf-8"), (
+        "stale: run python scripts/generate_catalog.py"
+    )
+
+
+def test_generator_refuses_an_entry_without_provenance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typedllm._catalog import _codegen
+
+    entry = {"name": "m", "provider": "openai", "dimensions": 8}
+    (tmp_path / "embeddings.json").write_text(json.dumps({"models": [entry]}), "utf-8")
+    monkeypatch.setattr(_codegen, "DATA_DIR", tmp_path)
+    with pytest.raises(ValueError, match="no source URL"):
+        _codegen.render_embedding_literals()

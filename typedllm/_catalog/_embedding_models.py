@@ -2,8 +2,8 @@
 prices, read from ``data/embeddings.json`` (every entry names its ``source`` and ``as_of``,
 checked by the same :func:`~typedllm._catalog._codegen.check_entry` as the chat catalog).
 
-The ``Literal`` name types below are what the builders' ``.embedding_model()`` take; a test
-checks that they list exactly the names of the data file.
+The ``Literal`` name types below are what the builders' ``.embedding_model()`` take; they are
+generated from the data file by ``scripts/generate_catalog.py`` (a test fails when stale).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "CohereEmbeddingModelName",
@@ -23,13 +23,16 @@ __all__ = [
     "embedding_models",
 ]
 
-OpenAIEmbeddingModelName = Literal[
-    "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"
+# BEGIN GENERATED: embedding model names (scripts/generate_catalog.py)
+OpenAIEmbeddingModelName: TypeAlias = Literal[
+    "text-embedding-3-small",
+    "text-embedding-3-large",
+    "text-embedding-ada-002",
 ]
 """The OpenAI (and Azure OpenAI) embedding models the catalog lists."""
-GeminiEmbeddingModelName = Literal["gemini-embedding-001"]
+GeminiEmbeddingModelName: TypeAlias = Literal["gemini-embedding-001"]
 """The Gemini API embedding models the catalog lists."""
-CohereEmbeddingModelName = Literal[
+CohereEmbeddingModelName: TypeAlias = Literal[
     "embed-v4.0",
     "embed-english-v3.0",
     "embed-multilingual-v3.0",
@@ -37,8 +40,9 @@ CohereEmbeddingModelName = Literal[
     "embed-multilingual-light-v3.0",
 ]
 """The Cohere embedding models the catalog lists."""
-MistralEmbeddingModelName = Literal["mistral-embed", "codestral-embed"]
+MistralEmbeddingModelName: TypeAlias = Literal["mistral-embed", "codestral-embed"]
 """The Mistral embedding models the catalog lists."""
+# END GENERATED: embedding model names
 
 _DATA = Path(__file__).parent / "data" / "embeddings.json"
 
