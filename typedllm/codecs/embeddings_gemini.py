@@ -3,7 +3,9 @@
 https://ai.google.dev/api/embeddings : each request of the batch is an ``EmbedContentRequest``
 (``model`` as ``models/{model}``, ``content.parts[].text``, optional ``taskType`` and
 ``outputDimensionality``, which truncates the vector); the answer's ``embeddings[i].values``
-are in the order of the requests. A batch takes at most 100 requests. The answer reports no
+are in the order of the requests. A batch takes at most 100 requests: the reference does not
+say so, the API does ("BatchEmbedContentsRequest.requests: at most 100 requests can be in one
+batch", https://github.com/langchain-ai/langchainjs/issues/4491). The answer reports no
 token usage, so a Gemini :class:`~typedllm.Embeddings` has no usage and no cost.
 """
 
