@@ -63,7 +63,9 @@ from ._states import (
 from .openai import _check_effort, _check_mode, _mode_for  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
+    from .._catalog._embedding_models import OpenAIEmbeddingModelName
     from .._client import Client
+    from .embeddings import EmbeddingBuilder
 
 __all__ = ["AZURE_OPENAI_API_VERSION", "AzureOpenAIBuilder", "azure_openai"]
 
@@ -332,6 +334,19 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
                 "use Microsoft Entra ID with .azure_ad_token_provider(...)"
             )
         return api_key_header("api-key", key)
+
+    @overload
+    def embedding_model(self, name: OpenAIEmbeddingModelName) -> EmbeddingBuilder: ...
+    @overload
+    def embedding_model(self, name: str, *, like: OpenAIEmbeddingModelName) -> EmbeddingBuilder: ...
+    def embedding_model(self, name: str, *, like: str | None = None) -> EmbeddingBuilder:
+        """Switch to an embedding model, served by the deployment of that name or the one
+        :meth:`deployment` names (``build()`` then returns an :class:`~typedllm.Embedder`);
+        the connection settings made so far carry over. Unlisted names go through
+        ``like="<listed model>"``."""
+        from .embeddings import EmbeddingBuilder, embedding_spec
+
+        return EmbeddingBuilder(self, embedding_spec("openai", name, like, listed_only=True))
 
     def build(self: AzureOpenAIBuilder[ModelChosen]) -> Client:
         """The client. The endpoint comes from ``.endpoint()`` or ``AZURE_OPENAI_ENDPOINT``;

@@ -32,7 +32,9 @@ from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
 from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 
 if TYPE_CHECKING:
+    from .._catalog._embedding_models import CohereEmbeddingModelName
     from .._client import Client
+    from .embeddings import CohereEmbeddingBuilder
 
 __all__ = ["COHERE_BASE_URL", "CohereBuilder", "cohere"]
 
@@ -154,6 +156,19 @@ class CohereBuilder(BaseBuilder, Generic[M]):
         if not info.thinking:
             raise ConfigurationError(f"{self._settings.model} does not support thinking")
         return self._with(thinking_budget=_THINKING_OFF)
+
+    @overload
+    def embedding_model(self, name: CohereEmbeddingModelName) -> CohereEmbeddingBuilder: ...
+    @overload
+    def embedding_model(
+        self, name: str, *, like: CohereEmbeddingModelName
+    ) -> CohereEmbeddingBuilder: ...
+    def embedding_model(self, name: str, *, like: str | None = None) -> CohereEmbeddingBuilder:
+        """Switch to a Cohere embedding model (``build()`` then returns a
+        :class:`~typedllm.Embedder`); the connection settings made so far carry over."""
+        from .embeddings import CohereEmbeddingBuilder, embedding_spec
+
+        return CohereEmbeddingBuilder(self, embedding_spec("cohere", name, like, listed_only=True))
 
     def build(self: CohereBuilder[ModelChosen]) -> Client:
         """The client. The key comes from ``.api_key()``, ``CO_API_KEY`` or ``COHERE_API_KEY``;

@@ -30,7 +30,9 @@ from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
 from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 
 if TYPE_CHECKING:
+    from .._catalog._embedding_models import GeminiEmbeddingModelName
     from .._client import Client
+    from .embeddings import GeminiEmbeddingBuilder
 
 __all__ = ["GEMINI_BASE_URL", "GeminiBuilder", "gemini"]
 
@@ -142,6 +144,19 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         if not callable(source):
             raise ConfigurationError("token_provider takes a callable returning a token")
         return self._with(auth_step=TokenAuth(fresh_strings(source)))
+
+    @overload
+    def embedding_model(self, name: GeminiEmbeddingModelName) -> GeminiEmbeddingBuilder: ...
+    @overload
+    def embedding_model(
+        self, name: str, *, like: GeminiEmbeddingModelName
+    ) -> GeminiEmbeddingBuilder: ...
+    def embedding_model(self, name: str, *, like: str | None = None) -> GeminiEmbeddingBuilder:
+        """Switch to a Gemini API embedding model (``build()`` then returns a
+        :class:`~typedllm.Embedder`); the connection settings made so far carry over."""
+        from .embeddings import GeminiEmbeddingBuilder, embedding_spec
+
+        return GeminiEmbeddingBuilder(self, embedding_spec("gemini", name, like, listed_only=True))
 
     def build(self: GeminiBuilder[ModelChosen]) -> Client:
         """The client. On the Gemini API, the key comes from ``.api_key()``,

@@ -38,6 +38,7 @@ from .openai import ReasoningEffort, check_effort, check_mode
 
 if TYPE_CHECKING:
     from .._client import Client
+    from .embeddings import EmbeddingBuilder
 
 __all__ = [
     "DeepSeekBuilder",
@@ -181,6 +182,17 @@ class PresetBuilder(BaseBuilder, Generic[M]):
             return self._with_fields(_with_field(self._fields, "enable_thinking", enabled))  # type: ignore[no-any-return]
         value = {"type": "enabled" if enabled else "disabled"}
         return self._with_fields(_with_field(self._fields, "thinking", value))  # type: ignore[no-any-return]
+
+    def embedding_model(self, name: str) -> EmbeddingBuilder:
+        """Switch to an embedding model served by this host (``build()`` then returns a
+        :class:`~typedllm.Embedder`); only hosts whose preset says ``embeddings`` serve them."""
+        from .embeddings import EmbeddingBuilder, embedding_spec
+
+        if not self._preset.embeddings:
+            raise ConfigurationError(
+                f"{self._preset.title} has no embeddings endpoint in typedllm's presets"
+            )
+        return EmbeddingBuilder(self, embedding_spec(self._preset.name, name))
 
     def build(self: PresetBuilder[ModelChosen]) -> Client:
         """The client. The key comes from ``.api_key()`` or the preset's key variable

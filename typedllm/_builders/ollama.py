@@ -37,6 +37,7 @@ from ._states import CompatibleModel, NoModel
 
 if TYPE_CHECKING:
     from .._client import Client
+    from .embeddings import EmbeddingBuilder
 
 __all__ = ["OLLAMA_BASE_URL", "OllamaBuilder", "ollama", "ollama_base_url"]
 
@@ -254,6 +255,14 @@ class OllamaBuilder(BaseBuilder, Generic[M]):
                 f"structured_output mode must be one of {_MODES}, got {mode!r}"
             )
         return self._with_wire(structured_output=mode)
+
+    def embedding_model(self, name: str) -> EmbeddingBuilder:
+        """Switch to an embedding model by the name the server knows it by (``build()`` then
+        returns a :class:`~typedllm.Embedder`); the connection settings made so far carry
+        over."""
+        from .embeddings import EmbeddingBuilder, embedding_spec
+
+        return EmbeddingBuilder(self, embedding_spec("ollama", name))
 
     def build(self: OllamaBuilder[CompatibleModel]) -> Client:
         """The client. The server is ``.base_url()``, else ``OLLAMA_HOST``, else

@@ -65,7 +65,9 @@ from ._states import (
 )
 
 if TYPE_CHECKING:
+    from .._catalog._embedding_models import OpenAIEmbeddingModelName
     from .._client import Client
+    from .embeddings import EmbeddingBuilder
 
 __all__ = [
     "OPENAI_BASE_URL",
@@ -379,6 +381,18 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         Structured Outputs, else ``json_object``)."""
         return self._with(structured_output=_check_mode(mode))
 
+    @overload
+    def embedding_model(self, name: OpenAIEmbeddingModelName) -> EmbeddingBuilder: ...
+    @overload
+    def embedding_model(self, name: str, *, like: OpenAIEmbeddingModelName) -> EmbeddingBuilder: ...
+    def embedding_model(self, name: str, *, like: str | None = None) -> EmbeddingBuilder:
+        """Switch to an embedding model (``build()`` then returns a :class:`~typedllm.Embedder`);
+        the connection settings made so far carry over. Unlisted names go through
+        ``like="<listed model>"``."""
+        from .embeddings import EmbeddingBuilder, embedding_spec
+
+        return EmbeddingBuilder(self, embedding_spec("openai", name, like, listed_only=True))
+
     def build(self: OpenAIBuilder[ModelChosen]) -> Client:
         """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
         from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``; the API
@@ -486,6 +500,14 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
         """How schemas are requested: ``strict``, ``json_schema`` (default), ``json_object`` or
         ``prompt`` (schema in the instructions only)."""
         return self._with(structured_output=_check_mode(mode))  # type: ignore[no-any-return]
+
+    def embedding_model(self, name: str) -> EmbeddingBuilder:
+        """Switch to an embedding model by the name the server knows it by (``build()`` then
+        returns a :class:`~typedllm.Embedder`); the connection settings made so far carry
+        over."""
+        from .embeddings import EmbeddingBuilder, embedding_spec
+
+        return EmbeddingBuilder(self, embedding_spec("openai_compatible", name))
 
     def build(self: OpenAICompatibleBuilder[CompatibleModel]) -> Client:
         """The client. The key is optional (from ``.api_key()`` or ``api_key_env``)."""

@@ -523,6 +523,31 @@ def splice_generated(
     return source[:start] + "\n" + generated + "\n" + source[end:]
 
 
+EMBEDDINGS_BEGIN_MARKER = "# BEGIN GENERATED: embedding model names (scripts/generate_catalog.py)"
+EMBEDDINGS_END_MARKER = "# END GENERATED: embedding model names"
+EMBEDDINGS_MODULE = "_catalog/_embedding_models.py"
+_EMBEDDING_ALIASES = (
+    ("openai", "OpenAIEmbeddingModelName", "The OpenAI (and Azure OpenAI) embedding models"),
+    ("gemini", "GeminiEmbeddingModelName", "The Gemini API embedding models"),
+    ("cohere", "CohereEmbeddingModelName", "The Cohere embedding models"),
+    ("mistral", "MistralEmbeddingModelName", "The Mistral embedding models"),
+)
+
+
+def render_embedding_literals() -> str:
+    """The ``Literal`` of embedding model names per provider, from ``data/embeddings.json``
+    (every entry checked like the chat catalog's: ``source`` and ``as_of``)."""
+    data = json.loads((DATA_DIR / "embeddings.json").read_text(encoding="utf-8"))
+    problems = [p for entry in data["models"] for p in check_entry(entry)]
+    if problems:
+        raise ValueError("embeddings.json: " + "; ".join(problems))
+    blocks: list[str] = []
+    for provider, alias, what in _EMBEDDING_ALIASES:
+        names = [m["name"] for m in data["models"] if m["provider"] == provider]
+        blocks.append(f'{_alias(alias, names)}\n"""{what} the catalog lists."""')
+    return "\n".join(blocks)
+
+
 def expected_files() -> dict[Path, str]:
     """Every generated file and the content it must have."""
     files: dict[Path, str] = {}
@@ -544,5 +569,12 @@ def expected_files() -> dict[Path, str]:
     states = states_path.read_text(encoding="utf-8")
     files[states_path] = splice_generated(
         states, render_effort_states(), STATES_BEGIN_MARKER, STATES_END_MARKER
+    )
+    embeddings_path = PACKAGE_DIR / EMBEDDINGS_MODULE
+    files[embeddings_path] = splice_generated(
+        embeddings_path.read_text(encoding="utf-8"),
+        render_embedding_literals(),
+        EMBEDDINGS_BEGIN_MARKER,
+        EMBEDDINGS_END_MARKER,
     )
     return files

@@ -64,6 +64,8 @@ class HostPreset:
             schema-to-grammar converter cannot).
         thinking: how the host switches thinking on and off (``None``: no switch).
         local: a server on the user's machine (default ``127.0.0.1`` URL, optional key).
+        embeddings: whether the host serves the OpenAI embeddings endpoint (``/embeddings``
+            below its base URL), so ``.embedding_model()`` is offered.
         doc_url: the documentation page the facts come from.
     """
 
@@ -85,6 +87,7 @@ class HostPreset:
     inline_root_ref: bool = False
     thinking: ThinkingStyle | None = None
     local: bool = False
+    embeddings: bool = False
 
     def route_for(self, model: str) -> PresetRoute:
         """The structured-output route for ``model`` on this host."""
@@ -126,6 +129,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         route_why="custom structured outputs enforce a strict json_schema on every model",
         rejected_fields=frozenset({"top_k", "seed"}),
         doc_url="https://docs.mistral.ai/capabilities/structured-output/custom_structured_output/",
+        # embeddings: https://docs.mistral.ai/api/endpoint/embeddings
+        embeddings=True,
     ),
     # https://platform.deepseek.com/api-docs/guides/json_mode/ : JSON Output is `json_object`
     # only (the prompt must say "json"); recorded streams (conformance deepseek) sent
@@ -170,6 +175,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         structured_output="json_schema",
         route_why="json_schema is enforced on the supported models; no strict flag",
         doc_url="https://docs.together.ai/docs/inference/chat/structured-outputs",
+        # embeddings: https://docs.together.ai/reference/embeddings-2
+        embeddings=True,
     ),
     # https://fireworks.ai/docs/structured-responses/structured-response-formatting : JSON
     # mode with a json_schema, enforced during generation (grammar).
@@ -182,6 +189,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         structured_output="json_schema",
         route_why="json_schema is enforced during generation (grammar mode)",
         doc_url="https://fireworks.ai/docs/structured-responses/structured-response-formatting",
+        # embeddings: https://docs.fireworks.ai/api-reference/creates-an-embedding-vector-representing-the-input-text
+        embeddings=True,
     ),
     # https://docs.x.ai/docs/guides/structured-outputs : json_schema response formats are
     # guaranteed; the recorded accepted requests (conformance xai) send json_schema without
@@ -250,6 +259,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         stream_usage=True,
         rejected_fields=_TOP_K,
         doc_url="https://ai.google.dev/gemini-api/docs/openai",
+        # embeddings: https://ai.google.dev/gemini-api/docs/openai#embeddings
+        embeddings=True,
     ),
     # https://docs.vllm.ai/en/latest/features/structured_outputs.html : response_format
     # json_schema is guided decoding (xgrammar/guidance); stream_options is supported.
@@ -265,6 +276,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         route_why="json_schema is guided decoding (enforced)",
         stream_usage=True,
         doc_url="https://docs.vllm.ai/en/latest/features/structured_outputs.html",
+        # embeddings: https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#embeddings-api
+        embeddings=True,
     ),
     # https://docs.sglang.ai/advanced_features/structured_outputs.html : response_format
     # json_schema is constrained decoding (xgrammar by default), port 30000.
@@ -298,6 +311,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         route_why="json_schema is compiled to a grammar (enforced; checked on a real server)",
         stream_usage=True,
         doc_url="https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md",
+        # embeddings: https://github.com/ggml-org/llama.cpp/tree/master/tools/server#post-v1embeddings-openai-compatible-embeddings-api
+        embeddings=True,
     ),
     # https://llama-cpp-python.readthedocs.io/en/latest/server/ : the Python server enforces a
     # schema only as {"type": "json_object", "schema": ...}; `json_schema` is answered with
@@ -331,6 +346,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         structured_output="json_schema",
         route_why="json_schema is enforced; json_object is rejected with 400",
         doc_url="https://lmstudio.ai/docs/api/structured-output",
+        # embeddings: https://lmstudio.ai/docs/app/api/endpoints/openai
+        embeddings=True,
     ),
     # https://docs.litellm.ai/docs/completion/json_mode : the proxy translates response_format
     # json_schema for each upstream (enforced where the upstream supports it).
@@ -347,6 +364,8 @@ _RECORDS: tuple[HostPreset, ...] = (
         "upstream takes",
         stream_usage=True,
         doc_url="https://docs.litellm.ai/docs/completion/json_mode",
+        # embeddings: https://docs.litellm.ai/docs/embedding/supported_embedding
+        embeddings=True,
     ),
     # https://www.alibabacloud.com/help/en/model-studio/qwen-structured-output : JSON Object
     # mode on most Qwen models, JSON Schema mode only on some qwen-plus models; thinking mode

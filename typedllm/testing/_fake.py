@@ -1,6 +1,7 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
 (OpenAI Chat Completions and Responses, Anthropic Messages, also on Bedrock and Vertex AI,
-Gemini ``generateContent``, Ollama ``/api/chat``), chosen by path.
+Gemini ``generateContent``, Ollama ``/api/chat``, and the embeddings endpoints of
+:mod:`._embeddings_wire`), chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -38,6 +39,7 @@ from . import (
     _batch_routes,
     _bedrock_wire,
     _cohere_wire,
+    _embeddings_wire,
     _gemini_caches,
     _gemini_wire,
     _models_routes,
@@ -124,7 +126,7 @@ def _wire_for(method: str, path: str) -> Any:
         return _bedrock_wire
     if _VERTEX_ANTHROPIC_PATH.fullmatch(path):
         return _anthropic_wire  # Claude on Vertex AI speaks the Messages wire
-    return None
+    return _embeddings_wire.responder_for(path)  # the embeddings endpoints, else None
 
 
 def _not_found(
@@ -280,6 +282,8 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 reply = refused
             else:
                 reply = self._next_reply(request_json, index, wire)
+        if isinstance(wire, _embeddings_wire.EmbeddingResponder):
+            return wire.render(request_json, reply, index, path)
         streaming = request_json.get("stream") is True or path.endswith(_STREAM_PATHS)
         if wire is _ollama_wire:
             streaming = _ollama_wire.streams(request_json)  # Ollama streams unless told not to
