@@ -120,7 +120,6 @@ if _typing.TYPE_CHECKING:
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
-        ApprovalRequired,
         AuthenticationError,
         BadRequestError,
         CircuitOpenError,
@@ -140,7 +139,6 @@ if _typing.TYPE_CHECKING:
         SchemaError,
         SecretPicklingError,
         StreamClosedError,
-        ToolLoopLimitError,
         TransportError,
         TruncatedOutputError,
         TypedLLMError,
@@ -211,6 +209,7 @@ if _typing.TYPE_CHECKING:
     from .pipeline._map import amap, amap_as_completed, map, map_as_completed
     from .pipeline._results import ItemResult, MapResults
     from .tools._approval import ApproveCallback, PendingApproval, ToolDecision, ToolLoopState
+    from .tools._errors import ApprovalRequired, ToolLoopLimitError
     from .tools._steps import ToolRun, ToolStep
     from .tools._tool import ApprovalRule, Tool, tool
 
@@ -423,8 +422,8 @@ _LAZY: dict[str, str] = {
     "xai": "._builders.hosts",
     "zai": "._builders.hosts",
     "zhipu": "._builders.hosts",
-    "ApprovalRequired": "._errors",
-    "ToolLoopLimitError": "._errors",
+    "ApprovalRequired": ".tools._errors",
+    "ToolLoopLimitError": ".tools._errors",
     "Tool": ".tools._tool",
     "tool": ".tools._tool",
     "ApprovalRule": ".tools._tool",

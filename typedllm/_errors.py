@@ -28,6 +28,7 @@ TypedLLMError
 ├── StreamClosedError             a stream was read (``final()``) after it was closed early
 ├── CircuitOpenError              a circuit breaker is open: the call failed fast, nothing was sent
 ├── ToolLoopLimitError            a tool loop hit a limit (steps, token/cost budget, failing tool)
+│                                 (defined in typedllm/tools/_errors.py, like the next one)
 ├── ApprovalRequired              a tool call waits for a human decision (the loop is paused)
 └── AllFailedError                every client of a fallback failed (``errors`` holds each failure)
 ```
@@ -50,15 +51,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 if TYPE_CHECKING:
     from ._usage import Attempt, Usage
     from .schema._types import SchemaChange
-    from .tools._approval import PendingApproval, ToolLoopState
-    from .tools._steps import ToolStep
 
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AllFailedError",
-    "ApprovalRequired",
     "AuthenticationError",
     "BadRequestError",
     "CircuitOpenError",
@@ -78,7 +76,6 @@ __all__ = [
     "SchemaError",
     "SecretPicklingError",
     "StreamClosedError",
-    "ToolLoopLimitError",
     "TransportError",
     "TruncatedOutputError",
     "TypedLLMError",
@@ -467,51 +464,3 @@ class AllFailedError(TypedLLMError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.clients, self.errors), self.__dict__)
-
-
-class ToolLoopLimitError(TypedLLMError):
-    """A tool loop stopped at one of its limits before the model answered.
-
-    Attributes:
-        limit: which limit: ``"max_steps"``, ``"max_tokens_total"``, ``"max_cost"`` or
-            ``"tool_errors"`` (a tool kept failing: invalid arguments, an exception, a timeout).
-        steps: every tool step run so far (:class:`~typedllm.ToolStep`), oldest first.
-        usage: token usage summed over every model call of the loop.
-        messages: the transcript so far (to inspect it, or to continue by hand).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        limit: str,
-        steps: Sequence[ToolStep] = (),
-        usage: Usage | None = None,
-        messages: Sequence[Any] = (),
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.limit = limit
-        self.steps = tuple(steps)
-        self.usage = usage
-        self.messages = tuple(messages)
-
-
-class ApprovalRequired(TypedLLMError):
-    """The model called a tool that requires approval and no ``approve=`` callback was given:
-    the loop is paused.
-
-    Decide on each of ``pending`` (approve, reject with a reason, or edit the arguments) and
-    continue with ``llm.resume(error.state, decisions, tools=[...], schema=T)``; ``state``
-    serializes to JSON (``state.to_json()``), so the loop can resume in another process.
-
-    Attributes:
-        pending: the calls waiting for a decision (:class:`~typedllm.PendingApproval`).
-        state: the paused loop (:class:`~typedllm.ToolLoopState`).
-    """
-
-    def __init__(self, pending: Sequence[PendingApproval], state: ToolLoopState) -> None:
-        names = ", ".join(f"{p.name} ({p.call.id})" for p in pending)
-        super().__init__(f"tool call(s) waiting for approval: {names}")
-        self.pending = tuple(pending)
-        self.state = state

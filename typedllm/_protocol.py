@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from typing_extensions import TypeForm
 
+from ._call import Call
 from ._completion import Completion
 from ._errors import ConfigurationError
 from ._messages import Prompt
@@ -40,23 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Call", "ClientWrapper", "Completer"]
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One call as the primitives receive it.
-
-    Attributes:
-        prompt: the prompt (a string or messages).
-        schema: the requested type (``None`` for text).
-        has_schema: whether a schema was given (``schema=None`` means text).
-        options: per-call overrides of the client's defaults.
-    """
-
-    prompt: Prompt
-    schema: Any = None
-    has_schema: bool = False
-    options: CallOptions | None = None
 
 
 class Completer(ABC):

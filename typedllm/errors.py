@@ -7,7 +7,6 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
-    ApprovalRequired,
     AuthenticationError,
     BadRequestError,
     CircuitOpenError,
@@ -27,12 +26,12 @@ from ._errors import (
     SchemaError,
     SecretPicklingError,
     StreamClosedError,
-    ToolLoopLimitError,
     TransportError,
     TruncatedOutputError,
     TypedLLMError,
     UnprocessableEntityError,
 )
+from .tools._errors import ApprovalRequired, ToolLoopLimitError
 
 __all__ = [
     "APIConnectionError",

@@ -30,6 +30,7 @@ from ..schema import DecimalMode
 
 if TYPE_CHECKING:
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
 
 __all__ = [
     "ALWAYS_ADAPTIVE",
@@ -457,6 +458,10 @@ class BaseBuilder:
                 async_driver=s.async_driver,
             )
         )
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        """Where this provider serves embeddings (each provider's builder says so)."""
+        raise ConfigurationError(f"{type(self).__name__} has no embeddings endpoint")
 
     def _require_model(self, method: str) -> tuple[str, ModelInfo]:
         s = self._settings

@@ -65,11 +65,13 @@ from .openai import _check_effort, _check_mode, _mode_for  # pyright: ignore[rep
 if TYPE_CHECKING:
     from .._catalog._embedding_models import OpenAIEmbeddingModelName
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import EmbeddingBuilder
 
 __all__ = ["AZURE_OPENAI_API_VERSION", "AzureOpenAIBuilder", "azure_openai"]
 
 AZURE_OPENAI_API_VERSION = "2024-10-21"
+_EMBEDDINGS_PATH = "/openai/deployments/{model}/embeddings"
 """The default ``api-version`` of deployment URLs: the latest GA release of the data plane
 inference API in Microsoft's REST reference. Reasoning models (o1, o3 ...) need a newer
 (preview) version or the v1 API: ``.api_version("2025-04-01-preview")`` or ``.v1()``."""
@@ -347,6 +349,45 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
         from .embeddings import EmbeddingBuilder, embedding_spec
 
         return EmbeddingBuilder(self, embedding_spec("openai", name, like, listed_only=True))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        """The deployment's embeddings path (with ``api-version``), or the v1 API
+        (https://learn.microsoft.com/azure/ai-foundry/openai/reference#embeddings)."""
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        s = self._settings
+        raw = s.base_url or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
+        if not raw or not raw.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                "no Azure OpenAI endpoint: call .endpoint('https://<resource>.openai.azure.com') "
+                "or set AZURE_OPENAI_ENDPOINT (an http(s) URL)"
+            )
+        endpoint, v1_url = _endpoint(raw)
+        v1 = self._azure.v1 or v1_url
+        deployment = _check_deployment(self._azure.deployment or model)
+        auth: Auth = self._credentials()
+        if v1:
+            version = s.api_version
+            host = self._host(
+                "azure_openai",
+                endpoint + "/openai/v1",
+                query=(("api-version", version),) if version else (),
+            )
+            wire = "openai-embeddings"
+        else:
+            version = (
+                s.api_version
+                or os.environ.get("OPENAI_API_VERSION", "").strip()
+                or AZURE_OPENAI_API_VERSION
+            )
+            host = self._host(
+                "azure_openai",
+                endpoint,
+                query=(("api-version", version),),
+                paths=(("embeddings", _EMBEDDINGS_PATH),),
+            )
+            wire = "azure-embeddings"
+        return EmbeddingEndpoint("azure_openai", wire, "azure-openai-chat", deployment, host, auth)
 
     def build(self: AzureOpenAIBuilder[ModelChosen]) -> Client:
         """The client. The endpoint comes from ``.endpoint()`` or ``AZURE_OPENAI_ENDPOINT``;

@@ -34,6 +34,7 @@ from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 if TYPE_CHECKING:
     from .._catalog._embedding_models import CohereEmbeddingModelName
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import CohereEmbeddingBuilder
 
 __all__ = ["COHERE_BASE_URL", "CohereBuilder", "cohere"]
@@ -169,6 +170,13 @@ class CohereBuilder(BaseBuilder, Generic[M]):
         from .embeddings import CohereEmbeddingBuilder, embedding_spec
 
         return CohereEmbeddingBuilder(self, embedding_spec("cohere", name, like, listed_only=True))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        step = self._auth(("CO_API_KEY", "COHERE_API_KEY"), bearer)
+        host = self._host("cohere", _base_url(self._settings.base_url))
+        return EmbeddingEndpoint("cohere", "cohere-embeddings", "cohere-chat", model, host, step)
 
     def build(self: CohereBuilder[ModelChosen]) -> Client:
         """The client. The key comes from ``.api_key()``, ``CO_API_KEY`` or ``COHERE_API_KEY``;

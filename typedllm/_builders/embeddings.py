@@ -15,7 +15,6 @@ host with the same auth step as the provider's chat client:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -29,7 +28,7 @@ from .._errors import ConfigurationError
 from .._events import Hook
 from .._options import CallOptions
 from .._retry import RetryPolicy
-from ..hosts import Auth, Host, api_key_header, bearer
+from ..hosts import Auth
 
 if TYPE_CHECKING:
     from ._base import BaseBuilder
@@ -224,7 +223,7 @@ class EmbeddingBuilder:
     def build(self) -> Embedder:
         """The embedder, on the provider's host with its auth step."""
         spec = self._spec
-        endpoint = _endpoint(self._parent, spec.model)
+        endpoint = self._parent._embedding_endpoint(spec.model)  # pyright: ignore[reportPrivateUsage]
         price = spec.info.input_price if spec.info is not None else None
         info = ModelInfo(
             name=spec.model,
@@ -291,151 +290,3 @@ class GeminiEmbeddingBuilder(EmbeddingBuilder):
 
 
 # -- where each provider's embeddings go ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Endpoint:
-    provider: str
-    wire: str
-    error_wire: str  # the chat wire whose decode_error reads this host's error bodies
-    model: str
-    host: Host
-    auth: Auth | None
-
-
-def _env_url(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value.rstrip("/") or None
-
-
-def _endpoint(parent: BaseBuilder, model: str) -> _Endpoint:
-    """Where ``parent``'s provider serves embeddings, with its auth step."""
-    from .azure_openai import AzureOpenAIBuilder
-    from .cohere import CohereBuilder
-    from .gemini import GeminiBuilder
-    from .hosts import PresetBuilder
-    from .ollama import OllamaBuilder
-    from .openai import OpenAIBuilder, OpenAICompatibleBuilder
-
-    s = parent._settings  # pyright: ignore[reportPrivateUsage]
-    host = parent._host  # pyright: ignore[reportPrivateUsage]
-    auth = parent._auth  # pyright: ignore[reportPrivateUsage]
-    if isinstance(parent, OpenAIBuilder):
-        from .openai import OPENAI_BASE_URL
-
-        url = s.base_url or _env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
-        step = auth(("OPENAI_API_KEY",), bearer)
-        return _Endpoint(
-            "openai", "openai-embeddings", "openai-chat", model, host("openai", url), step
-        )
-    if isinstance(parent, AzureOpenAIBuilder):
-        return _azure(parent, model)
-    if isinstance(parent, GeminiBuilder):
-        if s.auth == "vertex":
-            raise ConfigurationError(
-                "embeddings on Vertex AI (the :predict endpoint) are not supported yet; use "
-                "the Gemini API (tl.gemini() without .vertex())"
-            )
-        from .gemini import gemini_base_url
-
-        step = auth(
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-            lambda key: api_key_header("x-goog-api-key", key),
-        )
-        return _Endpoint(
-            "gemini",
-            "gemini-embeddings",
-            "gemini-generate-content",
-            model,
-            host("gemini", gemini_base_url(s.base_url)),
-            step,
-        )
-    if isinstance(parent, OllamaBuilder):
-        from .ollama import _env_host  # pyright: ignore[reportPrivateUsage]
-
-        step = auth(("OLLAMA_API_KEY",), bearer, required=False)
-        url = s.base_url or _env_host()
-        return _Endpoint(
-            "ollama", "ollama-embeddings", "ollama-chat", model, host("ollama", url), step
-        )
-    if isinstance(parent, CohereBuilder):
-        from .cohere import _base_url  # pyright: ignore[reportPrivateUsage]
-
-        step = auth(("CO_API_KEY", "COHERE_API_KEY"), bearer)
-        return _Endpoint(
-            "cohere",
-            "cohere-embeddings",
-            "cohere-chat",
-            model,
-            host("cohere", _base_url(s.base_url)),
-            step,
-        )
-    if isinstance(parent, PresetBuilder):
-        preset = parent.preset
-        url = s.base_url or _env_url(preset.base_url_env or "") or preset.base_url
-        step = auth(preset.key_env, bearer, required=preset.key_required)
-        wire = "mistral-embeddings" if preset.name == "mistral" else "openai-embeddings"
-        placed = Host(preset.name, url, headers=(*preset.headers, *s.headers))
-        return _Endpoint(preset.name, wire, "openai-chat", model, placed, step)
-    if isinstance(parent, OpenAICompatibleBuilder):
-        key_env: str | None = parent._key_env  # pyright: ignore[reportPrivateUsage]
-        step = auth((key_env,) if key_env else (), bearer, required=False)
-        assert s.base_url is not None
-        return _Endpoint(
-            "openai_compatible",
-            "openai-embeddings",
-            "openai-chat",
-            model,
-            host("openai_compatible", s.base_url),
-            step,
-        )
-    raise ConfigurationError(f"{type(parent).__name__} has no embeddings endpoint")
-
-
-_AZURE_PATH = "/openai/deployments/{model}/embeddings"
-
-
-def _azure(parent: Any, model: str) -> _Endpoint:
-    """Azure OpenAI: the deployment's embeddings path (with ``api-version``), or the v1 API
-    (https://learn.microsoft.com/azure/ai-foundry/openai/reference#embeddings)."""
-    from .azure_openai import (
-        AZURE_OPENAI_API_VERSION,
-        _check_deployment,  # pyright: ignore[reportPrivateUsage]
-    )
-    from .azure_openai import (
-        _endpoint as azure_endpoint,  # pyright: ignore[reportPrivateUsage]
-    )
-
-    s = parent._settings
-    raw = s.base_url or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
-    if not raw or not raw.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            "no Azure OpenAI endpoint: call .endpoint('https://<resource>.openai.azure.com') "
-            "or set AZURE_OPENAI_ENDPOINT (an http(s) URL)"
-        )
-    endpoint, v1_url = azure_endpoint(raw)
-    v1 = parent._azure.v1 or v1_url
-    deployment = _check_deployment(parent._azure.deployment or model)
-    auth: Auth = parent._credentials()
-    if v1:
-        version = s.api_version
-        host = parent._host(
-            "azure_openai",
-            endpoint + "/openai/v1",
-            query=(("api-version", version),) if version else (),
-        )
-        wire = "openai-embeddings"
-    else:
-        version = (
-            s.api_version
-            or os.environ.get("OPENAI_API_VERSION", "").strip()
-            or AZURE_OPENAI_API_VERSION
-        )
-        host = parent._host(
-            "azure_openai",
-            endpoint,
-            query=(("api-version", version),),
-            paths=(("embeddings", _AZURE_PATH),),
-        )
-        wire = "azure-embeddings"
-    return _Endpoint("azure_openai", wire, "azure-openai-chat", deployment, host, auth)

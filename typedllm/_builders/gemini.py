@@ -32,6 +32,7 @@ from ._states import ModelChosen, NoModel, StandardModel, ThinkingModel
 if TYPE_CHECKING:
     from .._catalog._embedding_models import GeminiEmbeddingModelName
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import GeminiEmbeddingBuilder
 
 __all__ = ["GEMINI_BASE_URL", "GeminiBuilder", "gemini"]
@@ -157,6 +158,24 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         from .embeddings import GeminiEmbeddingBuilder, embedding_spec
 
         return GeminiEmbeddingBuilder(self, embedding_spec("gemini", name, like, listed_only=True))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        s = self._settings
+        if s.auth == "vertex":
+            raise ConfigurationError(
+                "embeddings on Vertex AI (the :predict endpoint) are not supported yet; use "
+                "the Gemini API (tl.gemini() without .vertex())"
+            )
+        step = self._auth(
+            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+            lambda key: api_key_header("x-goog-api-key", key),
+        )
+        host = self._host("gemini", gemini_base_url(s.base_url))
+        return EmbeddingEndpoint(
+            "gemini", "gemini-embeddings", "gemini-generate-content", model, host, step
+        )
 
     def build(self: GeminiBuilder[ModelChosen]) -> Client:
         """The client. On the Gemini API, the key comes from ``.api_key()``,

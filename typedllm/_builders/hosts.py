@@ -38,6 +38,7 @@ from .openai import ReasoningEffort, check_effort, check_mode
 
 if TYPE_CHECKING:
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import EmbeddingBuilder
 
 __all__ = [
@@ -193,6 +194,16 @@ class PresetBuilder(BaseBuilder, Generic[M]):
                 f"{self._preset.title} has no embeddings endpoint in typedllm's presets"
             )
         return EmbeddingBuilder(self, embedding_spec(self._preset.name, name))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint, env_url
+
+        s, preset = self._settings, self.preset
+        url = s.base_url or env_url(preset.base_url_env or "") or preset.base_url
+        step = self._auth(preset.key_env, bearer, required=preset.key_required)
+        wire = "mistral-embeddings" if preset.name == "mistral" else "openai-embeddings"
+        placed = Host(preset.name, url, headers=(*preset.headers, *s.headers))
+        return EmbeddingEndpoint(preset.name, wire, "openai-chat", model, placed, step)
 
     def build(self: PresetBuilder[ModelChosen]) -> Client:
         """The client. The key comes from ``.api_key()`` or the preset's key variable

@@ -37,6 +37,7 @@ from ._states import CompatibleModel, NoModel
 
 if TYPE_CHECKING:
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import EmbeddingBuilder
 
 __all__ = ["OLLAMA_BASE_URL", "OllamaBuilder", "ollama", "ollama_base_url"]
@@ -263,6 +264,13 @@ class OllamaBuilder(BaseBuilder, Generic[M]):
         from .embeddings import EmbeddingBuilder, embedding_spec
 
         return EmbeddingBuilder(self, embedding_spec("ollama", name))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        step = self._auth(("OLLAMA_API_KEY",), bearer, required=False)
+        host = self._host("ollama", self._settings.base_url or _env_host())
+        return EmbeddingEndpoint("ollama", "ollama-embeddings", "ollama-chat", model, host, step)
 
     def build(self: OllamaBuilder[CompatibleModel]) -> Client:
         """The client. The server is ``.base_url()``, else ``OLLAMA_HOST``, else

@@ -67,6 +67,7 @@ from ._states import (
 if TYPE_CHECKING:
     from .._catalog._embedding_models import OpenAIEmbeddingModelName
     from .._client import Client
+    from ._embedding_endpoint import EmbeddingEndpoint
     from .embeddings import EmbeddingBuilder
 
 __all__ = [
@@ -393,6 +394,14 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
 
         return EmbeddingBuilder(self, embedding_spec("openai", name, like, listed_only=True))
 
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint, env_url
+
+        url = self._settings.base_url or env_url("OPENAI_BASE_URL") or OPENAI_BASE_URL
+        step = self._auth(("OPENAI_API_KEY",), bearer)
+        host = self._host("openai", url)
+        return EmbeddingEndpoint("openai", "openai-embeddings", "openai-chat", model, host, step)
+
     def build(self: OpenAIBuilder[ModelChosen]) -> Client:
         """The client. The API key comes from ``.api_key()`` or ``OPENAI_API_KEY``; the base URL
         from ``.base_url()``, ``OPENAI_BASE_URL`` or ``https://api.openai.com/v1``; the API
@@ -508,6 +517,17 @@ class OpenAICompatibleBuilder(BaseBuilder, Generic[M]):
         from .embeddings import EmbeddingBuilder, embedding_spec
 
         return EmbeddingBuilder(self, embedding_spec("openai_compatible", name))
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        s = self._settings
+        step = self._auth((self._key_env,) if self._key_env else (), bearer, required=False)
+        assert s.base_url is not None
+        host = self._host("openai_compatible", s.base_url)
+        return EmbeddingEndpoint(
+            "openai_compatible", "openai-embeddings", "openai-chat", model, host, step
+        )
 
     def build(self: OpenAICompatibleBuilder[CompatibleModel]) -> Client:
         """The client. The key is optional (from ``.api_key()`` or ``api_key_env``)."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from .._wire import redact_headers
 from . import _batch_anthropic, _batch_gemini, _batch_openai
 from ._batch_store import FakeBatchStore
+from ._keys import authorized
 from ._replies import FakeReply, RecordedRequest
 
 __all__ = ["route"]
@@ -64,7 +65,7 @@ def route(
     with fake._lock:  # pyright: ignore[reportPrivateUsage]
         key = fake._api_key  # pyright: ignore[reportPrivateUsage]
         handled: tuple[Rendered, Any] | None
-        if key is not None and not _authorized(headers, key):
+        if key is not None and not authorized(headers, key):
             handled = _unauthorized(headers)
         else:
             handled = (
@@ -77,14 +78,6 @@ def route(
         rendered, recorded = handled
         fake.requests.append(RecordedRequest(method, path, redact_headers(headers), recorded))
     return rendered
-
-
-def _authorized(headers: dict[str, str], key: str) -> bool:
-    return key in (
-        headers.get("authorization", "").removeprefix("Bearer "),
-        headers.get("x-api-key"),
-        headers.get("x-goog-api-key"),
-    )
 
 
 def _unauthorized(headers: dict[str, str]) -> tuple[Rendered, Any]:

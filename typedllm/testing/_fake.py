@@ -50,6 +50,7 @@ from . import (
 from ._auto_tools import ToolMode, auto_tool_reply, check_mode
 from ._batch_store import FakeBatchStore
 from ._instances import InstanceError
+from ._keys import authorized
 from ._replies import FakeReply, RecordedRequest
 
 __all__ = ["FakeProvider", "FakeProviderExhausted", "RecordedRequest"]
@@ -147,15 +148,6 @@ def _not_found(
         {}, FakeReply.error(404, message), 0
     )
     return rendered
-
-
-def _authorized(headers: dict[str, str], key: str) -> bool:
-    return key in (
-        headers.get("authorization", "").removeprefix("Bearer "),
-        headers.get("x-api-key"),
-        headers.get("x-goog-api-key"),
-        headers.get("api-key"),  # Azure OpenAI
-    )
 
 
 class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -276,7 +268,7 @@ class FakeProvider(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 return _not_found(method.upper(), path, lower)
             check = getattr(wire, "check_request", None)
             refused: FakeReply | None = check(lower) if check is not None else None
-            if self._api_key is not None and not _authorized(lower, self._api_key):
+            if self._api_key is not None and not authorized(lower, self._api_key):
                 reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
             elif refused is not None:
                 reply = refused

@@ -23,6 +23,7 @@ import orjson
 from .._catalog import ANTHROPIC_MODELS, COHERE_MODELS, GEMINI_MODELS, OPENAI_MODELS
 from .._wire import redact_headers
 from . import _anthropic_wire, _cohere_wire, _gemini_wire, _ollama_wire, _openai_wire
+from ._keys import authorized
 from ._replies import FakeReply, RecordedRequest
 
 __all__ = ["OLLAMA_MODELS", "PAGE_SIZE", "route"]
@@ -175,13 +176,12 @@ def route(fake: _Fake, method: str, url: str, headers: dict[str, str]) -> Render
     provider = _provider(parts.path, headers, query)
     if provider is None:
         return None
-    from ._fake import _authorized  # pyright: ignore[reportPrivateUsage]
 
     wire = _WIRES[provider]
     with fake._lock:  # pyright: ignore[reportPrivateUsage]
         fake.requests.append(RecordedRequest(method, parts.path, redact_headers(headers), None))
         key = fake._api_key  # pyright: ignore[reportPrivateUsage]
-    if key is not None and not _authorized(headers, key):
+    if key is not None and not authorized(headers, key):
         reply = FakeReply.error(401, "invalid x-api-key / API key provided.")
         rendered: Rendered = wire.render_reply({}, reply, 0)
         return rendered

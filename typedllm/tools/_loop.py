@@ -23,18 +23,13 @@ import inspect
 import time
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Protocol, Union
 
+from .._call import Call
 from .._completion import Completion
-from .._errors import (
-    ApprovalRequired,
-    ConfigurationError,
-    PendingToolCallsError,
-    ToolLoopLimitError,
-)
+from .._errors import ConfigurationError, PendingToolCallsError
 from .._messages import Message, Part, ToolCall, tool_result
 from .._options import CallOptions, ToolChoice, ToolDefinition
-from .._protocol import Call
 from .._usage import Usage
 from ._approval import (
     ApproveCallback,
@@ -43,19 +38,26 @@ from ._approval import (
     ToolLoopState,
     as_decision,
 )
+from ._errors import ApprovalRequired, ToolLoopLimitError
 from ._steps import ToolRun, ToolStep
 from ._tool import Tool, result_parts, serialize_result
 
-if TYPE_CHECKING:
-    from .._protocol import Completer
-
-__all__ = ["LoopSettings", "arun_loop", "run_loop", "settings_for"]
+__all__ = ["LoopSettings", "Steps", "arun_loop", "run_loop", "settings_for"]
 
 MAX_TOOL_ERRORS = 3
 """Consecutive failed calls of one tool (invalid arguments, an exception, a timeout, an
 unknown name) after which the loop stops with :class:`~typedllm.ToolLoopLimitError`."""
 
 AnyTool = Union[Tool[..., Any], ToolDefinition]
+
+
+class Steps(Protocol):
+    """What the loop needs of a completer: its two primitives (every ``tl.Completer`` has
+    them; a protocol here keeps the loop apart from the typed call surface)."""
+
+    def _completion(self, call: Call) -> Completion[Any]: ...
+
+    async def _acompletion(self, call: Call) -> Completion[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ class LoopSettings:
 
 
 def settings_for(
-    completer: Completer,
+    completer: Steps,
     tools: Sequence[AnyTool],
     *,
     tool_choice: ToolChoice | None,
@@ -578,7 +580,7 @@ async def _run_async(job: Job) -> Outcome:
 
 
 def run_loop(
-    completer: Completer,
+    completer: Steps,
     loop: Generator[Effect, Any, Completion[Any]],
     approve: ApproveCallback | None,
 ) -> Completion[Any]:
@@ -616,7 +618,7 @@ def run_loop(
 
 
 async def arun_loop(
-    completer: Completer,
+    completer: Steps,
     loop: Generator[Effect, Any, Completion[Any]],
     approve: ApproveCallback | None,
 ) -> Completion[Any]:
