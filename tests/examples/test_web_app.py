@@ -280,6 +280,42 @@ def test_an_error_mid_text_stream_is_an_sse_error_event() -> None:
     assert KEY not in str(events)  # the provider echoed the key: typedllm scrubbed it
 
 
+class _EndlessSSE(httpx.AsyncByteStream):
+    """A provider stream that never ends, and says when it is closed."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.closed = threading.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            delta = orjson.dumps({"choices": [{"index": 0, "delta": {"content": "word "}}]})
+            yield b"data: " + delta + b"\n\n"
+            self.sent += 1
+            await asyncio.sleep(0.005)
+
+    async def aclose(self) -> None:
+        self.closed.set()
+
+
+def test_a_client_that_goes_away_closes_the_provider_stream() -> None:
+    upstream = _EndlessSSE()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=upstream
+        )
+    )
+    llm = tl.openai().model("gpt-4o-mini").api_key(KEY).transport(transport).build()
+    with _serve(web.create_app(llm)) as url, _http(url) as http:
+        with http.stream("POST", "/generate", json={"prompt": "go on forever"}) as response:
+            first = next(response.iter_lines())
+        assert first == "event: delta"
+        assert upstream.closed.wait(10), "the provider's response was left open"
+        sent = upstream.sent
+        time.sleep(0.1)
+        assert upstream.sent == sent  # and nothing more is read from it
+
+
 def test_an_error_mid_extraction_is_an_sse_error_event_without_a_final() -> None:
     fake = FakeProvider([FakeReply.truncated('{"invoice_number": "INV-1", "customer": "ACME Gm')])
     with _serve(web.create_app(_client(fake))) as url, _http(url) as http:
