@@ -29,10 +29,10 @@ import argparse
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from pydantic import BaseModel, Field, ValidationError
@@ -139,7 +139,7 @@ def error_payload(error: BaseException) -> dict[str, Any]:
 def error_response(error: BaseException) -> JSONResponse:
     """``error`` as a JSON answer with its HTTP status (before anything was streamed)."""
     payload = error_payload(error)
-    headers = {}
+    headers: dict[str, str] = {}
     retry_after = getattr(error, "retry_after", None)
     if isinstance(error, tl.RateLimitError) and retry_after is not None:
         headers["retry-after"] = str(max(1, round(retry_after)))
@@ -196,7 +196,8 @@ async def stream_response(
     whatever happens (a client that disconnects cancels the response, which closes the
     provider's response too).
     """
-    updates = stream.__aiter__()
+    # an async generator: closed explicitly below, not left to the garbage collector
+    updates = cast("AsyncGenerator[Any, None]", stream.__aiter__())
     try:
         first = await updates.__anext__()
     except StopAsyncIteration:
@@ -284,7 +285,7 @@ def create_app(llm: tl.Client | None = None) -> Starlette:
         )
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncGenerator[None, None]:
         try:
             yield
         finally:
@@ -300,7 +301,7 @@ def create_app(llm: tl.Client | None = None) -> Starlette:
 
 def main() -> None:
     """``python examples/web/app.py [--host H] [--port P]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Serve the streaming web example.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
