@@ -233,6 +233,35 @@ def test_a_provider_error_before_the_first_byte_is_an_http_status(
         assert error["message"] == "the provider rejected this server's credentials"
 
 
+@pytest.mark.parametrize(
+    ("failure", "status", "kind"),
+    [
+        (httpx.ConnectError("connection refused"), 502, "APIConnectionError"),
+        (httpx.ReadTimeout("timed out"), 504, "APITimeoutError"),
+    ],
+    ids=["unreachable", "timeout"],
+)
+def test_an_unreachable_provider_is_a_gateway_status(
+    failure: Exception, status: int, kind: str
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    llm = (
+        tl.openai()
+        .model("gpt-4o-mini")
+        .api_key(KEY)
+        .max_retries(0)
+        .transport(httpx.MockTransport(handler))
+        .build()
+    )
+    with _serve(web.create_app(llm)) as url, _http(url) as http:
+        response = http.post("/generate", json={"prompt": "x"})
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["type"] == kind and error["status"] == status and error["message"]
+
+
 class _ChunkedSSE(httpx.AsyncByteStream):
     """A provider stream arriving event by event, as over a network (the fake provider sends
     its whole body at once, and typedllm raises an in-stream error before the deltas that
