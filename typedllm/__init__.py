@@ -212,6 +212,14 @@ if _typing.TYPE_CHECKING:
     from .pipeline._results import ItemResult, MapResults
     from .tools._approval import ApproveCallback, PendingApproval, ToolDecision, ToolLoopState
     from .tools._steps import ToolRun, ToolStep
+    from .tools._stream_events import (
+        StepFinished,
+        ToolCallDelta,
+        ToolCallDone,
+        ToolCallStarted,
+        ToolEvent,
+        ToolResultEvent,
+    )
     from .tools._tool import ApprovalRule, Tool, tool
 
 __version__ = "0.1.0"
@@ -434,6 +442,12 @@ _LAZY: dict[str, str] = {
     "ToolLoopState": ".tools._approval",
     "PendingApproval": ".tools._approval",
     "ApproveCallback": ".tools._approval",
+    "StepFinished": ".tools._stream_events",
+    "ToolCallDelta": ".tools._stream_events",
+    "ToolCallDone": ".tools._stream_events",
+    "ToolCallStarted": ".tools._stream_events",
+    "ToolEvent": ".tools._stream_events",
+    "ToolResultEvent": ".tools._stream_events",
 }
 
 
@@ -578,6 +592,7 @@ __all__ = [
     "SearchSource",
     "SecretPicklingError",
     "StandardModel",
+    "StepFinished",
     "Stream",
     "StreamClosedError",
     "TemperatureSet",
@@ -586,11 +601,16 @@ __all__ = [
     "ThinkingOn",
     "Tool",
     "ToolCall",
+    "ToolCallDelta",
+    "ToolCallDone",
+    "ToolCallStarted",
     "ToolChoice",
     "ToolDecision",
     "ToolDefinition",
+    "ToolEvent",
     "ToolLoopLimitError",
     "ToolLoopState",
+    "ToolResultEvent",
     "ToolRun",
     "ToolStep",
     "TransportError",

@@ -10,7 +10,7 @@ out of the loop and ``close()`` close the HTTP response; after that, ``final()``
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from typing import Any, Generic, TypeVar, get_origin
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_origin
 
 from typing_extensions import Self
 
@@ -18,6 +18,9 @@ from ._completion import Completion
 from ._effect_loop import AsyncEffectLoop
 from ._errors import ConfigurationError, StreamClosedError
 from ._transport import SyncDriver
+
+if TYPE_CHECKING:
+    from .tools._stream_events import ToolEvent
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -85,6 +88,17 @@ class Stream(_Base[E, T]):
             if kind == "update":
                 yield value
 
+    def events(self) -> Iterator[E | ToolEvent]:
+        """What iterating yields (text deltas or ``Partial[T]`` snapshots) and, on a stream
+        started with ``tools=``, the tool loop's events in order
+        (:class:`~typedllm.ToolCallStarted`, :class:`~typedllm.ToolCallDelta`,
+        :class:`~typedllm.ToolCallDone`, :class:`~typedllm.ToolResultEvent`,
+        :class:`~typedllm.StepFinished`)."""
+        self._check_open()
+        for kind, value in self._pump:
+            if kind in ("update", "event"):
+                yield value
+
     def items(self: Stream[Any, list[I]]) -> Iterator[I]:
         """Validated items of a ``list[M]`` answer, each as soon as it is complete (only on a
         stream started with ``schema=list[M]``: elsewhere a type error and a
@@ -137,6 +151,14 @@ class AsyncStream(_Base[E, T]):
         self._check_open()
         async for kind, value in self._pump:
             if kind == "update":
+                yield value
+
+    async def events(self) -> AsyncIterator[E | ToolEvent]:
+        """What ``async for`` yields and, with ``tools=``, the tool loop's events (see
+        :meth:`Stream.events`)."""
+        self._check_open()
+        async for kind, value in self._pump:
+            if kind in ("update", "event"):
                 yield value
 
     async def items(self: AsyncStream[Any, list[I]]) -> AsyncIterator[I]:
