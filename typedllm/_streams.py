@@ -1,10 +1,10 @@
 """Stream objects returned by ``stream``/``astream``: thin adapters over one
 :func:`~typedllm._stream_flow.stream_flow` run by a driver.
 
-They hand out what the flow emits (updates to ``for``, validated list items to ``items()``)
-and keep the final :class:`~typedllm.Completion`. Leaving the ``with`` block early, breaking
-out of the loop and ``close()`` close the HTTP response; after that, ``final()`` raises
-:class:`~typedllm.StreamClosedError`.
+They hand out what the flow emits (updates to ``for``, validated list items to ``items()``,
+updates and tool events to ``events()``) and keep the final :class:`~typedllm.Completion`.
+Leaving the ``with`` block early, breaking out of the loop and ``close()`` close the HTTP
+response; after that, ``final()`` raises :class:`~typedllm.StreamClosedError`.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ class _Base(Generic[E, T]):
 class Stream(_Base[E, T]):
     """A synchronous stream: iterate for deltas (``str``) or partial values (``Partial[T]``);
     ``final()`` returns the validated result; ``items()`` yields the validated items of a
-    ``list[M]`` schema as each one completes."""
+    ``list[M]`` schema as each one completes; ``events()`` yields the deltas and, on a stream
+    started with ``tools=``, the tool loop's events (:data:`~typedllm.ToolEvent`)."""
 
     def __init__(self, flow: Generator[Any, Any, Any], driver: SyncDriver) -> None:
         super().__init__()

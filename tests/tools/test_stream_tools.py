@@ -373,3 +373,23 @@ def test_bad_tool_arguments_fail_before_streaming() -> None:
         llm.stream("x", tools=[get_weather, get_weather])
     with pytest.raises(tl.ConfigurationError, match="ToolLoopState"):
         llm.resume_stream("nope", {}, tools=[get_weather])  # type: ignore[arg-type]
+
+
+def test_through_a_fallback_and_on_ollama() -> None:
+    # Each step is one ordinary stream of the completer, so wrappers relay the tool events.
+    broken = (
+        tl.openai()
+        .model("gpt-4o-mini")
+        .api_key("sk-test")
+        .retry_policy(tl.RetryPolicy(max_attempts=1))
+        .transport(FakeProvider([FakeReply.error(500)] * 3))
+        .build()
+    )
+    llm = tl.fallback(broken, client("anthropic", weather_script()))
+    with llm.stream("Weather in Paris?", tools=[get_weather]) as stream:
+        events = list(stream.events())
+    check_weather_run(events, stream.completion)
+
+    with client("ollama", weather_script()).stream("Weather?", tools=[get_weather]) as local:
+        events = list(local.events())
+    check_weather_run(events, local.completion)
