@@ -393,3 +393,16 @@ def test_through_a_fallback_and_on_ollama() -> None:
     with client("ollama", weather_script()).stream("Weather?", tools=[get_weather]) as local:
         events = list(local.events())
     check_weather_run(events, local.completion)
+
+
+def test_async_close_early_leaves_no_result() -> None:
+    async def run() -> None:
+        stream = client("gemini", weather_script()).astream("Weather?", tools=[get_weather])
+        async for event in stream.events():
+            if isinstance(event, tl.ToolCallDone):
+                break
+        await stream.aclose()
+        with pytest.raises(tl.StreamClosedError):
+            await stream.final()
+
+    asyncio.run(run())
