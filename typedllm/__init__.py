@@ -211,6 +211,14 @@ if _typing.TYPE_CHECKING:
     from .tools._approval import ApproveCallback, PendingApproval, ToolDecision, ToolLoopState
     from .tools._errors import ApprovalRequired, ToolLoopLimitError
     from .tools._steps import ToolRun, ToolStep
+    from .tools._stream_events import (
+        StepFinished,
+        ToolCallDelta,
+        ToolCallDone,
+        ToolCallStarted,
+        ToolEvent,
+        ToolResultEvent,
+    )
     from .tools._tool import ApprovalRule, Tool, tool
 
 __version__ = "0.1.0"
@@ -433,6 +441,12 @@ _LAZY: dict[str, str] = {
     "ToolLoopState": ".tools._approval",
     "PendingApproval": ".tools._approval",
     "ApproveCallback": ".tools._approval",
+    "StepFinished": ".tools._stream_events",
+    "ToolCallDelta": ".tools._stream_events",
+    "ToolCallDone": ".tools._stream_events",
+    "ToolCallStarted": ".tools._stream_events",
+    "ToolEvent": ".tools._stream_events",
+    "ToolResultEvent": ".tools._stream_events",
 }
 
 
@@ -577,6 +591,7 @@ __all__ = [
     "SearchSource",
     "SecretPicklingError",
     "StandardModel",
+    "StepFinished",
     "Stream",
     "StreamClosedError",
     "TemperatureSet",
@@ -585,11 +600,16 @@ __all__ = [
     "ThinkingOn",
     "Tool",
     "ToolCall",
+    "ToolCallDelta",
+    "ToolCallDone",
+    "ToolCallStarted",
     "ToolChoice",
     "ToolDecision",
     "ToolDefinition",
+    "ToolEvent",
     "ToolLoopLimitError",
     "ToolLoopState",
+    "ToolResultEvent",
     "ToolRun",
     "ToolStep",
     "TransportError",

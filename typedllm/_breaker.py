@@ -37,6 +37,7 @@ from typing import Any, Literal
 from ._completion import Completion
 from ._errors import AllFailedError, CircuitOpenError, ConfigurationError, TypedLLMError
 from ._fallback import TRANSIENT_ERRORS, ErrorTypes, error_types
+from ._labels import label_of
 from ._protocol import Call, ClientWrapper, Completer
 from ._relay import (
     AsyncEvents,
@@ -46,7 +47,6 @@ from ._relay import (
     RelayStream,
     aevents_of,
     events_of,
-    label_of,
 )
 from ._streams import AsyncStream, Stream
 

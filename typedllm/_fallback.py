@@ -32,6 +32,7 @@ from ._errors import (
     InternalServerError,
     RateLimitError,
 )
+from ._labels import label_of
 from ._protocol import Call, Completer
 from ._relay import (
     AsyncEvents,
@@ -41,7 +42,6 @@ from ._relay import (
     RelayStream,
     aevents_of,
     events_of,
-    label_of,
 )
 from ._streams import AsyncStream, Stream
 

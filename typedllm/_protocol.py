@@ -398,16 +398,27 @@ class Completer(ABC):
         """Stream the answer. Without a schema, iterate text deltas; with one, iterate
         :class:`~typedllm.Partial` snapshots; ``final()`` returns the validated result, and
         ``items()`` yields each validated item of a ``list[M]`` as soon as it is complete.
-        (``tools=`` with streaming is not available yet: a
-        :class:`~typedllm.ConfigurationError`.)
+
+        ``tools=`` (and the other tool-loop arguments, as in :meth:`complete`) streams the
+        tool loop: each model call is streamed, the tools run between them; iterating yields
+        the text deltas of every step (under a schema: the partials of the final answer),
+        ``events()`` also the typed tool events (:data:`~typedllm.ToolEvent`); ``completion``
+        is the whole loop's record (``steps``, summed usage). A tool that requires approval
+        without ``approve=`` ends the stream with :class:`~typedllm.ApprovalRequired`:
+        continue with :meth:`resume_stream`.
 
         >>> with llm.stream("Tell a story") as s:  # doctest: +SKIP
         ...     for delta in s:
         ...         print(delta, end="")
         """
 
-        _no_stream_tools(tools)
-        return self._stream(Call(prompt, schema, schema is not None, options))._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
+        call = Call(prompt, schema, schema is not None, options)
+        if tools is None:
+            return self._stream(call)._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
+        settings = self._settings(
+            True, tools, tool_choice, max_steps, run_tools, max_tokens_total, max_cost
+        )
+        return self._tool_stream(call, settings, None, None, approve)
 
     @overload
     def astream(
@@ -457,8 +468,13 @@ class Completer(ABC):
     ) -> AsyncStream[Any, Any]:
         """Async :meth:`stream` (``async with`` / ``async for`` / ``await s.final()``)."""
 
-        _no_stream_tools(tools)
-        return self._astream(Call(prompt, schema, schema is not None, options))._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
+        call = Call(prompt, schema, schema is not None, options)
+        if tools is None:
+            return self._astream(call)._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
+        settings = self._settings(
+            True, tools, tool_choice, max_steps, run_tools, max_tokens_total, max_cost
+        )
+        return self._atool_stream(call, settings, None, None, approve)
 
     @overload
     def resume(
@@ -577,7 +593,152 @@ class Completer(ABC):
         )
         return await arun_loop(self, tool_loop(settings, call, state, decisions), approve)
 
+    @overload
+    def resume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: None = None,
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> Stream[str, str]: ...
+
+    @overload
+    def resume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: TypeForm[T],
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> Stream[Partial[T], T]: ...
+
+    def resume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: Any = None,
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> Stream[Any, Any]:
+        """Continue a paused tool loop (:class:`~typedllm.ApprovalRequired`, from
+        :meth:`stream` or :meth:`completion`) as a new stream: the decided calls run first
+        (their :class:`~typedllm.ToolResultEvent` and :class:`~typedllm.StepFinished` are the
+        first events), then the loop streams on as :meth:`stream` does. Takes what
+        :meth:`resume` takes.
+        """
+
+        call, settings = self._resumed(
+            state, schema, options, tools, tool_choice, max_steps, max_tokens_total, max_cost
+        )
+        return self._tool_stream(call, settings, state, decisions, approve)
+
+    @overload
+    def aresume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: None = None,
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> AsyncStream[str, str]: ...
+
+    @overload
+    def aresume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: TypeForm[T],
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> AsyncStream[Partial[T], T]: ...
+
+    def aresume_stream(
+        self,
+        state: ToolLoopState,
+        decisions: Mapping[str, ToolDecision | bool],
+        *,
+        schema: Any = None,
+        tools: Sequence[Tool[..., Any] | ToolDefinition],
+        options: CallOptions | None = None,
+        tool_choice: ToolChoice | None = None,
+        max_steps: int = 10,
+        approve: ApproveCallback | None = None,
+        max_tokens_total: int | None = None,
+        max_cost: float | None = None,
+    ) -> AsyncStream[Any, Any]:
+        """Async :meth:`resume_stream` (an async ``approve`` callback works here)."""
+
+        call, settings = self._resumed(
+            state, schema, options, tools, tool_choice, max_steps, max_tokens_total, max_cost
+        )
+        return self._atool_stream(call, settings, state, decisions, approve)
+
     # -- the tool loop --------------------------------------------------------------------------
+
+    def _tool_stream(
+        self,
+        call: Call,
+        settings: LoopSettings,
+        state: ToolLoopState | None,
+        decisions: Mapping[str, ToolDecision | bool] | None,
+        approve: ApproveCallback | None,
+    ) -> Stream[Any, Any]:
+        from ._relay import RelayStream
+        from .tools._loop import tool_loop
+        from .tools._streaming import stream_loop
+
+        first = len(state.steps) if state is not None else 0
+        loop = tool_loop(settings, call, state, decisions)
+        relay = stream_loop(self, settings, loop, approve, first)
+        return RelayStream(relay)._with_schema(call.schema)  # pyright: ignore[reportPrivateUsage]
+
+    def _atool_stream(
+        self,
+        call: Call,
+        settings: LoopSettings,
+        state: ToolLoopState | None,
+        decisions: Mapping[str, ToolDecision | bool] | None,
+        approve: ApproveCallback | None,
+    ) -> AsyncStream[Any, Any]:
+        from ._relay import AsyncRelayStream
+        from .tools._loop import tool_loop
+        from .tools._streaming import astream_loop
+
+        first = len(state.steps) if state is not None else 0
+        loop = tool_loop(settings, call, state, decisions)
+        relay = astream_loop(self, settings, loop, approve, first)
+        return AsyncRelayStream(relay)._with_schema(call.schema)  # pyright: ignore[reportPrivateUsage]
 
     def _settings(
         self,
@@ -665,14 +826,6 @@ class Completer(ABC):
         if settings.tool_choice not in (None, "none"):
             settings = replace(settings, tool_choice="auto")
         return Call(state.messages, schema, schema is not None, options), settings
-
-
-def _no_stream_tools(tools: object) -> None:
-    if tools is not None:
-        raise ConfigurationError(
-            "tools with streaming is not available yet: use complete()/completion() for the "
-            "tool loop"
-        )
 
 
 class ClientWrapper(Completer):

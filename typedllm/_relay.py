@@ -1,5 +1,6 @@
 """Plumbing shared by the wrappers that choose or guard clients (fallback, circuit breaker,
-router): a short label per client, and streams that relay another client's stream.
+router): streams that relay another client's stream (the label of a client is in
+:mod:`typedllm._labels`).
 
 A :class:`RelayStream` is an ordinary :class:`~typedllm.Stream` whose events come from a
 generator the wrapper writes instead of from a flow: that generator pulls the ``(kind, value)``
@@ -13,9 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
-from ._client import Client
 from ._completion import Completion
-from ._protocol import ClientWrapper, Completer
 from ._streams import AsyncStream, Stream
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "RelayStream",
     "aevents_of",
     "events_of",
-    "label_of",
 ]
 
 Events = Generator[tuple[str, Any], None, None]
@@ -34,19 +32,6 @@ AsyncEvents = AsyncGenerator[tuple[str, Any], None]
 Finish = Callable[[Completion[Any]], None]
 """Hands the relay stream its final completion (the relay cannot return it: async generators
 return nothing)."""
-
-
-def label_of(client: Completer) -> str:
-    """A short, secret-free name for a client: ``"openai:gpt-4o-mini"`` for a
-    :class:`~typedllm.Client`, the inner client's label for a :class:`~typedllm.ClientWrapper`,
-    a ``label`` attribute for other completers that have one (fallbacks and routers), else the
-    class name."""
-    while isinstance(client, ClientWrapper):
-        client = client.inner
-    if isinstance(client, Client):
-        return f"{client.config.provider}:{client.model}"
-    label = getattr(client, "label", None)
-    return label if isinstance(label, str) else type(client).__name__
 
 
 def events_of(stream: Stream[Any, Any]) -> Events:

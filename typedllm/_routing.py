@@ -29,9 +29,9 @@ from ._client import Client
 from ._completion import Completion
 from ._errors import ConfigurationError, NoRouteError
 from ._fallback import TRANSIENT_ERRORS, ErrorTypes, Fallback, check_completers, error_types
+from ._labels import label_of
 from ._messages import AudioPart, DocumentPart, ImagePart, Message, Prompt, TextPart, ToolCall
 from ._protocol import Call, ClientWrapper, Completer
-from ._relay import label_of
 from ._streams import AsyncStream, Stream
 
 __all__ = ["Router", "Rule", "estimate_tokens", "prompt_text"]

@@ -6,7 +6,8 @@ status is read whole (:class:`~typedllm._wire.ReadBody`) and retried per the
 :class:`~typedllm.RetryPolicy`; a success is read chunk by chunk
 (:class:`~typedllm._wire.ReadChunk`) into a fresh decoding session from the codec
 (``codec.new_stream()``: its own framing and state). What the caller iterates leaves the flow
-as :class:`~typedllm._wire.Emit` effects: ``("update", text_or_partial)`` and
+as :class:`~typedllm._wire.Emit` effects: ``("update", text_or_partial)``, ``("tool", piece)``
+(a piece of a tool call's arguments, for the tool stream's events) and
 ``("item", validated_list_item)``.
 
 * Once anything has been handed to the caller, a transport failure is raised, never retried
@@ -151,6 +152,7 @@ def _read(
     handed to the caller is returned (to be retried), after it raised. With a deadline, each
     read is bounded by what is left of it, so a stream that trickles cannot outlast it."""
     tracker = PartialTracker(call.spec, schema)
+    answer_tool = call.spec.answer_tool if call.spec is not None else None
     delivered = False
     first = True
     bounded = ctx.config.retry.deadline is not None
@@ -170,6 +172,10 @@ def _read(
         except TransportError as error:  # an error event inside the stream, a bad event
             raise ctx.scrub(error) from None
         for delta in deltas:
+            piece = _tool_piece(delta, decoder, answer_tool)
+            if piece is not None:
+                delivered = True
+                yield Emit(("tool", piece))
             for update in tracker.updates(delta, decoder):
                 delivered = True
                 yield Emit(("update", update))
@@ -193,6 +199,25 @@ def _read(
             request_id=request_id_of(head.headers),
         )
     return decoder
+
+
+def _tool_piece(
+    delta: Delta, decoder: StreamDecoder, answer_tool: str | None
+) -> tuple[int, str, str, str] | None:
+    """A piece of a tool call's arguments as ``(index, id, name, text)`` (for the tool
+    stream's events; plain iteration ignores it), or ``None`` for text and for the answer
+    tool of the schema's tool route (that is the answer, not a call)."""
+    channel, text = delta
+    if not isinstance(channel, int):
+        return None
+    name = decoder.call_name(channel)
+    if answer_tool is not None and name == answer_tool:
+        return None
+    # ``call_id`` is not in the decoder protocol: every built-in decoder has it, a
+    # third-party one may not (its calls then start with the id "").
+    id_of = getattr(decoder, "call_id", None)
+    call_id = id_of(channel) if callable(id_of) else ""
+    return channel, call_id if isinstance(call_id, str) else "", name, text
 
 
 def _whole_json(head: ResponseHead) -> bool:

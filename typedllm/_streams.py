@@ -1,16 +1,16 @@
 """Stream objects returned by ``stream``/``astream``: thin adapters over one
 :func:`~typedllm._stream_flow.stream_flow` run by a driver.
 
-They hand out what the flow emits (updates to ``for``, validated list items to ``items()``)
-and keep the final :class:`~typedllm.Completion`. Leaving the ``with`` block early, breaking
-out of the loop and ``close()`` close the HTTP response; after that, ``final()`` raises
-:class:`~typedllm.StreamClosedError`.
+They hand out what the flow emits (updates to ``for``, validated list items to ``items()``,
+updates and tool events to ``events()``) and keep the final :class:`~typedllm.Completion`.
+Leaving the ``with`` block early, breaking out of the loop and ``close()`` close the HTTP
+response; after that, ``final()`` raises :class:`~typedllm.StreamClosedError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from typing import Any, Generic, TypeVar, get_origin
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_origin
 
 from typing_extensions import Self
 
@@ -18,6 +18,9 @@ from ._completion import Completion
 from ._effect_loop import AsyncEffectLoop
 from ._errors import ConfigurationError, StreamClosedError
 from ._transport import SyncDriver
+
+if TYPE_CHECKING:
+    from .tools._stream_events import ToolEvent
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -69,7 +72,8 @@ class _Base(Generic[E, T]):
 class Stream(_Base[E, T]):
     """A synchronous stream: iterate for deltas (``str``) or partial values (``Partial[T]``);
     ``final()`` returns the validated result; ``items()`` yields the validated items of a
-    ``list[M]`` schema as each one completes."""
+    ``list[M]`` schema as each one completes; ``events()`` yields the deltas and, on a stream
+    started with ``tools=``, the tool loop's events (:data:`~typedllm.ToolEvent`)."""
 
     def __init__(self, flow: Generator[Any, Any, Any], driver: SyncDriver) -> None:
         super().__init__()
@@ -83,6 +87,17 @@ class Stream(_Base[E, T]):
         self._check_open()
         for kind, value in self._pump:
             if kind == "update":
+                yield value
+
+    def events(self) -> Iterator[E | ToolEvent]:
+        """What iterating yields (text deltas or ``Partial[T]`` snapshots) and, on a stream
+        started with ``tools=``, the tool loop's events in order
+        (:class:`~typedllm.ToolCallStarted`, :class:`~typedllm.ToolCallDelta`,
+        :class:`~typedllm.ToolCallDone`, :class:`~typedllm.ToolResultEvent`,
+        :class:`~typedllm.StepFinished`)."""
+        self._check_open()
+        for kind, value in self._pump:
+            if kind in ("update", "event"):
                 yield value
 
     def items(self: Stream[Any, list[I]]) -> Iterator[I]:
@@ -137,6 +152,14 @@ class AsyncStream(_Base[E, T]):
         self._check_open()
         async for kind, value in self._pump:
             if kind == "update":
+                yield value
+
+    async def events(self) -> AsyncIterator[E | ToolEvent]:
+        """What ``async for`` yields and, with ``tools=``, the tool loop's events (see
+        :meth:`Stream.events`)."""
+        self._check_open()
+        async for kind, value in self._pump:
+            if kind in ("update", "event"):
                 yield value
 
     async def items(self: AsyncStream[Any, list[I]]) -> AsyncIterator[I]:

@@ -361,10 +361,10 @@ def test_argument_checks() -> None:
         llm.complete("x", tools=[get_weather, get_weather])
     with pytest.raises(tl.ConfigurationError, match="max_steps"):
         llm.complete("x", tools=[get_weather], max_steps=0)
-    with pytest.raises(tl.ConfigurationError, match="streaming"):
-        llm.stream("x", tools=[get_weather])
-    with pytest.raises(tl.ConfigurationError, match="streaming"):
-        llm.astream("x", tools=[get_weather], schema=Weather)
+    with pytest.raises(tl.ConfigurationError, match="unique"):  # checked before streaming
+        llm.stream("x", tools=[get_weather, get_weather])
+    with pytest.raises(tl.ConfigurationError, match="max_steps"):
+        llm.astream("x", tools=[get_weather], schema=Weather, max_steps=0)
     with pytest.raises(tl.ConfigurationError, match=r"tl\.tool"):
         llm.complete("x", tools=[len])  # type: ignore[list-item]
 

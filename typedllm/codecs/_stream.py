@@ -178,6 +178,11 @@ class StreamState:
         call = self.calls.get(index)
         return call.name if call else ""
 
+    def call_id(self, index: int) -> str:
+        """The id of tool call ``index`` so far ('' if unknown)."""
+        call = self.calls.get(index)
+        return call.id if call else ""
+
     def choice(self, index: int) -> StreamState:
         """The state of choice ``index`` (``0`` is this one)."""
         if index == 0:
@@ -299,6 +304,10 @@ class _Session(ABC):
 
     def call_name(self, index: int) -> str:
         return self.state.call_name(index)
+
+    def call_id(self, index: int) -> str:
+        """The id of tool call ``index`` so far ('' if unknown)."""
+        return self.state.call_id(index)
 
     def result(self, request_id: str | None) -> DecodedCompletion:
         if request_id is not None:

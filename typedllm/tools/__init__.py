@@ -2,6 +2,8 @@
 
 * :func:`tool` / :meth:`Tool.from_function` make a :class:`Tool` from a typed function;
 * ``llm.complete(prompt, tools=[...], schema=T)`` runs the loop (:mod:`._loop`);
+  ``llm.stream(..., tools=[...])`` streams it (:mod:`._streaming`), with the typed events of
+  :mod:`._stream_events` from ``stream.events()``;
 * :class:`ToolStep` / :class:`ToolRun` record it (``Completion.steps``);
 * a tool with ``requires_approval`` pauses the loop: :class:`~typedllm.ApprovalRequired`
   carries the :class:`PendingApproval` calls and a :class:`ToolLoopState` (JSON) to resume

@@ -9,7 +9,9 @@ The loop (:func:`tool_loop`) decides; it yields effects and receives their resul
   (a tool with a timeout in a worker thread it stops waiting for), the async driver runs them
   concurrently (``asyncio.gather``; sync tools through ``asyncio.to_thread``);
 * :class:`Decide` -- calls that require approval: the driver asks the ``approve=`` callback,
-  or raises :class:`~typedllm.ApprovalRequired` with the loop's state.
+  or raises :class:`~typedllm.ApprovalRequired` with the loop's state;
+* :class:`Stepped` -- a step is finished (its calls answered): the streaming drivers
+  (:mod:`._streaming`) hand it out as events, the others send ``None`` back.
 
 Because each step is one primitive call, the loop works for every client and every wrapper
 (fallback, router, breaker) on every wire.
@@ -42,7 +44,17 @@ from ._errors import ApprovalRequired, ToolLoopLimitError
 from ._steps import ToolRun, ToolStep
 from ._tool import Tool, result_parts, serialize_result
 
-__all__ = ["LoopSettings", "Steps", "arun_loop", "run_loop", "settings_for"]
+__all__ = [
+    "LoopSettings",
+    "Steps",
+    "adecide",
+    "arun_jobs",
+    "arun_loop",
+    "decide",
+    "run_jobs",
+    "run_loop",
+    "settings_for",
+]
 
 MAX_TOOL_ERRORS = 3
 """Consecutive failed calls of one tool (invalid arguments, an exception, a timeout, an
@@ -177,7 +189,14 @@ class Decide:
     state: ToolLoopState
 
 
-Effect = Union[Ask, Run, Decide]
+@dataclass(frozen=True, slots=True)
+class Stepped:
+    """A step is recorded: every call of it has its result (a report, nothing to do)."""
+
+    step: ToolStep
+
+
+Effect = Union[Ask, Run, Decide, Stepped]
 
 
 # -- the decisions --------------------------------------------------------------------------
@@ -461,6 +480,7 @@ def _finish_step(
     )
     record.messages = (*record.messages, *results)
     record.steps.append(ToolStep(message, ordered, usage, cost))
+    yield Stepped(record.steps[-1])
     for run in ordered:
         name = run.call.name
         if run.error is None or run.decision == "rejected":
@@ -598,23 +618,54 @@ def run_loop(
             except PendingToolCallsError as exc:
                 sent = exc
         elif isinstance(effect, Run):
-            sent = tuple(_run_sync(job) for job in effect.jobs)
+            sent = run_jobs(effect)
+        elif isinstance(effect, Stepped):
+            sent = None
         else:
-            if approve is None:
-                raise ApprovalRequired(effect.pending, effect.state)
-            decisions: dict[str, ToolDecision] = {}
-            for p in effect.pending:
-                value = approve(p)
-                if inspect.isawaitable(value):
-                    close = getattr(value, "close", None)
-                    if callable(close):
-                        close()  # a coroutine never awaited would warn
-                    raise ConfigurationError(
-                        "an async approve= callback needs the async methods (acomplete, "
-                        "acompletion, aresume)"
-                    )
-                decisions[p.call.id] = as_decision(value)
-            sent = decisions
+            sent = decide(effect, approve)
+
+
+def run_jobs(effect: Run) -> tuple[Outcome, ...]:
+    """Run a step's jobs one after the other (the sync drivers)."""
+    return tuple(_run_sync(job) for job in effect.jobs)
+
+
+async def arun_jobs(effect: Run) -> tuple[Outcome, ...]:
+    """Run a step's jobs concurrently (the async drivers)."""
+    return tuple(await asyncio.gather(*(_run_async(job) for job in effect.jobs)))
+
+
+def decide(effect: Decide, approve: ApproveCallback | None) -> dict[str, ToolDecision]:
+    """The decisions of a sync ``approve`` callback, or the pause
+    (:class:`~typedllm.ApprovalRequired`) without one."""
+    if approve is None:
+        raise ApprovalRequired(effect.pending, effect.state)
+    decisions: dict[str, ToolDecision] = {}
+    for p in effect.pending:
+        value = approve(p)
+        if inspect.isawaitable(value):
+            close = getattr(value, "close", None)
+            if callable(close):
+                close()  # a coroutine never awaited would warn
+            raise ConfigurationError(
+                "an async approve= callback needs the async methods (acomplete, "
+                "acompletion, aresume, astream, aresume_stream)"
+            )
+        decisions[p.call.id] = as_decision(value)
+    return decisions
+
+
+async def adecide(effect: Decide, approve: ApproveCallback | None) -> dict[str, ToolDecision]:
+    """The decisions of an ``approve`` callback (sync or async), or the pause."""
+    if approve is None:
+        raise ApprovalRequired(effect.pending, effect.state)
+    decisions: dict[str, ToolDecision] = {}
+    for p in effect.pending:
+        value = approve(p)
+        if inspect.isawaitable(value):
+            value = await value
+        decisions[p.call.id] = as_decision(value)
+    return decisions
 
 
 async def arun_loop(
@@ -636,14 +687,8 @@ async def arun_loop(
             except PendingToolCallsError as exc:
                 sent = exc
         elif isinstance(effect, Run):
-            sent = tuple(await asyncio.gather(*(_run_async(job) for job in effect.jobs)))
+            sent = await arun_jobs(effect)
+        elif isinstance(effect, Stepped):
+            sent = None
         else:
-            if approve is None:
-                raise ApprovalRequired(effect.pending, effect.state)
-            decisions: dict[str, ToolDecision] = {}
-            for p in effect.pending:
-                value = approve(p)
-                if inspect.isawaitable(value):
-                    value = await value
-                decisions[p.call.id] = as_decision(value)
-            sent = decisions
+            sent = await adecide(effect, approve)
