@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib.util
-import json
 import socket
 import subprocess
 import sys
@@ -108,16 +107,16 @@ def test_the_model_calls_an_mcp_tool_and_the_answer_validates(
     (step,) = done.steps
     (run,) = step.runs
     assert run.error is None and run.arguments == {"a": 20, "b": 22}
-    assert json.loads(run.result) == {"result": 42}  # the server's structured content
+    assert run.result == "42"  # the server's text content
     (sent,) = _tool_messages(fake, 1)
-    assert json.loads(sent["content"]) == {"result": 42}
+    assert sent["content"] == "42"
 
 
 @needs_mcp
 def test_direct_calls_and_text_results(stdio_server: tl.MCPServer) -> None:
     shout = stdio_server.tools(only={"shout"})[0]
-    assert shout(text="hi") == {"result": "HI"}
-    assert stdio_server.call("add", {"a": 1, "b": 1}) == {"result": 2}
+    assert shout(text="hi") == "HI"
+    assert stdio_server.call("add", {"a": 1, "b": 1}) == "2"
     with pytest.raises(tl.ConfigurationError, match="no tool 'nope'"):
         stdio_server.tools(only={"nope"})
 
@@ -171,7 +170,7 @@ def test_approval_by_name_pauses_and_resumes(stdio_server: tl.MCPServer) -> None
     runs = {r.call.name: r for r in done.steps[0].runs}
     assert runs["transfer"].decision == "approved"
     assert "moved 12.50 to bob" in runs["transfer"].result
-    assert runs["add"].decision is None and json.loads(runs["add"].result) == {"result": 3}
+    assert runs["add"].decision is None and runs["add"].result == "3"
 
 
 @needs_mcp
@@ -211,7 +210,7 @@ def test_async_loop_on_a_stdio_server() -> None:
             calls = [("add", {"a": 1, "b": 2}, "c1"), ("add", {"a": 3, "b": 4}, "c2")]
             fake = FakeProvider([FakeReply.tool_calls(calls), '{"total": 10}'])
             done = await _llm(fake).acompletion("sum", tools=tools, schema=Sum)
-            results = [json.loads(r.result)["result"] for r in done.steps[0].runs]
+            results = [int(r.result) for r in done.steps[0].runs]
         assert not server.is_open
         return done.output, results
 
@@ -228,7 +227,7 @@ def test_streamable_http_server(http_url: str) -> None:
         assert {t.name for t in tools} == {"add", "shout", "transfer", "explode"}
         fake = FakeProvider([FakeReply.tool_call("shout", {"text": "hello"}), "HELLO it is"])
         done = _llm(fake).completion("shout hello", tools=tools)
-    assert json.loads(done.steps[0].runs[0].result) == {"result": "HELLO"}
+    assert done.steps[0].runs[0].result == "HELLO"
     assert done.output == "HELLO it is"
     with pytest.raises(tl.MCPToolError, match="not open"):
         tools[0](text="late")
@@ -256,6 +255,8 @@ def test_result_conversion() -> None:
     resource = {"type": "resource", "resource": {"uri": "file:///a.txt", "text": "inside"}}
     assert result_value({"content": [{"type": "text", "text": "x"}, resource]}) == "x\ninside"
     assert result_value({"content": [], "structuredContent": {"n": 1}}) == {"n": 1}
+    both = {"content": [{"type": "text", "text": '{"n": 1}'}], "structuredContent": {"n": 1}}
+    assert result_value(both) == '{"n": 1}'  # the text the server wrote for the model
     with pytest.raises(tl.MCPToolError, match="reported an error"):
         result_value({"content": [], "isError": True})
 
@@ -270,6 +271,11 @@ def test_bad_configuration() -> None:
     server = tl.MCPServer.stdio("python", ["x.py"])
     with pytest.raises(tl.MCPToolError, match="not open"):
         server.tools()
+    # A str is a Collection[str] to a type checker: the names must be a real collection.
+    with pytest.raises(tl.ConfigurationError, match="set of tool names"):
+        server.tools(requires_approval="transfer")
+    with pytest.raises(tl.ConfigurationError, match="must be strings"):
+        server.tools(requires_approval={1})  # type: ignore[arg-type]
 
 
 def test_missing_sdk_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

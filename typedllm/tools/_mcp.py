@@ -18,8 +18,10 @@ https://modelcontextprotocol.io/specification/2025-06-18/server/tools#tool-resul
 * ``isError: true`` -> an error result for the model (the loop's usual tool error, counted
   towards the consecutive-failure limit);
 * images and audio -> parts of the tool result (with the text blocks around them);
-* ``structuredContent`` -> that JSON value;
-* otherwise the text blocks, joined by newlines (embedded text resources included).
+* otherwise the text blocks, joined by newlines (embedded text resources included): the spec
+  asks a server returning ``structuredContent`` to also send it serialized as text, and the SDK's
+  servers wrap a plain return value as ``{"result": ...}``, so the text is what reads best;
+* ``structuredContent`` (that JSON value) when there is no text block.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def result_value(result: Mapping[str, Any]) -> Any:
         raise MCPToolError("\n".join(texts) or "the MCP tool reported an error")
     if media:
         return parts
-    if result.get("structuredContent") is not None:
+    if not texts and result.get("structuredContent") is not None:
         return result["structuredContent"]
     return "\n".join(texts)
 
@@ -467,6 +469,7 @@ class MCPServer:
             timeout: seconds one call may run before the model gets a timeout error.
             strict: the tools' ``strict`` flag (OpenAI strict mode where expressible).
         """
+        _check_rule(requires_approval)
         listed = self._submit(self._list()).result(self.timeout)
         return self._make_tools(listed, requires_approval, timeout, strict, only)
 
@@ -479,6 +482,7 @@ class MCPServer:
         strict: bool | None = None,
     ) -> list[MCPTool]:
         """:meth:`tools` for async code (does not block the event loop)."""
+        _check_rule(requires_approval)
         future = self._submit(self._list())
         listed = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         return self._make_tools(listed, requires_approval, timeout, strict, only)
