@@ -274,6 +274,8 @@ def test_bad_configuration() -> None:
     # A str is a Collection[str] to a type checker: the names must be a real collection.
     with pytest.raises(tl.ConfigurationError, match="set of tool names"):
         server.tools(requires_approval="transfer")
+    with pytest.raises(tl.ConfigurationError, match="tool timeout must be a positive"):
+        server.tools(timeout=-1)
     with pytest.raises(tl.ConfigurationError, match="must be strings"):
         server.tools(requires_approval={1})  # type: ignore[arg-type]
 
@@ -282,3 +284,20 @@ def test_missing_sdk_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "mcp", None)  # makes `import mcp` raise ImportError
     with pytest.raises(tl.ConfigurationError, match=r"pip install 'typedllm\[mcp\]'"):
         tl.MCPServer.stdio(sys.executable, [SERVER, "stdio"]).open()
+
+
+@needs_mcp
+def test_approve_callback_decides_inline(stdio_server: tl.MCPServer) -> None:
+    tools = stdio_server.tools(requires_approval=True)
+    calls = [("shout", {"text": "yes"}, "c1"), ("shout", {"text": "no"}, "c2")]
+    fake = FakeProvider([FakeReply.tool_calls(calls), "ok"])
+
+    def decide(pending: tl.PendingApproval) -> tl.ToolDecision:
+        if pending.arguments["text"] == "no":
+            return tl.ToolDecision.reject("not this one")
+        return tl.ToolDecision.approve()
+
+    done = _llm(fake).completion("shout", tools=tools, approve=decide)
+    yes, no = done.steps[0].runs
+    assert (yes.decision, yes.result) == ("approved", "YES")
+    assert no.decision == "rejected" and "not this one" in no.result

@@ -42,7 +42,7 @@ from .._errors import ConfigurationError, TypedLLMError
 from .._messages import AudioPart, ImagePart, Part, TextPart
 from .._options import ToolDefinition
 from .._wire import Secret
-from ._tool import Tool
+from ._tool import Tool, _check_timeout  # pyright: ignore[reportPrivateUsage]
 
 __all__ = ["MCPApprovalRule", "MCPServer", "MCPTool", "MCPToolError"]
 
@@ -421,9 +421,11 @@ class MCPServer:
                 page = await session.list_tools()
             else:
                 sdk = _sdk()
-                page = await session.list_tools(
-                    params=sdk.types.PaginatedRequestParams(cursor=cursor)
-                )
+                try:
+                    params = sdk.types.PaginatedRequestParams(cursor=cursor)
+                    page = await session.list_tools(params=params)
+                except TypeError:  # mcp 1.x before ``params=``
+                    page = await session.list_tools(cursor)
             dumped = _dumped(page)
             listed.extend(dumped.get("tools") or [])
             cursor = dumped.get("nextCursor")
@@ -439,6 +441,7 @@ class MCPServer:
         only: Collection[str] | None,
     ) -> list[MCPTool]:
         rule = _check_rule(requires_approval)
+        timeout = _check_timeout(timeout)
         names = {str(t["name"]) for t in listed}
         if only is not None:
             missing = sorted(set(only) - names)
@@ -470,6 +473,7 @@ class MCPServer:
             strict: the tools' ``strict`` flag (OpenAI strict mode where expressible).
         """
         _check_rule(requires_approval)
+        _check_timeout(timeout)
         listed = self._submit(self._list()).result(self.timeout)
         return self._make_tools(listed, requires_approval, timeout, strict, only)
 
@@ -483,6 +487,7 @@ class MCPServer:
     ) -> list[MCPTool]:
         """:meth:`tools` for async code (does not block the event loop)."""
         _check_rule(requires_approval)
+        _check_timeout(timeout)
         future = self._submit(self._list())
         listed = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         return self._make_tools(listed, requires_approval, timeout, strict, only)
