@@ -12,9 +12,11 @@ import sys
 import threading
 
 try:  # mcp 2.x renamed FastMCP to MCPServer
+    from mcp.server.mcpserver import Context
     from mcp.server.mcpserver import MCPServer as Server
     from mcp.server.mcpserver.exceptions import ToolError
 except ImportError:  # mcp 1.x
+    from mcp.server.fastmcp import Context  # type: ignore[no-redef]
     from mcp.server.fastmcp import FastMCP as Server  # type: ignore[no-redef]
     from mcp.server.fastmcp.exceptions import ToolError  # type: ignore[no-redef]
 
@@ -45,6 +47,14 @@ def transfer(account: str, amount: float) -> str:
 def explode(reason: str) -> str:
     """Always fails with the reason."""
     raise ToolError(f"exploded: {reason}")  # its message reaches the client
+
+
+@server.tool()
+def auth_header(ctx: Context) -> str:  # type: ignore[type-arg]
+    """The Authorization header of the HTTP request carrying this call ("-" on stdio)."""
+    request = getattr(ctx.request_context, "request", None)
+    headers = getattr(request, "headers", None) or {}
+    return str(headers.get("authorization", "-"))
 
 
 def _watchdog() -> None:

@@ -84,7 +84,7 @@ def http_url() -> Iterator[str]:
 @needs_mcp
 def test_stdio_tools_are_offered_with_their_input_schema(stdio_server: tl.MCPServer) -> None:
     tools = stdio_server.tools()
-    assert [t.name for t in tools] == ["add", "shout", "transfer", "explode"]
+    assert [t.name for t in tools] == ["add", "shout", "transfer", "explode", "auth_header"]
     add = tools[0]
     assert isinstance(add, tl.Tool) and add.description == "Add two integers."
     params = add.definition.parameters
@@ -93,7 +93,7 @@ def test_stdio_tools_are_offered_with_their_input_schema(stdio_server: tl.MCPSer
     fake = FakeProvider([FakeReply.tool_call("add", {"a": 2, "b": 3}), '{"total": 5}'])
     _llm(fake).complete("2 + 3?", tools=tools, schema=Sum)
     sent = fake.requests[0].json["tools"]
-    assert [t["function"]["name"] for t in sent] == ["add", "shout", "transfer", "explode"]
+    assert [t["function"]["name"] for t in sent] == [t.name for t in tools]
     assert sent[0]["function"]["parameters"]["properties"]["b"]["type"] == "integer"
 
 
@@ -224,7 +224,8 @@ def test_streamable_http_server(http_url: str) -> None:
     assert "sk-secret" not in repr(server)
     with server:
         tools = server.tools(requires_approval=False)
-        assert {t.name for t in tools} == {"add", "shout", "transfer", "explode"}
+        assert {t.name for t in tools} == {"add", "shout", "transfer", "explode", "auth_header"}
+        assert server.call("auth_header", {}) == "Bearer sk-secret-123"  # the headers are sent
         fake = FakeProvider([FakeReply.tool_call("shout", {"text": "hello"}), "HELLO it is"])
         done = _llm(fake).completion("shout hello", tools=tools)
     assert done.steps[0].runs[0].result == "HELLO"

@@ -226,10 +226,10 @@ def _check_rule(rule: Any) -> MCPApprovalRule:
 class MCPServer:
     """A connection to an MCP server; its tools go in ``tools=`` like local ones.
 
-    >>> import sys, typedllm as tl
-    >>> server = tl.MCPServer.stdio(sys.executable, ["my_server.py"])
+    >>> import typedllm as tl
+    >>> server = tl.MCPServer.stdio("python", ["my_server.py"])
     >>> server
-    MCPServer(stdio: ...python... my_server.py)
+    MCPServer(stdio: python my_server.py)
 
     Open it with ``with server:`` (sync) or ``async with server:``, then take its tools with
     :meth:`tools` / :meth:`atools`. Closing it stops the subprocess (stdio) or ends the HTTP
@@ -398,8 +398,7 @@ class MCPServer:
         http: Any = importlib.import_module("mcp.client.streamable_http")
         headers = {k: v.get() for k, v in self._headers.items()}
         if hasattr(http, "streamable_http_client"):  # mcp 2.x: headers on an httpx2 client
-            utils: Any = importlib.import_module("mcp.shared._httpx_utils")
-            client = utils.create_mcp_http_client(headers=headers)
+            client = _http_client(headers)
             return _owning(http.streamable_http_client(self._target, http_client=client), client)
         return http.streamablehttp_client(self._target, headers=headers)  # mcp 1.x
 
@@ -525,6 +524,17 @@ class _owning:
             return await self._inner.__aexit__(*exc)
         finally:
             await self._client.aclose()
+
+
+def _http_client(headers: dict[str, str]) -> Any:
+    """The HTTP client for mcp 2.x's transport, which takes headers only on the client: the
+    SDK's own factory (its timeouts: a long read for held-open streams), else a plain one."""
+    try:
+        utils: Any = importlib.import_module("mcp.shared._httpx_utils")
+        return utils.create_mcp_http_client(headers=headers)
+    except (ImportError, AttributeError, TypeError):  # the factory is private: it may move
+        httpx2: Any = importlib.import_module("httpx2")
+        return httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=300.0))
 
 
 def _describe(exc: BaseException) -> str:
