@@ -24,6 +24,7 @@ def sync_use(llm: tl.Client) -> None:
         assert_type(tools, list[tl.MCPTool])
         assert_type(opened.tools(requires_approval=risky), list[tl.MCPTool])
         assert_type(opened.tools(requires_approval=True)[0], tl.MCPTool)
+        assert_type(opened.tools(prefix="gh_")[0].server_name, str)
         offered: list[tl.Tool[..., Any]] = [*tools]
         assert_type(llm.complete("hi", tools=offered), str)
         assert_type(opened.call("add", {"a": 1}), Any)

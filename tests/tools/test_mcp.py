@@ -122,6 +122,20 @@ def test_direct_calls_and_text_results(stdio_server: tl.MCPServer) -> None:
 
 
 @needs_mcp
+def test_a_prefix_tells_servers_apart(stdio_server: tl.MCPServer) -> None:
+    tools = stdio_server.tools(
+        prefix="calc.", only={"add", "transfer"}, requires_approval={"transfer"}
+    )
+    assert [t.name for t in tools] == ["calc_add", "calc_transfer"]  # "." is not allowed
+    assert [t.server_name for t in tools] == ["add", "transfer"]
+    assert tools[1].needs_approval({}) and not tools[0].needs_approval({})
+    fake = FakeProvider([FakeReply.tool_call("calc_add", {"a": 4, "b": 5}), "nine"])
+    done = _llm(fake).completion("4 + 5?", tools=tools)
+    assert done.steps[0].runs[0].result == "9"
+    assert fake.requests[0].json["tools"][0]["function"]["name"] == "calc_add"
+
+
+@needs_mcp
 def test_an_mcp_tool_error_becomes_an_error_result(stdio_server: tl.MCPServer) -> None:
     fake = FakeProvider([FakeReply.tool_call("explode", {"reason": "boom"}), "sorry"])
     done = _llm(fake).completion("try it", tools=stdio_server.tools())

@@ -31,6 +31,7 @@ import base64
 import concurrent.futures
 import contextlib
 import importlib
+import re
 import threading
 from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from contextlib import AsyncExitStack
@@ -123,7 +124,7 @@ class MCPTool(Tool[..., Any]):
     tool's; calling it directly (``tool(a=1)``) calls the server and returns the result value.
     """
 
-    __slots__ = ("_server", "_validator")
+    __slots__ = ("_server", "_validator", "server_name")
 
     def __init__(
         self,
@@ -132,13 +133,15 @@ class MCPTool(Tool[..., Any]):
         requires_approval: Any,
         timeout: float | None,
         strict: bool | None,
+        name: str,
     ) -> None:
-        name = str(listed["name"])
         schema: dict[str, Any] = dict(listed.get("inputSchema") or {"type": "object"})
         schema.pop("title", None)  # the SDK's model name (``addArguments``), not for the model
         schema.setdefault("properties", {})
         self._server = server
         self._validator = _validator_for(schema)
+        self.server_name = str(listed["name"])
+        """The tool's name on the server (:attr:`name` is the one the model sees)."""
         self.name = name
         self.description = str(listed.get("description") or "")
         self.requires_approval = requires_approval
@@ -154,7 +157,7 @@ class MCPTool(Tool[..., Any]):
         return f"MCPTool({self.name!r})"
 
     def _call_blocking(self, **arguments: Any) -> Any:
-        return self._server.call(self.name, arguments)
+        return self._server.call(self.server_name, arguments)
 
     def validate(self, arguments: str | Mapping[str, Any]) -> dict[str, Any]:
         """The model's arguments (JSON text or a mapping), checked against the ``inputSchema``.
@@ -178,7 +181,18 @@ class MCPTool(Tool[..., Any]):
 
     def invoke(self, arguments: Mapping[str, Any]) -> Any:
         """A coroutine calling the tool on the server (any event loop may await it)."""
-        return self._server.acall(self.name, dict(arguments))
+        return self._server.acall(self.server_name, dict(arguments))
+
+
+_NAME_LIMIT = 64  # OpenAI's limit on function names (Anthropic's is 128)
+
+
+def _model_name(name: str) -> str:
+    """``name`` as the providers take it: ``^[a-zA-Z0-9_-]{1,64}$`` (OpenAI's function-name
+    rule, https://platform.openai.com/docs/api-reference/chat/create; Anthropic's tool names
+    follow the same pattern up to 128 characters)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:_NAME_LIMIT]
+    return cleaned or "_"
 
 
 def _validator_for(schema: Mapping[str, Any]) -> Any:
@@ -438,9 +452,12 @@ class MCPServer:
         timeout: float | None,
         strict: bool | None,
         only: Collection[str] | None,
+        prefix: str,
     ) -> list[MCPTool]:
         rule = _check_rule(requires_approval)
         timeout = _check_timeout(timeout)
+        if not isinstance(prefix, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"prefix must be a string, got {type(prefix).__name__}")
         names = {str(t["name"]) for t in listed}
         if only is not None:
             missing = sorted(set(only) - names)
@@ -448,11 +465,21 @@ class MCPServer:
                 raise ConfigurationError(
                     f"{self!r} has no tool {missing[0]!r}; its tools are: {sorted(names)}"
                 )
-        return [
-            MCPTool(self, t, _approval_for(str(t["name"]), rule), timeout, strict)
-            for t in listed
-            if only is None or t["name"] in only
-        ]
+        tools: list[MCPTool] = []
+        offered: dict[str, str] = {}
+        for t in listed:
+            if only is not None and t["name"] not in only:
+                continue
+            name = _model_name(prefix + str(t["name"]))
+            if name in offered:
+                raise ConfigurationError(
+                    f"{self!r}: tools {offered[name]!r} and {t['name']!r} are both offered as "
+                    f"{name!r}; take them in separate calls with only= and a prefix="
+                )
+            offered[name] = str(t["name"])
+            approval = _approval_for(str(t["name"]), rule)
+            tools.append(MCPTool(self, t, approval, timeout, strict, name))
+        return tools
 
     def tools(
         self,
@@ -461,6 +488,7 @@ class MCPServer:
         only: Collection[str] | None = None,
         timeout: float | None = None,
         strict: bool | None = None,
+        prefix: str = "",
     ) -> list[MCPTool]:
         """The server's tools as :class:`~typedllm.Tool` values for ``tools=``.
 
@@ -470,11 +498,16 @@ class MCPServer:
             only: offer only these tools (by name).
             timeout: seconds one call may run before the model gets a timeout error.
             strict: the tools' ``strict`` flag (OpenAI strict mode where expressible).
+            prefix: put before each name the model sees (``"gh_"``: ``gh_search``), to tell
+                apart the tools of several servers. Characters the providers do not take in a
+                tool name (outside ``A-Z a-z 0-9 _ -``, as OpenAI and Anthropic require) become
+                ``_``, and a name is cut at 64 characters; approval rules and ``only=`` use
+                the server's names.
         """
         _check_rule(requires_approval)
         _check_timeout(timeout)
         listed = self._submit(self._list()).result(self.timeout)
-        return self._make_tools(listed, requires_approval, timeout, strict, only)
+        return self._make_tools(listed, requires_approval, timeout, strict, only, prefix)
 
     async def atools(
         self,
@@ -483,13 +516,14 @@ class MCPServer:
         only: Collection[str] | None = None,
         timeout: float | None = None,
         strict: bool | None = None,
+        prefix: str = "",
     ) -> list[MCPTool]:
         """:meth:`tools` for async code (does not block the event loop)."""
         _check_rule(requires_approval)
         _check_timeout(timeout)
         future = self._submit(self._list())
         listed = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        return self._make_tools(listed, requires_approval, timeout, strict, only)
+        return self._make_tools(listed, requires_approval, timeout, strict, only, prefix)
 
     async def _call(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         try:
