@@ -15,10 +15,11 @@ try:  # mcp 2.x renamed FastMCP to MCPServer
     from mcp.server.mcpserver import Context
     from mcp.server.mcpserver import MCPServer as Server
     from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.server.mcpserver.utilities.types import Image
 except ImportError:  # mcp 1.x
-    from mcp.server.fastmcp import Context  # type: ignore[no-redef]
-    from mcp.server.fastmcp import FastMCP as Server  # type: ignore[no-redef]
-    from mcp.server.fastmcp.exceptions import ToolError  # type: ignore[no-redef]
+    from mcp.server.fastmcp import Context, Image
+    from mcp.server.fastmcp import FastMCP as Server
+    from mcp.server.fastmcp.exceptions import ToolError
 
 LIFETIME = 60.0
 
@@ -49,8 +50,17 @@ def explode(reason: str) -> str:
     raise ToolError(f"exploded: {reason}")  # its message reaches the client
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 16
+
+
 @server.tool()
-def auth_header(ctx: Context) -> str:  # type: ignore[type-arg]
+def chart(title: str):  # unannotated: the SDK turns the list into content blocks
+    """A chart: a caption and a PNG image."""
+    return [f"the chart {title}", Image(data=PNG, format="png")]
+
+
+@server.tool()
+def auth_header(ctx: Context) -> str:
     """The Authorization header of the HTTP request carrying this call ("-" on stdio)."""
     request = getattr(ctx.request_context, "request", None)
     headers = getattr(request, "headers", None) or {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib.util
+import json
 import socket
 import subprocess
 import sys
@@ -84,7 +85,14 @@ def http_url() -> Iterator[str]:
 @needs_mcp
 def test_stdio_tools_are_offered_with_their_input_schema(stdio_server: tl.MCPServer) -> None:
     tools = stdio_server.tools()
-    assert [t.name for t in tools] == ["add", "shout", "transfer", "explode", "auth_header"]
+    assert [t.name for t in tools] == [
+        "add",
+        "shout",
+        "transfer",
+        "explode",
+        "chart",
+        "auth_header",
+    ]
     add = tools[0]
     assert isinstance(add, tl.Tool) and add.description == "Add two integers."
     params = add.definition.parameters
@@ -110,6 +118,21 @@ def test_the_model_calls_an_mcp_tool_and_the_answer_validates(
     assert run.result == "42"  # the server's text content
     (sent,) = _tool_messages(fake, 1)
     assert sent["content"] == "42"
+
+
+@needs_mcp
+def test_an_image_result_goes_back_as_parts(stdio_server: tl.MCPServer) -> None:
+    fake = FakeProvider([FakeReply.tool_call("chart", {"title": "sales"}), "a rising line"])
+    llm = tl.anthropic().model("claude-sonnet-4-5").api_key("test").transport(fake).build()
+    done = llm.completion("chart", tools=stdio_server.tools(only={"chart"}))
+    (run,) = done.steps[0].runs
+    assert run.error is None and run.result == "the chart sales"
+    assert [type(p).__name__ for p in run.parts] == ["TextPart", "ImagePart"]
+    image = run.parts[1]
+    assert isinstance(image, tl.ImagePart) and image.media_type == "image/png"
+    assert image.data is not None and image.data.startswith(b"\x89PNG")
+    sent = json.dumps(fake.requests[1].json)
+    assert "iVBORw0KGgo" in sent  # the PNG, base64, in the tool result
 
 
 @needs_mcp
@@ -238,7 +261,14 @@ def test_streamable_http_server(http_url: str) -> None:
     assert "sk-secret" not in repr(server)
     with server:
         tools = server.tools(requires_approval=False)
-        assert {t.name for t in tools} == {"add", "shout", "transfer", "explode", "auth_header"}
+        assert {t.name for t in tools} == {
+            "add",
+            "shout",
+            "transfer",
+            "explode",
+            "chart",
+            "auth_header",
+        }
         assert server.call("auth_header", {}) == "Bearer sk-secret-123"  # the headers are sent
         fake = FakeProvider([FakeReply.tool_call("shout", {"text": "hello"}), "HELLO it is"])
         done = _llm(fake).completion("shout hello", tools=tools)
