@@ -210,6 +210,7 @@ if _typing.TYPE_CHECKING:
     from .pipeline._results import ItemResult, MapResults
     from .tools._approval import ApproveCallback, PendingApproval, ToolDecision, ToolLoopState
     from .tools._errors import ApprovalRequired, ToolLoopLimitError
+    from .tools._mcp import MCPApprovalRule, MCPServer, MCPTool, MCPToolError
     from .tools._steps import ToolRun, ToolStep
     from .tools._stream_events import (
         StepFinished,
@@ -435,6 +436,10 @@ _LAZY: dict[str, str] = {
     "Tool": ".tools._tool",
     "tool": ".tools._tool",
     "ApprovalRule": ".tools._tool",
+    "MCPApprovalRule": ".tools._mcp",
+    "MCPServer": ".tools._mcp",
+    "MCPTool": ".tools._mcp",
+    "MCPToolError": ".tools._mcp",
     "ToolStep": ".tools._steps",
     "ToolRun": ".tools._steps",
     "ToolDecision": ".tools._approval",
@@ -540,6 +545,10 @@ __all__ = [
     "InternalServerError",
     "ItemResult",
     "ListedModel",
+    "MCPApprovalRule",
+    "MCPServer",
+    "MCPTool",
+    "MCPToolError",
     "MapResults",
     "Message",
     "MistralEmbeddingModelName",
