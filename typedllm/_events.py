@@ -48,6 +48,7 @@ __all__ = [
     "RequestSent",
     "ResponseReceived",
     "RetryScheduled",
+    "ToolExecuted",
     "emit",
     "logger",
     "new_call",
@@ -57,9 +58,10 @@ __all__ = [
 logger = logging.getLogger("typedllm")
 _ids = itertools.count(1)
 
-Operation = Literal["complete", "stream", "list_models", "batch"]
-"""What a call does: a completion, a stream, a model listing, or a batch API request (the
-last two are plain HTTP requests: they report requests, responses and retries only)."""
+Operation = Literal["complete", "stream", "list_models", "batch", "execute_tool"]
+"""What a call does: a completion, a stream, a model listing, a batch API request (the
+last two are plain HTTP requests: they report requests, responses and retries only), or the
+run of one tool by the tool loop (reported once, with :class:`ToolExecuted`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +174,32 @@ class Failed:
     elapsed: float
 
 
-Event = Union[RequestSent, ResponseReceived, RetryScheduled, Reasked, FirstByte, Finished, Failed]
+@dataclass(frozen=True, slots=True)
+class ToolExecuted:
+    """The tool loop ran one tool call: ``started`` is a ``time.time()`` timestamp,
+    ``seconds`` how long it ran, ``error`` why it failed (``None`` when it returned);
+    ``arguments`` (JSON) and ``result`` are what the model sent and will read back."""
+
+    call: CallInfo
+    name: str
+    call_id: str
+    arguments: str = field(repr=False)
+    result: str = field(repr=False)
+    error: str | None
+    started: float
+    seconds: float
+
+
+Event = Union[
+    RequestSent,
+    ResponseReceived,
+    RetryScheduled,
+    Reasked,
+    FirstByte,
+    Finished,
+    Failed,
+    ToolExecuted,
+]
 """Any observation event."""
 
 Hook = Callable[[Event], object]

@@ -21,6 +21,7 @@ from ._events import (
     RequestSent,
     ResponseReceived,
     RetryScheduled,
+    ToolExecuted,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "RequestSent",
     "ResponseReceived",
     "RetryScheduled",
+    "ToolExecuted",
 ]

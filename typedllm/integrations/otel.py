@@ -64,6 +64,7 @@ from .._events import (
     RequestSent,
     ResponseReceived,
     RetryScheduled,
+    ToolExecuted,
 )
 from .._messages import (
     AudioPart,
@@ -312,7 +313,12 @@ class OTelHook:
 
     def __call__(self, event: Event) -> None:
         """Record ``event`` (calls that are not completions or streams are ignored)."""
-        if self._trace is None or event.call.operation not in _CHAT_OPERATIONS:
+        if self._trace is None:
+            return
+        if isinstance(event, ToolExecuted):
+            self._tool_executed(event)
+            return
+        if event.call.operation not in _CHAT_OPERATIONS:
             return
         with self._lock:
             if isinstance(event, RequestSent):
@@ -329,6 +335,42 @@ class OTelHook:
                 self._finished(event)
             else:
                 self._failed(event)
+
+    def _tool_executed(self, event: ToolExecuted) -> None:
+        """An ``execute_tool {name}`` span over the run the tool loop reported (its own start
+        and end times), with ``error.type`` when the tool failed."""
+        trace = self._trace
+        assert trace is not None
+        start = int(event.started * 1e9)
+        attributes = self._tool_attributes(event.name, event.call_id or None, event.arguments)
+        if event.error is not None:
+            attributes["error.type"] = "ToolError"
+        elif self._capture:
+            attributes["gen_ai.tool.call.result"] = event.result
+        span = self._tracer.start_span(
+            f"execute_tool {event.name}",
+            kind=trace.SpanKind.INTERNAL,
+            attributes=attributes,
+            start_time=start,
+        )
+        if event.error is not None:
+            message = event.error if self._capture else "ToolError"
+            span.set_status(trace.Status(trace.StatusCode.ERROR, message))
+        span.end(end_time=start + int(event.seconds * 1e9))
+
+    def _tool_attributes(
+        self, name: str, call_id: str | None, arguments: str | None
+    ) -> dict[str, Any]:
+        attributes: dict[str, Any] = {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": name,
+            "gen_ai.tool.type": "function",
+        }
+        if call_id is not None:
+            attributes["gen_ai.tool.call.id"] = call_id
+        if arguments is not None and self._capture:
+            attributes["gen_ai.tool.call.arguments"] = arguments
+        return attributes
 
     def _start_call(self, call: CallInfo, url: str, start: int | None = None) -> _CallState:
         provider = provider_name(call, url)
@@ -505,9 +547,10 @@ class OTelHook:
         self, name: str, *, call_id: str | None = None, arguments: str | None = None
     ) -> Generator[ToolSpan, None, None]:
         """An ``execute_tool {name}`` span around one tool run (the hook point of a tools
-        loop): ``gen_ai.tool.name``, ``gen_ai.tool.call.id``, ``error.type`` when the block
-        raises; the arguments and (via :meth:`ToolSpan.set_result`) the result only with
-        ``capture_content=True``.
+        loop of your own; typedllm's loop reports its runs as :class:`ToolExecuted` events,
+        which become these spans): ``gen_ai.tool.name``, ``gen_ai.tool.call.id``,
+        ``error.type`` when the block raises; the arguments and (via
+        :meth:`ToolSpan.set_result`) the result only with ``capture_content=True``.
 
         >>> hook = OTelHook()
         >>> with hook.tool_span("get_weather", call_id="call_1") as tool:
@@ -516,15 +559,7 @@ class OTelHook:
         if self._trace is None:
             yield ToolSpan(None, False)
             return
-        attributes: dict[str, Any] = {
-            "gen_ai.operation.name": "execute_tool",
-            "gen_ai.tool.name": name,
-            "gen_ai.tool.type": "function",
-        }
-        if call_id is not None:
-            attributes["gen_ai.tool.call.id"] = call_id
-        if arguments is not None and self._capture:
-            attributes["gen_ai.tool.call.arguments"] = arguments
+        attributes = self._tool_attributes(name, call_id, arguments)
         span = self._tracer.start_span(
             f"execute_tool {name}", kind=self._trace.SpanKind.INTERNAL, attributes=attributes
         )

@@ -27,9 +27,12 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, Union
 
+import orjson
+
 from .._call import Call
 from .._completion import Completion
 from .._errors import ConfigurationError, PendingToolCallsError
+from .._events import Hook, ToolExecuted, emit, new_call
 from .._messages import Message, Part, ToolCall, tool_result
 from .._options import CallOptions, ToolChoice, ToolDefinition
 from .._usage import Usage
@@ -51,6 +54,7 @@ __all__ = [
     "arun_jobs",
     "arun_loop",
     "decide",
+    "hooks_of",
     "run_jobs",
     "run_loop",
     "settings_for",
@@ -162,6 +166,7 @@ class Job:
 
     tool: Tool[..., Any]
     arguments: Mapping[str, Any]
+    call_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,7 +430,7 @@ def _start_step(
         if found.needs_approval(arguments):
             pending.append(PendingApproval(tool_call, found.name, found.dump(arguments)))
         else:
-            jobs.append((tool_call, Job(found, arguments)))
+            jobs.append((tool_call, Job(found, arguments, tool_call.id)))
     runs.extend((yield from _run(settings, jobs)))
     yield from _finish_step(settings, record, tuple(runs), tuple(pending), None, usage, cost)
 
@@ -535,7 +540,7 @@ def _decided(
                 f"the arguments for {p.name} ({p.call.id}) are invalid: {_problems(exc)}"
             ) from None
         kinds[p.call.id] = "approved" if decision.action == "approve" else "edited"
-        jobs.append((p.call, Job(found, arguments)))
+        jobs.append((p.call, Job(found, arguments, p.call.id)))
     done = yield from _run(settings, jobs)
     runs.extend(replace(r, decision=kinds[r.call.id]) for r in done)  # type: ignore[arg-type]
     return runs
@@ -618,21 +623,65 @@ def run_loop(
             except PendingToolCallsError as exc:
                 sent = exc
         elif isinstance(effect, Run):
-            sent = run_jobs(effect)
+            sent = run_jobs(effect, hooks_of(completer))
         elif isinstance(effect, Stepped):
             sent = None
         else:
             sent = decide(effect, approve)
 
 
-def run_jobs(effect: Run) -> tuple[Outcome, ...]:
-    """Run a step's jobs one after the other (the sync drivers)."""
-    return tuple(_run_sync(job) for job in effect.jobs)
+def hooks_of(completer: object) -> tuple[Hook, ...]:
+    """The event hooks of the client under ``completer`` (through wrappers that hold one
+    ``inner`` completer); none for completers that choose among several (fallbacks)."""
+    while hasattr(completer, "inner"):
+        completer = getattr(completer, "inner")  # noqa: B009 - duck-typed ClientWrapper
+    config = getattr(completer, "config", None)
+    hooks: Any = getattr(config, "hooks", ())
+    return tuple(hooks)
 
 
-async def arun_jobs(effect: Run) -> tuple[Outcome, ...]:
-    """Run a step's jobs concurrently (the async drivers)."""
-    return tuple(await asyncio.gather(*(_run_async(job) for job in effect.jobs)))
+def _report(hooks: tuple[Hook, ...], job: Job, outcome: Outcome, started: float) -> None:
+    """Tell the hooks (OpenTelemetry's tool spans among them) that a tool ran."""
+    if not hooks:
+        return
+    call = new_call("tools", job.tool.name, "execute_tool")
+    emit(
+        hooks,
+        ToolExecuted(
+            call,
+            job.tool.name,
+            job.call_id,
+            orjson.dumps(job.tool.dump(job.arguments)).decode(),
+            outcome.result,
+            outcome.error,
+            started,
+            outcome.seconds,
+        ),
+    )
+
+
+def run_jobs(effect: Run, hooks: tuple[Hook, ...] = ()) -> tuple[Outcome, ...]:
+    """Run a step's jobs one after the other (the sync drivers), reporting each to
+    ``hooks``."""
+    outcomes: list[Outcome] = []
+    for job in effect.jobs:
+        started = time.time()
+        outcome = _run_sync(job)
+        _report(hooks, job, outcome, started)
+        outcomes.append(outcome)
+    return tuple(outcomes)
+
+
+async def arun_jobs(effect: Run, hooks: tuple[Hook, ...] = ()) -> tuple[Outcome, ...]:
+    """Run a step's jobs concurrently (the async drivers), reporting each to ``hooks``."""
+
+    async def one(job: Job) -> Outcome:
+        started = time.time()
+        outcome = await _run_async(job)
+        _report(hooks, job, outcome, started)
+        return outcome
+
+    return tuple(await asyncio.gather(*(one(job) for job in effect.jobs)))
 
 
 def decide(effect: Decide, approve: ApproveCallback | None) -> dict[str, ToolDecision]:
@@ -687,7 +736,7 @@ async def arun_loop(
             except PendingToolCallsError as exc:
                 sent = exc
         elif isinstance(effect, Run):
-            sent = await arun_jobs(effect)
+            sent = await arun_jobs(effect, hooks_of(completer))
         elif isinstance(effect, Stepped):
             sent = None
         else:

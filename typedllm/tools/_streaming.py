@@ -26,6 +26,7 @@ from ._loop import (
     adecide,
     arun_jobs,
     decide,
+    hooks_of,
     run_jobs,
 )
 from ._stream_events import (
@@ -162,7 +163,7 @@ def stream_loop(
                 for event in step.done(settings, calls):
                     yield ("event", event)
             elif isinstance(effect, Run):
-                sent = run_jobs(effect)
+                sent = run_jobs(effect, hooks_of(completer))
             elif isinstance(effect, Stepped):
                 for event in _stepped(effect, number):
                     yield ("event", event)
@@ -215,7 +216,7 @@ def astream_loop(
                 for event in step.done(settings, calls):
                     yield ("event", event)
             elif isinstance(effect, Run):
-                sent = await arun_jobs(effect)
+                sent = await arun_jobs(effect, hooks_of(completer))
             elif isinstance(effect, Stepped):
                 for event in _stepped(effect, number):
                     yield ("event", event)
