@@ -526,3 +526,34 @@ def test_a_streamed_anthropic_answer_reports_cache_reads_and_writes() -> None:
         2,
     )
     assert usage.input_tokens == 1504
+
+
+def test_a_tool_can_carry_its_own_breakpoint() -> None:
+    fake = FakeProvider()
+
+    @tl.tool(cache="1h")
+    def lookup_order(order_id: str) -> str:
+        """Find an order."""
+        return order_id
+
+    plain = tl.ToolDefinition("ping", "Ping", {"type": "object", "properties": {}})
+    marked = tl.ToolDefinition("pong", "Pong", {"type": "object", "properties": {}}, cache=True)
+    body = anthropic_body(fake, CONVERSATION, tools=(plain, lookup_order.definition, marked))
+    assert controls(body) == [
+        ("tool:lookup_order", {"type": "ephemeral", "ttl": "1h"}),
+        ("tool:pong", {"type": "ephemeral"}),
+    ]
+    # Counted with the others: four on tools and one more is refused before sending.
+    many = tuple(
+        tl.ToolDefinition(f"t{i}", "", {"type": "object", "properties": {}}, cache=True)
+        for i in range(5)
+    )
+    with pytest.raises(tl.ConfigurationError, match="at most 4"):
+        anthropic_body(fake, CONVERSATION, tools=many)
+    # Other wires ignore the marker.
+    openai_fake = FakeProvider()
+    llm = tl.openai().model("gpt-4o-mini").api_key("sk-test").transport(openai_fake).build()
+    llm.complete("hi", options=tl.CallOptions(tools=(marked,)))
+    assert "cache_control" not in str(openai_fake.requests[-1].json)
+    with pytest.raises(tl.ConfigurationError, match="cache takes"):
+        tl.ToolDefinition("bad", cache="2h")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -18,7 +18,11 @@ from ._errors import ConfigurationError
 from ._native_tools import NativeTool, check_native_tools
 from ._wire import redact_headers
 
-__all__ = ["CallOptions", "ToolChoice", "ToolDefinition"]
+__all__ = ["CacheTTL", "CallOptions", "ToolChoice", "ToolDefinition"]
+
+CacheTTL = Union[bool, Literal["5m", "1h"]]
+"""A prompt-cache breakpoint: ``False`` (none), ``True`` (the provider's default TTL), or a
+TTL."""
 
 ToolChoice = Union[Literal["auto", "required", "none"], str]
 """``"auto"`` (the model decides), ``"required"`` (it must call a tool), ``"none"`` (it must not),
@@ -45,10 +49,17 @@ class ToolDefinition:
         default_factory=lambda: {"type": "object", "properties": {}}
     )
     strict: bool | None = None
+    cache: CacheTTL = False
+    """An Anthropic prompt-cache breakpoint after this tool's definition: ``True`` (the
+    default TTL), ``"5m"`` or ``"1h"``; other wires cache automatically and ignore it."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("a tool needs a non-empty name")
+        if self.cache not in (False, True, "5m", "1h"):
+            raise ConfigurationError(
+                f"tool {self.name!r}: cache takes True, False, '5m' or '1h', got {self.cache!r}"
+            )
         if not isinstance(self.parameters, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError(f"tool {self.name!r}: parameters must be a JSON Schema dict")
 

@@ -65,6 +65,7 @@ from .._messages import (
     TextPart,
     ToolCall,
 )
+from .._options import ToolDefinition
 from .._wire import EncodedRequest, WireResponse
 from ..schema import compile_schema
 from ..streaming import SSEEvent
@@ -290,6 +291,23 @@ def _system(request: ChatRequest, extra: str | None) -> str | list[dict[str, Any
     return blocks
 
 
+def _tool(t: ToolDefinition) -> dict[str, Any]:
+    """A user tool, with its prompt-cache breakpoint when it asks for one
+    (https://platform.claude.com/docs/en/build-with-claude/prompt-caching: tools are the first
+    part of the cached prefix)."""
+    entry: dict[str, Any] = {
+        "name": t.name,
+        "description": t.description,
+        "input_schema": tool_schema(t, "anthropic-tool"),
+    }
+    if t.cache:
+        control: dict[str, Any] = {"type": "ephemeral"}
+        if isinstance(t.cache, str):
+            control["ttl"] = t.cache
+        entry["cache_control"] = control
+    return entry
+
+
 def _tool_choice(choice: str, parallel: bool | None) -> dict[str, Any]:
     mapped: dict[str, Any] = (
         {"type": "auto"}
@@ -334,14 +352,7 @@ def encode_body(
         body["metadata"] = {"user_id": options.user}
     if thinking:
         body["thinking"] = {"type": "enabled", "budget_tokens": wire.thinking_budget}
-    tools: list[dict[str, Any]] = [
-        {
-            "name": t.name,
-            "description": t.description,
-            "input_schema": tool_schema(t, "anthropic-tool"),
-        }
-        for t in user_tools
-    ]
+    tools: list[dict[str, Any]] = [_tool(t) for t in user_tools]
     offered = bool(user_tools or native)  # tool_choice covers the server tools too
     if offered and request.tool_choice is not None:
         body["tool_choice"] = _tool_choice(request.tool_choice, options.parallel_tool_calls)

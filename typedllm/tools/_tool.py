@@ -19,7 +19,7 @@ from typing_extensions import ParamSpec
 
 from .._errors import ConfigurationError
 from .._messages import AudioPart, DocumentPart, ImagePart, Part, TextPart, text_of
-from .._options import ToolDefinition
+from .._options import CacheTTL, ToolDefinition
 from ._docstrings import parse_docstring
 
 __all__ = ["ApprovalRule", "Tool", "tool"]
@@ -82,6 +82,7 @@ class Tool(Generic[P, R]):
         requires_approval: ApprovalRule = False,
         timeout: float | None = None,
         strict: bool | None = None,
+        cache: CacheTTL = False,
     ) -> None:
         if not callable(fn):
             raise ConfigurationError(f"a tool needs a function, got {type(fn).__name__}")
@@ -105,7 +106,7 @@ class Tool(Generic[P, R]):
         self._names: tuple[str, ...] = tuple(inspect.signature(fn).parameters)
         schema = self._model.model_json_schema(mode="validation")
         schema.pop("title", None)
-        self.definition = ToolDefinition(self.name, self.description, schema, strict)
+        self.definition = ToolDefinition(self.name, self.description, schema, strict, cache)
 
     @staticmethod
     def from_function(
@@ -116,6 +117,7 @@ class Tool(Generic[P, R]):
         requires_approval: ApprovalRule = False,
         timeout: float | None = None,
         strict: bool | None = None,
+        cache: CacheTTL = False,
     ) -> Tool[P2, R2]:
         """The tool for ``fn`` (the same as ``tl.tool(...)(fn)``)."""
         return Tool(
@@ -125,6 +127,7 @@ class Tool(Generic[P, R]):
             requires_approval=requires_approval,
             timeout=timeout,
             strict=strict,
+            cache=cache,
         )
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -257,6 +260,7 @@ def tool(
     requires_approval: ApprovalRule = False,
     timeout: float | None = None,
     strict: bool | None = None,
+    cache: CacheTTL = False,
 ) -> Callable[[Callable[P, R]], Tool[P, R]]: ...
 def tool(
     fn: Callable[P, R] | None = None,
@@ -267,9 +271,12 @@ def tool(
     requires_approval: ApprovalRule = False,
     timeout: float | None = None,
     strict: bool | None = None,
+    cache: CacheTTL = False,
 ) -> Tool[P, R] | Callable[[Callable[P, R]], Tool[P, R]]:
     """Make a tool from a typed function, bare (``@tl.tool``) or with options
-    (``@tl.tool(requires_approval=True, timeout=5)``).
+    (``@tl.tool(requires_approval=True, timeout=5)``). ``cache=True`` (or ``"5m"``/``"1h"``)
+    puts an Anthropic prompt-cache breakpoint after this tool's definition (tools are
+    rendered first, so everything up to it may be cached; other wires cache on their own).
 
     >>> import typedllm as tl
     >>> @tl.tool
@@ -295,6 +302,7 @@ def tool(
             requires_approval=requires_approval,
             timeout=timeout,
             strict=strict,
+            cache=cache,
         )
 
     return make if fn is None else make(fn)
