@@ -182,6 +182,12 @@ def _read(
         for item in tracker.new_items():
             delivered = True
             yield Emit(("item", item))
+        pending = getattr(decoder, "raise_pending", None)
+        if pending is not None:
+            try:
+                pending()  # an error event that came after the deltas just handed out
+            except TransportError as error:
+                raise ctx.scrub(error) from None
         if end:
             break
         if bounded and ctx.past_deadline():

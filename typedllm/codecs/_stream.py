@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .._completion import FinishReason, Usage
-from .._errors import APIStatusError, ProtocolError, status_error_class
+from .._errors import APIStatusError, ProtocolError, TransportError, status_error_class
 from .._jsonutil import NotJSON, as_dict, loads_exact
 from .._messages import (
     Citation,
@@ -293,6 +293,7 @@ class _Session(ABC):
         self.state = StreamState(provider)
         self._events = 0
         self._apply = apply
+        self._pending: TransportError | None = None
 
     @property
     def done(self) -> bool:
@@ -328,17 +329,33 @@ class _Session(ABC):
             if self.state.done:
                 break  # nothing after the end event counts
             self._events += 1
-            deltas += self._apply(self.provider, event, self.state)
+            try:
+                deltas += self._apply(self.provider, event, self.state)
+            except TransportError as error:
+                if not deltas:
+                    raise
+                # An error event after deltas of the same chunk: hand the deltas out first
+                # (the caller asks raise_pending() next), so no delivered text is lost.
+                self._pending = error
+                break
         return deltas
+
+    def raise_pending(self) -> None:
+        """Raise the error event that followed the deltas last handed out, if any."""
+        error, self._pending = self._pending, None
+        if error is not None:
+            raise error
 
     def feed(self, chunk: bytes) -> list[Delta]:
         """Bytes in; the deltas of the events they completed."""
+        self.raise_pending()
         if self.state.done:
             return []
         return self._run(self._decode(chunk))
 
     def flush(self) -> list[Delta]:
         """The end of the body."""
+        self.raise_pending()
         if self.state.done:
             return []
         return self._run(self._end())
