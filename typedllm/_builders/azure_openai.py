@@ -44,7 +44,7 @@ from .._catalog import (
 )
 from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
-from ..hosts import Auth, TokenAuth, api_key_header
+from ..hosts import Auth, Host, TokenAuth, api_key_header
 from ..hosts._auth import TokenSource
 from ..hosts._fresh import fresh_strings
 from ._base import BaseBuilder, BuilderSettings, catalog_model, check_settings
@@ -350,53 +350,10 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
 
         return EmbeddingBuilder(self, embedding_spec("openai", name, like, listed_only=True))
 
-    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
-        """The deployment's embeddings path (with ``api-version``), or the v1 API
-        (https://learn.microsoft.com/azure/ai-foundry/openai/reference#embeddings)."""
-        from ._embedding_endpoint import EmbeddingEndpoint
-
+    def _placed(self, model: str, operation: str, path: str) -> tuple[Host, str, bool]:
+        """The host of ``operation`` (its deployment ``path`` with ``api-version``, or the
+        v1 API), the deployment's name, and whether it is the v1 API."""
         s = self._settings
-        raw = s.base_url or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
-        if not raw or not raw.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                "no Azure OpenAI endpoint: call .endpoint('https://<resource>.openai.azure.com') "
-                "or set AZURE_OPENAI_ENDPOINT (an http(s) URL)"
-            )
-        endpoint, v1_url = _endpoint(raw)
-        v1 = self._azure.v1 or v1_url
-        deployment = _check_deployment(self._azure.deployment or model)
-        auth: Auth = self._credentials()
-        if v1:
-            version = s.api_version
-            host = self._host(
-                "azure_openai",
-                endpoint + "/openai/v1",
-                query=(("api-version", version),) if version else (),
-            )
-            wire = "openai-embeddings"
-        else:
-            version = (
-                s.api_version
-                or os.environ.get("OPENAI_API_VERSION", "").strip()
-                or AZURE_OPENAI_API_VERSION
-            )
-            host = self._host(
-                "azure_openai",
-                endpoint,
-                query=(("api-version", version),),
-                paths=(("embeddings", _EMBEDDINGS_PATH),),
-            )
-            wire = "azure-embeddings"
-        return EmbeddingEndpoint("azure_openai", wire, "azure-openai-chat", deployment, host, auth)
-
-    def build(self: AzureOpenAIBuilder[ModelChosen]) -> Client:
-        """The client. The endpoint comes from ``.endpoint()`` or ``AZURE_OPENAI_ENDPOINT``;
-        the key from ``.api_key()`` or ``AZURE_OPENAI_API_KEY`` unless a token provider is
-        given; the ``api-version`` from ``.api_version()``, ``OPENAI_API_VERSION`` or
-        ``2024-10-21``."""
-        model, info = self._require_model("build")
-        s = self._settings
-        check_settings(s, info)
         raw_endpoint = s.base_url or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
         if not raw_endpoint:
             raise ConfigurationError(
@@ -410,8 +367,6 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
         endpoint, v1_url = _endpoint(raw_endpoint)
         v1 = self._azure.v1 or v1_url
         deployment = _check_deployment(self._azure.deployment or model)
-        auth = self._credentials()
-        mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
         if v1:
             version = s.api_version
             host = self._host(
@@ -429,8 +384,31 @@ class AzureOpenAIBuilder(BaseBuilder, Generic[M]):
                 "azure_openai",
                 endpoint,
                 query=(("api-version", version),),
-                paths=(("chat", _DEPLOYMENT_PATH),),
+                paths=((operation, path),),
             )
+        return host, deployment, v1
+
+    def _embedding_endpoint(self, model: str) -> EmbeddingEndpoint:
+        """The deployment's embeddings path (with ``api-version``), or the v1 API
+        (https://learn.microsoft.com/azure/ai-foundry/openai/reference#embeddings)."""
+        from ._embedding_endpoint import EmbeddingEndpoint
+
+        host, deployment, v1 = self._placed(model, "embeddings", _EMBEDDINGS_PATH)
+        wire = "openai-embeddings" if v1 else "azure-embeddings"
+        auth: Auth = self._credentials()
+        return EmbeddingEndpoint("azure_openai", wire, "azure-openai-chat", deployment, host, auth)
+
+    def build(self: AzureOpenAIBuilder[ModelChosen]) -> Client:
+        """The client. The endpoint comes from ``.endpoint()`` or ``AZURE_OPENAI_ENDPOINT``;
+        the key from ``.api_key()`` or ``AZURE_OPENAI_API_KEY`` unless a token provider is
+        given; the ``api-version`` from ``.api_version()``, ``OPENAI_API_VERSION`` or
+        ``2024-10-21``."""
+        model, info = self._require_model("build")
+        s = self._settings
+        check_settings(s, info)
+        host, deployment, v1 = self._placed(model, "chat", _DEPLOYMENT_PATH)
+        auth = self._credentials()
+        mode = _check_mode(s.structured_output) if s.structured_output else _mode_for(info)
         return self._client(
             provider="azure_openai",
             wire="azure-openai-chat",
