@@ -53,6 +53,8 @@ from ._streams import AsyncStream, Stream
 __all__ = ["BreakerClient", "BreakerState", "CircuitBreaker"]
 
 BreakerState = Literal["closed", "open", "half_open"]
+"""A circuit breaker's state: ``"closed"`` (calls go through), ``"open"`` (calls fail fast with
+:class:`~typedllm.CircuitOpenError`) or ``"half_open"`` (one probe call is let through)."""
 _Verdict = Literal["success", "failure", "none"]
 
 
