@@ -265,3 +265,34 @@ def test_the_docstring_checks_catch_a_missing_docstring() -> None:
         'Why the model stopped, normalised across providers (``"other"`` keeps unknown reasons).'
     )
     assert _attribute_docstring("typedllm.testing", "block_network") is None
+
+
+# -- the site's build helpers ----------------------------------------------------------------
+
+
+def _load_script(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_root_links_of_the_included_files_point_into_the_site() -> None:
+    pytest.importorskip("markdown", reason="pip install 'typedllm[docs]'")
+    hooks = _load_script("mkdocs_hooks")
+    assert hooks.root_link_to_docs_link("docs/architecture.md") == "architecture.md"
+    assert hooks.root_link_to_docs_link("CHANGELOG.md#unreleased") == "changelog.md#unreleased"
+    assert hooks.root_link_to_docs_link("examples/x.py") == "examples/x.py"  # still checked
+
+
+def test_docstrings_are_rewritten_for_markdown() -> None:
+    pytest.importorskip("griffe", reason="pip install 'typedllm[docs]'")
+    rewrite = _load_script("griffe_docstrings").rewrite
+    text = 'Use :class:`~typedllm.Stream`, :meth:`a.B.c`.\n>>> x["a"]["b"]\n1\n\nAfter.'
+    assert rewrite(text) == (
+        'Use `Stream`, `a.B.c`.\n\n```pycon\n>>> x["a"]["b"]\n1\n```\n\nAfter.'
+    )
+    fenced = "```python\n>>> kept\n```"
+    assert rewrite(fenced) == fenced
+    assert rewrite(">>> last\n...   line") == "```pycon\n>>> last\n...   line\n```"
