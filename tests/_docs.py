@@ -26,7 +26,11 @@ def run_blocks(name: str, blocks: list[str]) -> dict[str, object]:
     with block_network():
         for number, block in enumerate(blocks, 1):
             try:
-                exec(compile(block, f"{name} example {number}", "exec"), namespace)
+                # dont_inherit: the examples run as a reader's script would, not under this
+                # file's `from __future__ import annotations` (which would turn their
+                # annotations into strings pydantic cannot resolve in an exec'd namespace).
+                code = compile(block, f"{name} example {number}", "exec", dont_inherit=True)
+                exec(code, namespace)
             except Exception as error:  # pragma: no cover - the message names the block
                 pytest.fail(f"example {number} failed: {type(error).__name__}: {error}\n{block}")
     return namespace
