@@ -54,29 +54,46 @@ def _block(fence: str, marker: str) -> str:
     return block
 
 
-def _checkers(tmp_path: Path) -> tuple[str, str]:
-    """mypy --strict and pyright strict on the page's rejected.py, run side by side."""
-    (tmp_path / "rejected.py").write_text(_block("py", "# rejected.py"), encoding="utf-8")
-    (tmp_path / "pyrightconfig.json").write_text('{"typeCheckingMode": "strict"}')
-    mypy = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy")]
+def _typed_examples() -> dict[str, str]:
+    """Each recipe's Python blocks as one module (for the type-checking page, only its first
+    block: the others misuse the builders on purpose, to show the run-time errors)."""
+    modules = {}
+    for page in PAGES:
+        blocks = python_blocks(f"cookbook/{page}")
+        if page == "type-checking-ci.md":
+            blocks = blocks[:1]
+        modules[f"recipe_{page.removesuffix('.md').replace('-', '_')}.py"] = "\n\n".join(blocks)
+    return modules
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """mypy --strict on the page's rejected.py and every recipe's examples, and pyright strict
+    on rejected.py (all the recipes would double its time), run side by side: (the directory,
+    mypy's output, pyright's output)."""
+    where = tmp_path_factory.mktemp("cookbook-types")
+    files = {"rejected.py": _block("py", "# rejected.py"), **_typed_examples()}
+    for name, text in files.items():
+        (where / name).write_text(text, encoding="utf-8")
+    (where / "pyrightconfig.json").write_text('{"typeCheckingMode": "strict"}')
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(where / ".mypy")]
     pyright_exe = shutil.which("pyright", path=str(Path(sys.executable).parent))
     pyright = [pyright_exe] if pyright_exe else [sys.executable, "-m", "pyright"]
     running = [
         subprocess.Popen(
-            [*command, "rejected.py"],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            command, cwd=where, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
-        for command in (mypy, [*pyright, "--pythonpath", sys.executable])
+        for command in (
+            [*mypy, *files],
+            [*pyright, "--pythonpath", sys.executable, "rejected.py"],
+        )
     ]
-    outputs = [process.communicate(timeout=300)[0] for process in running]
-    return outputs[0], outputs[1]
+    mypy_out, pyright_out = (process.communicate(timeout=300)[0] for process in running)
+    return where, mypy_out, pyright_out
 
 
-def test_the_checkers_say_what_the_page_quotes(tmp_path: Path) -> None:
-    mypy_out, pyright_out = _checkers(tmp_path)
+def test_the_checkers_say_what_the_page_quotes(checked: tuple[Path, str, str]) -> None:
+    where, mypy_out, pyright_out = checked
     snippet = _block("py", "# rejected.py").splitlines()
 
     # Every line marked `# E: <code>` is a mypy error with that code, and no other line is.
@@ -98,11 +115,22 @@ def test_the_checkers_say_what_the_page_quotes(tmp_path: Path) -> None:
     for n, type_name in revealed.items():
         assert f'rejected.py:{n}: note: Revealed type is "{type_name}"' in mypy_out, mypy_out
 
-    # The quoted outputs are verbatim lines of the real ones.
+    # The quoted outputs are verbatim lines of the real ones (mypy's summary also counts the
+    # recipes' files, checked with it: only the number of errors is compared).
     mypy_lines = set(mypy_out.splitlines())
     for line in _block("text", "Found ").splitlines():
-        assert line in mypy_lines, f"mypy did not print: {line}\n{mypy_out}"
-    prefix = str(tmp_path) + "/"
+        if line.startswith("Found "):
+            assert re.search(rf"^{re.escape(line.split(' (')[0])} \(checked", mypy_out, re.M)
+        else:
+            assert line in mypy_lines, f"mypy did not print: {line}\n{mypy_out}"
+    prefix = str(where) + "/"
     pyright_lines = {line.strip().replace(prefix, "") for line in pyright_out.splitlines()}
     for line in _block("text", " - error: ").splitlines():
         assert line.strip() in pyright_lines, f"pyright did not print: {line}\n{pyright_out}"
+
+
+def test_the_recipes_type_check(checked: tuple[Path, str, str]) -> None:
+    """Every recipe's examples are clean under mypy --strict."""
+    _, mypy_out, _ = checked
+    for name in _typed_examples():
+        assert f"{name}:" not in mypy_out, mypy_out
