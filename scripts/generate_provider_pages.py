@@ -33,6 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES_DIR = ROOT / "docs" / "providers"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the typedllm of this checkout, installed or not
 END = "<!-- /generated -->"
 _BLOCK = re.compile(
     r"<!-- generated:(?P<name>[a-z0-9:_-]+) -->\n(?P<body>.*?)" + re.escape(END), re.S
@@ -132,7 +134,6 @@ def _price(value: float | None) -> str:
 
 
 def _native() -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
     from typedllm._builders._native import NATIVE_PROVIDERS
 
     missing = [p.cli for p in NATIVE_PROVIDERS if p.cli not in PAGE_OF]
@@ -313,7 +314,6 @@ def _signature(function: Callable[..., Any]) -> str:
 
 def presets() -> str:
     """One section per OpenAI-compatible host preset, in the presets' order."""
-    sys.path.insert(0, str(ROOT))
     import typedllm
     from typedllm.hosts import PRESETS
 
