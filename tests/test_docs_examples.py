@@ -42,11 +42,17 @@ OWN_TESTS = {
     "tools.md": "test_docs_tools.py",
     "web-streaming.md": "examples/test_docs_web_streaming.py",
 }
+# Folders whose pages one test file runs, page by page.
+OWN_FOLDERS = {"cookbook/": "test_docs_cookbook.py", "providers/": "test_docs_provider_pages.py"}
+
+
+def _own_test(page: str) -> bool:
+    return page in OWN_TESTS or any(page.startswith(folder) for folder in OWN_FOLDERS)
 
 
 def _pages() -> list[str]:
     pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
-    return [p for p in pages if p not in OWN_TESTS and python_blocks(p)]
+    return [p for p in pages if not _own_test(p) and python_blocks(p)]
 
 
 PAGES = _pages()
@@ -68,6 +74,9 @@ def test_the_pages_with_their_own_test_are_run_there() -> None:
         source = (TESTS / test).read_text(encoding="utf-8")
         assert python_blocks(page), f"docs/{page} has no ```python block: drop it from OWN_TESTS"
         assert page in source, f"tests/{test} does not run docs/{page}"
+    for folder, test in OWN_FOLDERS.items():
+        source = (TESTS / test).read_text(encoding="utf-8")
+        assert f'python_blocks(f"{folder}{{page}}")' in source, f"tests/{test} runs no {folder}"
 
 
 def test_every_page_that_calls_python_blocks_is_listed() -> None:
@@ -75,7 +84,8 @@ def test_every_page_that_calls_python_blocks_is_listed() -> None:
     called = set()
     for test in TESTS.rglob("*.py"):
         called |= set(re.findall(r'python_blocks\("([^"]+)"\)', test.read_text(encoding="utf-8")))
-    assert sorted(called - set(OWN_TESTS)) == [], "these pages have a test of their own: list them"
+    unlisted = sorted(page for page in called if not _own_test(page))
+    assert unlisted == [], "these pages have a test of their own: list them"
 
 
 def test_a_failing_block_fails() -> None:

@@ -84,19 +84,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_site_builds_with_warnings_as_errors(site: Path) -> None:
-    for page in ("index.html", "getting-started/index.html", "concepts/builders/index.html",
-                 "concepts/errors/index.html", "reference/client/index.html",
-                 "changelog/index.html", "contributing/index.html"):  # fmt: skip
+    for page in ("index.html", "getting-started.html", "concepts/builders.html",
+                 "concepts/errors.html", "reference/client.html", "changelog.html",
+                 "contributing.html", "providers.html", "providers/index.html",
+                 "providers/openai.html", "cookbook/extraction.html"):  # fmt: skip
         assert (site / page).is_file(), page
 
 
 def test_the_reference_shows_the_docstrings(site: Path) -> None:
-    client = (site / "reference" / "client" / "index.html").read_text(encoding="utf-8")
+    client = (site / "reference" / "client.html").read_text(encoding="utf-8")
     # Client's docstring, its complete() method with the schema overload's annotations.
     assert "A configured model. Make one with a builder" in client
     assert "Ask the model; return its text, or a validated instance of" in client
     assert "TypeForm" in client
-    testing = (site / "reference" / "testing" / "index.html").read_text(encoding="utf-8")
+    testing = (site / "reference" / "testing.html").read_text(encoding="utf-8")
     assert "An offline LLM provider for tests, examples and CI." in testing
     # Doctests are fenced and highlighted, Sphinx roles shown as code, not printed raw.
     assert '<span class="gp">&gt;&gt;&gt; </span>' in testing  # the pycon lexer's prompt
@@ -104,9 +105,9 @@ def test_the_reference_shows_the_docstrings(site: Path) -> None:
 
 
 def test_the_included_root_files_link_inside_the_site(site: Path) -> None:
-    contributing = (site / "contributing" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../architecture/"' in contributing and 'href="../changelog/"' in contributing
-    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    contributing = (site / "contributing.html").read_text(encoding="utf-8")
+    assert 'href="architecture.html"' in contributing and 'href="changelog.html"' in contributing
+    changelog = (site / "changelog.html").read_text(encoding="utf-8")
     assert "Versioning policy" in changelog
 
 
