@@ -67,6 +67,7 @@ from ._gates import check_request
 from ._messages import Message, Prompt, TextPart
 from ._options import CallOptions
 from ._output import ValidationFailure
+from ._request_template import FirstRequest, template_for
 from ._wire import (
     EncodedRequest,
     Send,
@@ -331,7 +332,7 @@ def _placed(ctx: CallContext, encoded: EncodedRequest, options: CallOptions) -> 
     return request
 
 
-def _placed_static(ctx: CallContext, encoded: EncodedRequest, options: CallOptions) -> WireRequest:
+def place_static(ctx: CallContext, encoded: EncodedRequest, options: CallOptions) -> WireRequest:
     """The final request of a static auth step, built in one pass when it is a plain header
     credential and the call adds no headers of its own (which the credential must win over)."""
     auth = ctx.config.auth
@@ -440,15 +441,25 @@ def status_error(ctx: CallContext, response: WireResponse) -> tuple[APIStatusErr
 
 
 def send_request(
-    ctx: CallContext, encoded: EncodedRequest, options: CallOptions, *, round: int = 0
+    ctx: CallContext,
+    encoded: EncodedRequest | None,
+    options: CallOptions,
+    *,
+    round: int = 0,
+    placed: WireRequest | None = None,
 ) -> Generator[Any, Any, WireResponse]:
     """Send one request, retrying transport failures and retryable statuses per the policy;
-    return the successful response."""
+    return the successful response. ``placed`` is a final request made already (from a
+    request template: static auth only), sent as it is on every attempt."""
     static = _static_auth(ctx.config.auth)
     for attempt in range(ctx.config.retry.max_attempts):
-        if static:  # no effects to yield: skip the generators of the auth step
-            request = _placed_static(ctx, encoded, options)
+        if placed is not None:
+            request = placed
+        elif static:  # no effects to yield: skip the generators of the auth step
+            assert encoded is not None
+            request = place_static(ctx, encoded, options)
         else:
+            assert encoded is not None
             request = yield from authenticate(ctx, encoded, options)
         ctx.sent(request, attempt, round)
         timeout = ctx.timeout(options)
@@ -548,35 +559,62 @@ def _complete(
     ctx: CallContext, prompt: Prompt, schema: Any, has_schema: bool, options: CallOptions | None
 ) -> Generator[Any, Any, Completion[Any]]:
     config = ctx.config
-    call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=options)
-    ctx = ctx.for_call(call.options)
-    messages = call.messages
+    template = None
+    if options is None and not ctx.observed:  # (events report the chat request it skips)
+        template = template_for(
+            config, prompt, schema, has_schema, _first_request(ctx, schema, has_schema)
+        )
+    first = template.request(cast(str, prompt)) if template is not None else None
+    if template is None or first is None:
+        call = prepare_call(
+            config, ctx.codec, prompt, schema, has_schema=has_schema, options=options
+        )
+        conversation, messages, spec, merged = (
+            call.conversation,
+            call.messages,
+            call.spec,
+            call.options,
+        )
+        first_request: ChatRequest | None = call.request
+    else:
+        # The template's checks (gates, schema) ran when it was made: only the prompt is new.
+        conversation = caller_messages(cast(str, prompt))
+        messages = (*template.system, *conversation) if template.system else conversation
+        spec, merged, first_request = template.spec, template.options, None
+    ctx = ctx.for_call(merged)
     usage = Usage()
     attempts: list[Attempt] = []
     for round in range(config.max_reasks + 1):
-        request = call.request if round == 0 else ChatRequest(messages, call.spec, call.options)
-        encoded = encode_request(ctx, request, stream=False)
-        if ctx.observed:
-            ctx.request = request
-        response = yield from send_request(ctx, encoded, call.options, round=round)
+        if round == 0 and first is not None:
+            response = yield from send_request(ctx, None, merged, placed=first)
+        else:
+            request = (
+                first_request
+                if round == 0 and first_request is not None
+                else ChatRequest(messages, spec, merged)
+            )
+            encoded = encode_request(ctx, request, stream=False)
+            if ctx.observed:
+                ctx.request = request
+            response = yield from send_request(ctx, encoded, merged, round=round)
         decoded = decode_answer(ctx, response)
         try:
             completion = finish_answer(
                 decoded,
-                spec=call.spec,
+                spec=spec,
                 schema=schema,
                 usage=usage,
                 attempts=attempts,
-                conversation=call.conversation,
+                conversation=conversation,
                 model_info=config.model_info,
             )
         except InvalidAnswer as invalid:
-            assert call.spec is not None
+            assert spec is not None
             attempts.append(invalid.attempt)
             usage = invalid.usage
             budget = config.reask_token_budget
             if round == config.max_reasks or (budget is not None and usage.total_tokens >= budget):
-                raise validation_error(invalid, attempts, call.spec, streamed=False) from None
+                raise validation_error(invalid, attempts, spec, streamed=False) from None
             ctx.emit(Reasked(ctx.call, round, invalid.failure.errors))
             # New tuple: the caller's messages are never touched.
             messages = (
@@ -587,6 +625,22 @@ def _complete(
             continue
         return finished(ctx, completion)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _first_request(
+    ctx: CallContext, schema: Any, has_schema: bool
+) -> Callable[[str], FirstRequest]:
+    """The general path's first request for a prompt (to make a request template from)."""
+
+    def first_request(prompt: str) -> FirstRequest:
+        config = ctx.config
+        call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=None)
+        encoded = encode_request(ctx.for_call(call.options), call.request, stream=False)
+        request = place_static(ctx, encoded, call.options)
+        system = call.messages[: len(call.messages) - len(call.conversation)]
+        return FirstRequest(request, system, call.options, call.spec)
+
+    return first_request
 
 
 def finished(ctx: CallContext, completion: Completion[Any]) -> Completion[Any]:
