@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._catalog import ModelInfo
-from ._completion import Attempt, Completion, FinishReason, Usage
+from ._completion import Attempt, Completion, FinishReason, Usage, make_completion
 from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
 from ._messages import Message, ToolCall
 from ._output import ValidationFailure, parse_output
+from ._usage import make_attempt
 from .codecs._base import DecodedCompletion, OutputSpec
 
 __all__ = ["Answer", "InvalidAnswer", "answer_of", "check_output", "finish_answer"]
@@ -142,7 +143,7 @@ def finish_answer(
     calls = decoded.tool_calls
     answer = answer_of(spec, decoded, calls)
     usage = usage + decoded.usage if attempts else decoded.usage
-    attempt = Attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id)
+    attempt = make_attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id, ())
     tried = (*attempts, attempt)
     check_output(decoded, answer, usage, tried, spec)
     if spec is None:
@@ -166,19 +167,21 @@ def finish_answer(
             )
             raise InvalidAnswer(failure, failed, usage) from None
     message = decoded.message
-    return Completion(
-        output=output,
-        raw_text=answer.text,
-        usage=usage,
-        finish_reason=answer.finish_reason,
-        model=decoded.model,
-        request_id=decoded.request_id,
-        raw=decoded.raw,
-        attempts=tried,
-        reasoning=decoded.reasoning,
-        tool_calls=calls,
-        message=message,
-        messages=(*conversation, message),
-        cost=model_info.cost(usage),
-        response_id=decoded.response_id,
+    return make_completion(
+        output,
+        answer.text,
+        usage,
+        answer.finish_reason,
+        decoded.model,
+        decoded.request_id,
+        decoded.raw,
+        tried,
+        decoded.reasoning,
+        calls,
+        message,
+        (*conversation, message),
+        model_info.cost(usage),
+        decoded.response_id,
+        None,  # answered_by: set by the fallback or router that chose this client
+        (),  # steps: set by the tool loop
     )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._messages import Citation, Message, TextPart, ToolCall
+from ._records import positional_maker
 from ._usage import Attempt, FinishReason, Usage
 
 if TYPE_CHECKING:
     from ._native_results import NativeToolResult
     from .tools._steps import ToolStep
 
-__all__ = ["Attempt", "Completion", "FinishReason", "Usage"]
+__all__ = ["Attempt", "Completion", "FinishReason", "Usage", "make_completion"]
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -78,3 +80,8 @@ class Completion(Generic[T_co]):
         from ._native_results import native_results
 
         return native_results(self.message.parts)
+
+
+make_completion: Callable[..., Completion[Any]] = positional_maker(Completion)
+"""A :class:`Completion` from all sixteen fields in declaration order, built fast (for the
+flow, which has every value at hand)."""

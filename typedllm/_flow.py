@@ -64,7 +64,7 @@ from ._events import (
     safe_url,
 )
 from ._gates import check_request
-from ._messages import Message, Prompt, TextPart
+from ._messages import Message, Prompt, TextPart, trusted_text
 from ._options import CallOptions
 from ._output import ValidationFailure
 from ._request_template import FirstRequest, template_for
@@ -103,7 +103,7 @@ def caller_messages(prompt: Prompt) -> tuple[Message, ...]:
     """The caller's messages (a string is one user message); the caller's sequence is copied,
     never mutated."""
     if isinstance(prompt, str):  # the common case, built without re-checking a plain string
-        parts = (TextPart(prompt),) if prompt else ()
+        parts = (trusted_text(prompt),) if prompt else ()
         return (Message._trusted("user", parts),)  # pyright: ignore[reportPrivateUsage]
     if isinstance(prompt, (bytes, bytearray)):
         raise ConfigurationError("prompt is bytes: decode it to str first")

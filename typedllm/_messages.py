@@ -26,6 +26,7 @@ from typing import Any, Literal, Union, cast, get_args, overload
 
 from ._errors import ConfigurationError
 from ._media import media_type_of_url, read_source, sniff_media_type
+from ._records import positional_maker
 
 __all__ = [
     "AudioPart",
@@ -54,6 +55,7 @@ __all__ = [
     "system",
     "text_of",
     "tool_result",
+    "trusted_text",
     "user",
 ]
 
@@ -375,6 +377,8 @@ class Message:
     @classmethod
     def _trusted(cls, role: Role, parts: tuple[Part, ...]) -> Message:
         """A message from parts a decoder built (already valid): no checks, no copies."""
+        if cls is Message:
+            return _make_message(role, parts, None, None, False)
         message = object.__new__(cls)
         object.__setattr__(message, "role", role)
         object.__setattr__(message, "parts", parts)
@@ -399,6 +403,15 @@ class Message:
         return reasoning_of(self.parts)
 
 
+_make_message = positional_maker(Message)
+_make_text = positional_maker(TextPart)
+
+
+def trusted_text(text: str) -> TextPart:
+    """A :class:`TextPart` of ``text`` with no citations (built fast: ``text`` is a str)."""
+    return _make_text(text, (), None)
+
+
 def text_of(parts: Sequence[Part]) -> str:
     """The text parts of ``parts`` joined."""
     return "".join(p.text for p in parts if isinstance(p, TextPart))
@@ -406,11 +419,15 @@ def text_of(parts: Sequence[Part]) -> str:
 
 def calls_of(parts: Sequence[Part]) -> tuple[ToolCall, ...]:
     """The tool calls among ``parts``, in order."""
+    if len(parts) == 1 and type(parts[0]) is TextPart:  # the common answer
+        return ()
     return tuple(p for p in parts if isinstance(p, ToolCall))
 
 
 def reasoning_of(parts: Sequence[Part]) -> str | None:
     """The reasoning text among ``parts`` (``None`` when there is no reasoning part)."""
+    if len(parts) == 1 and type(parts[0]) is TextPart:  # the common answer
+        return None
     texts = [p.text for p in parts if isinstance(p, ReasoningPart)]
     return "".join(texts) if texts else None
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from ._messages import Message
+from ._records import positional_maker
 from ._wire import WireRequest
 from .hosts import HeaderAuth, Host
 
@@ -88,10 +89,11 @@ class RequestTemplate:
             text = orjson.dumps(prompt)
         except orjson.JSONEncodeError:
             return None
-        return WireRequest(
-            self.method, self.url, dict(self.headers), self.prefix + text + self.suffix
-        )
+        body = self.prefix + text + self.suffix
+        return _make_request(self.method, self.url, dict(self.headers), body)
 
+
+_make_request = positional_maker(WireRequest)
 
 _TEMPLATES: dict[tuple[int, Any, bool], RequestTemplate | None] = {}
 """Templates by (configuration id, schema, has_schema); ``None``: this one cannot have one."""

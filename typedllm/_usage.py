@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Attempt", "FinishReason", "Usage"]
+from ._records import positional_maker
+
+__all__ = ["Attempt", "FinishReason", "Usage", "make_attempt", "make_usage"]
 
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "refusal", "other"]
 """Why the model stopped, normalised across providers (``"other"`` keeps unknown reasons)."""
@@ -77,3 +79,9 @@ class Attempt:
     request_id: str | None
     errors: tuple[Any, ...] = ()
     """Validation errors of this attempt (empty when it validated)."""
+
+
+make_usage = positional_maker(Usage)
+"""``Usage(input, output, cache_read, reasoning, cache_write)``, built fast (all five ints)."""
+make_attempt = positional_maker(Attempt)
+"""``Attempt(raw_text, usage, finish_reason, request_id, errors)``, built fast."""

@@ -55,8 +55,10 @@ from .._messages import (
     RefusalPart,
     TextPart,
     ToolCall,
+    trusted_text,
 )
 from .._options import ToolDefinition
+from .._usage import make_usage
 from .._wire import EncodedRequest, WireResponse
 from ..schema import CompiledSchema, Dialect, compile_schema
 from ..streaming import SSEEvent
@@ -69,6 +71,7 @@ from ._base import (
     answer_body,
     error_from_body,
     json_type,
+    make_decoded,
     parse_json_body,
     request_id_of,
     shape_error,
@@ -515,7 +518,7 @@ def _usage_fast(raw: Any) -> Usage | None:
         return None
     more: Any = u.get("completion_tokens_details")
     reasoning: Any = cast(dict[str, Any], more).get("reasoning_tokens") if type(more) is dict else 0
-    return Usage(prompt, completion, 0, reasoning if type(reasoning) is int else 0)
+    return make_usage(prompt, completion, 0, reasoning if type(reasoning) is int else 0, 0)
 
 
 def _decode_plain(provider: str, response: WireResponse, body: Any) -> DecodedCompletion | None:
@@ -551,15 +554,16 @@ def _decode_plain(provider: str, response: WireResponse, body: Any) -> DecodedCo
         return None
     model: Any = data.get("model")
     response_id: Any = data.get("id")
-    return DecodedCompletion(
-        parts=(TextPart(content),),
-        finish_reason=_FINISH.get(raw_finish, "other") if raw_finish is not None else None,
-        usage=usage,
-        model=model if type(model) is str else None,
-        response_id=response_id if type(response_id) is str else None,
-        request_id=request_id_of(response.headers),
-        raw_finish_reason=raw_finish,
-        raw=body,
+    return make_decoded(
+        (trusted_text(content),),
+        _FINISH.get(raw_finish, "other") if raw_finish is not None else None,
+        usage,
+        model if type(model) is str else None,
+        response_id if type(response_id) is str else None,
+        request_id_of(response.headers),
+        None,  # refusal
+        raw_finish,
+        body,
     )
 
 

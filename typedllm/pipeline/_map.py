@@ -44,8 +44,9 @@ from .._errors import ConfigurationError, OutputError, RateLimitError, TypedLLME
 from .._events import RetryScheduled
 from .._options import CallOptions
 from .._protocol import Call, Completer
+from .._records import positional_maker
 from .._routing import estimate_tokens, model_info_of
-from .._usage import Usage
+from .._usage import Usage, make_usage
 from ._inputs import PromptSpec, item_id, prompt_for, request_hash
 from ._limits import RateLimit, RateLimiter
 from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
@@ -146,7 +147,7 @@ class _Run:
         self.total = total
         self.started = time.monotonic()
         self.done = self.failed = self.cached = self.in_flight = self.scheduled = 0
-        self.usage = Usage()
+        self._tokens = [0, 0, 0, 0, 0]
         self.cost: float | None = None
         self.stopped: StopReason = "finished"
         self.error: TypedLLMError | None = None
@@ -157,11 +158,16 @@ class _Run:
 
     # -- decisions ---------------------------------------------------------------------------
 
+    @property
+    def usage(self) -> Usage:
+        """The tokens of every item that ended so far (journal hits excluded)."""
+        return make_usage(*self._tokens)
+
     def budget_reached(self) -> StopReason | None:
         spec = self.spec
         if spec.max_cost is not None and (self.cost or 0.0) >= spec.max_cost:
             return "cost_budget"
-        if spec.max_tokens is not None and self.usage.total_tokens >= spec.max_tokens:
+        if spec.max_tokens is not None and self._tokens[0] + self._tokens[1] >= spec.max_tokens:
             return "token_budget"
         return None
 
@@ -236,7 +242,13 @@ class _Run:
         if result.cached:
             self.cached += 1
             return
-        self.usage = self.usage + result.usage
+        # Summed as counts, one Usage per read (a Usage per item costs more than the sum).
+        usage = result.usage
+        self._tokens[0] += usage.input_tokens
+        self._tokens[1] += usage.output_tokens
+        self._tokens[2] += usage.cache_read_tokens
+        self._tokens[3] += usage.reasoning_tokens
+        self._tokens[4] += usage.cache_write_tokens
         if result.cost is not None:
             self.cost = (self.cost or 0.0) + result.cost
 
@@ -278,7 +290,7 @@ def _success(
     seconds: float,
     kept: Completion[Any] | None,
 ) -> ItemResult[Any]:
-    return ItemResult(
+    return _make_result(
         index,
         ident,
         completion.output,
@@ -288,7 +300,11 @@ def _success(
         len(completion.attempts),
         seconds,
         kept,
+        False,  # cached
     )
+
+
+_make_result: Callable[..., ItemResult[Any]] = positional_maker(ItemResult)
 
 
 def _run_client(client: Completer, run: _Run) -> tuple[Completer, Client | None]:
