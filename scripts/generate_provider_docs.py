@@ -142,7 +142,10 @@ def render(rows: Iterable[ProviderRow]) -> str:
         "in the instructions), llama-cpp-python's `json_object` with a `schema`, or the schema",
         "in the prompt only. Answers of routes the host does not enforce are validated",
         "leniently (the JSON is extracted from the text) and re-asked on failure.",
-        "`.structured_output(...)` overrides the route per client.",
+        "`.structured_output(...)` overrides the route per client on `tl.openai()` (both APIs),",
+        "`tl.azure_openai()`, `tl.openai_compatible()` and every preset below, and on",
+        "`tl.ollama()` (`format`, `json` or `prompt`); the Anthropic (also on Bedrock and Vertex",
+        "AI), Gemini and Cohere builders have no override: they take the route in their row.",
         "",
         "| entry | provider | base URL | key variable | structured output | why | "
         "streaming | stream usage | notes |",

@@ -267,10 +267,14 @@ def test_an_always_adaptive_claude_request_carries_no_thinking_field() -> None:
     assert "temperature" not in body
 
 
-def test_a_gemini_model_that_ignores_sampling_refuses_it_at_build() -> None:
-    builder: Any = tl.gemini().model("gemini-3.5-flash-lite").temperature(0.2).api_key("k")
-    with pytest.raises(ConfigurationError, match=r"gemini-3\.5-flash-lite does not accept"):
-        builder.build()
+def test_a_gemini_model_that_ignores_sampling_refuses_it() -> None:
+    builder: Any = tl.gemini().model("gemini-3.5-flash-lite").api_key("k")
+    with pytest.raises(ConfigurationError, match=r"gemini-3\.5-flash-lite does not take sampl"):
+        builder.temperature(0.2)  # at once, not only at build()
     info = GEMINI_MODELS["gemini-3.5-flash-lite"]
+    # build() re-checks what a cast could smuggle past .temperature().
+    settings = BuilderSettings(model=info.name, model_info=info, temperature=0.2)
+    with pytest.raises(ConfigurationError, match=r"gemini-3\.5-flash-lite does not accept"):
+        check_settings(settings, info)
     assert info.reasoning_efforts == ("minimal", "low", "medium", "high")
     assert info.input_price is None and info.cost(1000, 1000) is None  # unknown, not guessed

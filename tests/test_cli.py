@@ -329,6 +329,15 @@ def test_extract_jsonl_offline(workdir: Path, fakes: Fakes) -> None:
     assert err == ""  # --quiet
 
 
+def test_importing_the_schema_leaves_sys_path_as_it_was(workdir: Path, fakes: Fakes) -> None:
+    sys.path[:] = [p for p in sys.path if p not in ("", str(workdir))]
+    before = list(sys.path)
+    code, _, err = run(*EXTRACT, "--input", "docs.jsonl", "--quiet")
+    assert code == 0, err
+    assert sys.path == before  # the directory was importable for the import only
+    assert SCHEMA_MODULE in sys.modules  # and the module it imported stays
+
+
 def test_extract_csv_with_a_prompt_template_and_a_summary(workdir: Path, fakes: Fakes) -> None:
     code, _, err = run(
         *EXTRACT,

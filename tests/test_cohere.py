@@ -110,8 +110,22 @@ def test_sampling_ranges_are_checked() -> None:
         model.temperature(1.5)
     with pytest.raises(tl.ConfigurationError, match=r"0\.01 and 0\.99"):
         model.top_p(1.0)
-    with pytest.raises(tl.ConfigurationError, match="between 1 and 500"):
+    with pytest.raises(tl.ConfigurationError, match="between 0 and 500"):
         model.top_k(501)
+    with pytest.raises(tl.ConfigurationError, match="between 0 and 500"):
+        model.top_k(-1)
+
+
+def test_top_k_takes_cohere_documented_range() -> None:
+    """https://docs.cohere.com/v2/reference/chat: ``k`` from 0 (k-sampling off, the default)
+    to 500."""
+    fake = FakeProvider(["ok", "ok", "ok"])
+    model = tl.cohere().model("command-a-03-2025").api_key("co-test").transport(fake)
+    for k in (0, 1, 500):
+        assert model.top_k(k).build().complete("hi") == "ok"
+    sent = [r.json.get("k") for r in fake.requests]
+    assert sent == [None, 1, 500]  # 0 sends no k: the API's default, sampling off
+    assert model.top_k(40).top_k(0).build().config.defaults.top_k is None
 
 
 def test_thinking_only_on_reasoning_models() -> None:

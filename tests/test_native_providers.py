@@ -18,7 +18,7 @@ from test_vertex_auth import FakeGoogle
 
 import typedllm as tl
 from typedllm._builders._native import NATIVE_PROVIDERS, NativeProvider, stream_framing
-from typedllm.testing import FakeProvider
+from typedllm.testing import FakeProvider, block_network
 
 SECRET = "sk-native-provider-test"
 ADC_TOKEN = "ya29.adc-1"  # the first token FakeGoogle issues
@@ -121,6 +121,8 @@ def test_the_base_url_and_the_schema_field(record: NativeProvider, monkeypatch: 
         monkeypatch.setenv(key_var, SECRET)
     if key_var == "AWS_ACCESS_KEY_ID":
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    if "{location}" not in record.base_url:  # the record shows the default location's URL
+        monkeypatch.delenv("GOOGLE_CLOUD_LOCATION")
     llm, rec = _client(record, FakeProvider())
     invoice = llm.complete("Invoice from ACME, total 3.50", schema=Invoice)
     assert isinstance(invoice, Invoice)
@@ -130,6 +132,18 @@ def test_the_base_url_and_the_schema_field(record: NativeProvider, monkeypatch: 
     assert schema, f"{record.cli}: no schema in {record.schema_field}"
     if isinstance(schema, dict):
         assert "vendor" in orjson.dumps(schema).decode()
+
+
+@pytest.mark.parametrize("record", NATIVE_PROVIDERS, ids=lambda p: p.cli)
+def test_the_entry_is_python_that_makes_a_builder(record: NativeProvider) -> None:
+    """The entry as the docs print it runs as it is (offline: builders make no request) and
+    gives a builder that takes the record's example model."""
+    from typedllm._builders._base import BaseBuilder
+
+    with block_network():
+        builder = eval(record.entry, {"tl": tl})  # the docs' snippet, with tl in scope
+        assert isinstance(builder, BaseBuilder), record.entry
+        assert isinstance(builder.model(record.example_model), BaseBuilder)
 
 
 def _key_cases() -> list[tuple[NativeProvider, str]]:
@@ -184,3 +198,23 @@ def test_the_docs_table_has_a_row_per_native_provider() -> None:
         row = next(r for r in rows if r.startswith(f"| `{record.entry}` |"))
         assert f"`{record.base_url}`" in row and stream_framing(record.wire) in row
         assert f"schema in `{record.schema_field}`" in row
+
+
+def test_the_docs_name_the_builders_that_override_the_route() -> None:
+    """docs/providers.md says which builders have ``.structured_output(...)``; it is so."""
+    from typedllm.hosts import PRESETS
+
+    text = " ".join(
+        (Path(__file__).resolve().parents[1] / "docs" / "providers.md").read_text().split()
+    )
+    assert "overrides the route per client on `tl.openai()` (both APIs)" in text
+    assert "Gemini and Cohere builders have no override" in text
+    overriding = {
+        p.cli for p in NATIVE_PROVIDERS if hasattr(eval(p.entry, {"tl": tl}), "structured_output")
+    }
+    assert overriding == {"openai", "openai-responses", "azure", "ollama"}
+    assert hasattr(tl.openai_compatible("http://127.0.0.1:1/v1"), "structured_output")
+    for preset in PRESETS.values():
+        entry = getattr(tl, preset.entry)
+        builder = entry("http://127.0.0.1:1/v1") if preset.entry == "openai_compatible" else entry()
+        assert hasattr(builder, "structured_output"), preset.entry

@@ -177,6 +177,19 @@ def test_structured_output_modes(mode: str) -> None:
         assert '"population"' in body["instructions"]
 
 
+def test_json_object_schema_is_refused_on_responses_at_build() -> None:
+    """llama-cpp-python's form has no Responses counterpart: refused, not sent schema-less."""
+    builder = tl.openai().model("gpt-4.1").api_key("sk-test").api("responses")
+    with pytest.raises(tl.ConfigurationError, match=r"json_object_schema.*Responses API"):
+        builder.structured_output("json_object_schema").build()
+    with pytest.raises(tl.ConfigurationError, match="json_object_schema"):
+        tl.openai().model("gpt-5-pro").api_key("sk-test").structured_output(
+            "json_object_schema"
+        ).build()  # served on Responses only, so it goes there by itself
+    chat = tl.openai().model("gpt-4.1").api_key("sk-test").structured_output("json_object_schema")
+    assert chat.build().config.wire == "openai-chat"  # Chat Completions still takes it
+
+
 def test_reasoning_options_and_store_on_the_wire() -> None:
     fake = FakeProvider()
     llm = (

@@ -554,6 +554,26 @@ def test_per_call_temperature_on_a_reasoning_model() -> None:
     refused(llm, fake, "hi", "top_p", options=tl.CallOptions(top_p=0.5))
 
 
+def test_a_thinking_model_without_a_temperature_is_refused_with_the_real_reason() -> None:
+    """gemini-3.5-flash-lite is a thinking model whose catalog entry takes no temperature:
+    the builder refuses it at .temperature()/.top_p(), the call at complete(), and neither
+    calls it a reasoning model."""
+    builder = tl.gemini().model("gemini-3.5-flash-lite").api_key("g-test")
+    for method in ("temperature", "top_p"):
+        with pytest.raises(tl.ConfigurationError) as caught:
+            getattr(builder, method)(0.5)
+        message = str(caught.value)
+        assert f"({method})" in message and "catalog records no temperature" in message
+        assert "thinking model" in message and "reasoning" not in message
+    fake = FakeProvider(["never"])
+    llm = builder.transport(fake).build()
+    with pytest.raises(tl.ConfigurationError) as caught:
+        llm.complete("hi", options=tl.CallOptions(temperature=0.5))
+    assert "catalog records no temperature" in str(caught.value)
+    assert "reasoning" not in str(caught.value) and fake.requests == []
+    assert tl.gemini().model("gemini-2.5-flash").temperature(0.5).top_p(0.5) is not None
+
+
 def test_top_k_on_openai() -> None:
     fake = FakeProvider(["never"])
     refused(openai_llm(fake), fake, "hi", "top_k", options=tl.CallOptions(top_k=3))

@@ -16,7 +16,7 @@ from ._options import CallOptions
 from .codecs._base import ChatRequest
 from .codecs._native import check_native_tools
 
-__all__ = ["check_request"]
+__all__ = ["check_request", "sampling_refused"]
 
 _MODALITY: dict[type, str] = {ImagePart: "image", DocumentPart: "pdf", AudioPart: "audio"}
 
@@ -68,6 +68,18 @@ def _check_media(config: ClientConfig, request: ChatRequest) -> None:
                 )
 
 
+def sampling_refused(model: str, info: ModelInfo, options: str) -> ConfigurationError:
+    """The error for sampling ``options`` on a model the catalog records without a
+    temperature: a reasoning model, or another family's model (``gemini-3.5-flash-lite`` is
+    a thinking model) whose entry says so."""
+    kind = (
+        "it is a reasoning model"
+        if info.reasoning
+        else f"the catalog records no temperature for it (a {info.family} model)"
+    )
+    return ConfigurationError(f"{model} does not take sampling options ({options}): {kind}")
+
+
 def _check_options(config: ClientConfig, request: ChatRequest) -> None:
     info = config.model_info
     options = request.options
@@ -80,10 +92,7 @@ def _check_options(config: ClientConfig, request: ChatRequest) -> None:
         else []
     )
     if sampling and _known(info) and not info.temperature:
-        raise ConfigurationError(
-            f"{config.model} does not take sampling options ({', '.join(sampling)}): "
-            "it is a reasoning model"
-        )
+        raise sampling_refused(config.model, info, ", ".join(sampling))
     wire = config.wire_options
     if sampling and isinstance(wire, AnthropicOptions) and wire.thinking_budget is not None:
         raise ConfigurationError(

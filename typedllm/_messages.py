@@ -467,7 +467,9 @@ def tool_result(
     call_id: str, content: Content, *, is_error: bool = False, name: str | None = None
 ) -> Message:
     """The result of running the tool call ``call_id``: text (or text and media parts where
-    the wire allows it). ``is_error=True`` tells the model the tool failed.
+    the wire allows it). ``is_error=True`` tells the model the tool failed (Anthropic's
+    ``is_error`` flag, Gemini's ``error`` response; on the wires without a flag the codec
+    prefixes the text with ``Error: ``).
 
     >>> import typedllm as tl
     >>> tl.tool_result("call_1", '{"temperature": 21}').role

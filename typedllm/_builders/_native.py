@@ -154,7 +154,8 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
         entry='tl.anthropic().vertex("my-project")',
         title="Anthropic on Vertex AI",
         wire="anthropic-vertex",
-        base_url=vertex_base_url("{project}", "{location}", "anthropic"),
+        # The default location, global, is served without a region prefix.
+        base_url=vertex_base_url("{project}", "global", "anthropic"),
         key_env=("GOOGLE_APPLICATION_CREDENTIALS",),
         schema_field="tools.0.input_schema",
         route="forced tool",
@@ -166,7 +167,8 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
         example_model="claude-haiku-4-5",
         doc_url="https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude",
         notes=_VERTEX_NOTES + "; also `ANTHROPIC_VERTEX_PROJECT_ID`, `CLOUD_ML_REGION`; "
-        "location default `global`",
+        "location default `global` (a regional location is served from "
+        "`https://{location}-aiplatform.googleapis.com`)",
     ),
     NativeProvider(
         cli="gemini",
@@ -184,7 +186,7 @@ NATIVE_PROVIDERS: tuple[NativeProvider, ...] = (
     ),
     NativeProvider(
         cli="gemini-vertex",
-        entry='tl.gemini().vertex("my-project")',
+        entry='tl.gemini().vertex(project="my-project")',  # keyword-only
         title="Gemini on Vertex AI",
         wire="gemini-generate-content",
         base_url=vertex_base_url("{project}", "{location}", "google"),

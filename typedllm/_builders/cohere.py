@@ -127,11 +127,14 @@ class CohereBuilder(BaseBuilder, Generic[M]):
     @overload
     def top_k(self: CohereBuilder[StandardModel], value: int) -> CohereBuilder[StandardModel]: ...
     def top_k(self, value: int) -> Any:
-        """Sample only from the top K tokens (Cohere ``k``), 0 to 500 (0 turns it off)."""
+        """Sample only from the top K tokens (Cohere ``k``), 0 to 500 (0 turns it off: no
+        ``k`` is sent, which is Cohere's default of 0)."""
         self._require_model("top_k")
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ConfigurationError(f"Cohere takes k between 1 and 500, got {value!r}")
-        return self._with(top_k=value)
+        # https://docs.cohere.com/v2/reference/chat: k "Defaults to 0, min value of 0, max
+        # value of 500"; "When k is set to 0, k-sampling is disabled".
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 500:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ConfigurationError(f"Cohere takes k between 0 and 500, got {value!r}")
+        return self._with(top_k=value or None)  # 0 is the API's own default: k-sampling off
 
     def thinking(
         self: CohereBuilder[ThinkingModel], *, budget_tokens: int | None = None

@@ -22,6 +22,7 @@ from .._catalog import (
 )
 from .._config import GeminiOptions
 from .._errors import ConfigurationError
+from .._gates import sampling_refused
 from ..hosts import Auth, TokenAuth, api_key_header, bearer
 from ..hosts._auth import TokenSource
 from ..hosts._fresh import fresh_strings
@@ -91,8 +92,9 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
         self: GeminiBuilder[StandardModel], value: float
     ) -> GeminiBuilder[StandardModel]: ...
     def temperature(self, value: float) -> Any:
-        """Sampling temperature, 0 to 2 (allowed together with thinking)."""
-        self._require_model("temperature")
+        """Sampling temperature, 0 to 2 (allowed together with thinking; refused for a model
+        whose catalog entry takes no temperature, such as ``gemini-3.5-flash-lite``)."""
+        self._sampling("temperature")
         return self._with(temperature=self._check_temperature(value))
 
     @overload
@@ -101,8 +103,13 @@ class GeminiBuilder(BaseBuilder, Generic[M]):
     def top_p(self: GeminiBuilder[StandardModel], value: float) -> GeminiBuilder[StandardModel]: ...
     def top_p(self, value: float) -> Any:
         """Nucleus sampling probability mass, 0 to 1."""
-        self._require_model("top_p")
+        self._sampling("top_p")
         return self._with(top_p=self._check_top_p(value))
+
+    def _sampling(self, option: str) -> None:
+        model, info = self._require_model(option)
+        if not info.temperature:  # the type state allows it: thinking models mostly do
+            raise sampling_refused(model, info, option)
 
     def thinking(
         self: GeminiBuilder[ThinkingModel], *, budget_tokens: int

@@ -29,6 +29,7 @@ from typing_extensions import Self, TypeVar
 from .._catalog._families import model_info_for
 from .._config import OpenAIChatOptions, StructuredOutputMode
 from .._errors import ConfigurationError
+from .._gates import sampling_refused
 from .._retry import RetryPolicy
 from ..hosts import Host, bearer
 from ..hosts._presets import PRESETS, HostPreset
@@ -138,12 +139,9 @@ class PresetBuilder(BaseBuilder, Generic[M]):
         )
 
     def _sampling(self, option: str) -> None:
-        _model, info = self._require_model(option)
+        model, info = self._require_model(option)
         if not info.temperature:
-            raise ConfigurationError(
-                f"{self._settings.model} does not accept {option}: it is a reasoning model "
-                "without sampling options"
-            )
+            raise sampling_refused(model, info, option)
         if option in self._preset.rejected_fields:
             raise ConfigurationError(f"{self._preset.title} does not accept {option}")
 

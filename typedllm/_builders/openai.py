@@ -415,6 +415,14 @@ class OpenAIBuilder(BaseBuilder, Generic[M]):
         if s.reasoning_summary is not None and not info.reasoning:
             raise ConfigurationError(f"{model} is not a reasoning model (reasoning_summary)")
         if _api_for(s, info) == "responses":
+            if mode == "json_object_schema":
+                # llama-cpp-python's Chat Completions form: the Responses API's
+                # text.format json_object takes no schema, so the schema would go nowhere.
+                raise ConfigurationError(
+                    "structured_output('json_object_schema') is llama-cpp-python's Chat "
+                    "Completions form; the Responses API has no such format: use 'strict', "
+                    "'json_schema', 'json_object' or 'prompt', or .api('chat')"
+                )
             return self._client(
                 provider="openai",
                 wire="openai-responses",

@@ -208,7 +208,8 @@ def build_client(
 def import_schema(path: str) -> Any:
     """The type at ``package.module:Name`` (``Name`` may be dotted: ``module:Outer.Inner``;
     ``package.module.Name`` works too). The current directory is importable, as with
-    ``python -m``, so a ``models.py`` beside the data is found."""
+    ``python -m``, so a ``models.py`` beside the data is found (for this import only:
+    ``sys.path`` is restored after it)."""
     module_name, sep, attribute = path.partition(":")
     if not sep:
         module_name, _, attribute = path.rpartition(".")
@@ -216,12 +217,19 @@ def import_schema(path: str) -> Any:
         raise ConfigurationError(
             f"--schema takes module:Name (e.g. mypkg.models:Invoice), got {path!r}"
         )
+    added: str | None = None
     if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+        added = os.getcwd()
+        sys.path.insert(0, added)
     try:
         value: Any = importlib.import_module(module_name)
     except ImportError as exc:
         raise ConfigurationError(f"--schema {path}: cannot import {module_name!r}: {exc}") from None
+    finally:
+        # Only for this import: the CLI also runs in-process (typedllm.cli.main), where the
+        # caller's sys.path must stay as it was (the module stays in sys.modules).
+        if added is not None and added in sys.path:
+            sys.path.remove(added)
     for part in attribute.split("."):
         try:
             value = getattr(value, part)

@@ -27,7 +27,8 @@ Encoding
     :data:`~typedllm._config.StructuredOutputMode`: ``strict``/``json_schema`` send
     ``text.format: {"type": "json_schema", "name", "schema", "strict"}``; ``json_object``
     sends ``text.format: {"type": "json_object"}`` plus the schema in the instructions;
-    ``prompt`` sends only the instructions. Provider-native tools (``tl.WebSearch()`` ...)
+    ``prompt`` sends only the instructions (``json_object_schema``, llama-cpp-python's Chat
+    Completions form, is refused at ``build()``). Provider-native tools (``tl.WebSearch()`` ...)
     follow the function tools in their Responses shape, with the ``include`` values that
     return their results (:mod:`typedllm.codecs._native`).
 

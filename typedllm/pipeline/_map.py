@@ -148,7 +148,11 @@ class _Run:
         self.started = time.monotonic()
         self.done = self.failed = self.cached = self.in_flight = self.scheduled = 0
         self._tokens = [0, 0, 0, 0, 0]
-        self.cost: float | None = None
+        # USD of this run's calls at a known price (what max_cost counts), and whether a call
+        # of this run had no known price (then the total is unknown). Journal hits made no
+        # call: they cost this run nothing (their recorded cost is in Journal.summary()).
+        self.spent = 0.0
+        self.unpriced = False
         self.stopped: StopReason = "finished"
         self.error: TypedLLMError | None = None
         limit = spec.rate_limit
@@ -165,7 +169,7 @@ class _Run:
 
     def budget_reached(self) -> StopReason | None:
         spec = self.spec
-        if spec.max_cost is not None and (self.cost or 0.0) >= spec.max_cost:
+        if spec.max_cost is not None and self.spent >= spec.max_cost:
             return "cost_budget"
         if spec.max_tokens is not None and self._tokens[0] + self._tokens[1] >= spec.max_tokens:
             return "token_budget"
@@ -250,7 +254,15 @@ class _Run:
         self._tokens[3] += usage.reasoning_tokens
         self._tokens[4] += usage.cache_write_tokens
         if result.cost is not None:
-            self.cost = (self.cost or 0.0) + result.cost
+            self.spent += result.cost
+        elif result.usage.total_tokens or self.info is None:
+            self.unpriced = True
+
+    @property
+    def cost(self) -> float | None:
+        """USD of every call made in this run: 0.0 when none was made (every item from the
+        journal), ``None`` when a call's price is unknown."""
+        return None if self.unpriced else self.spent
 
     def progress(self) -> None:
         if self.spec.progress is not None:

@@ -85,7 +85,9 @@ class RunSummary:
         skipped: items never scheduled (a budget was reached, or the run stopped early).
         cached: items whose result came from the journal.
         usage: tokens of every call made in this run.
-        cost: USD of every call made in this run (``None`` when no price was known).
+        cost: USD of every call made in this run (``None`` when a call's price was unknown;
+            0.0 when no call was made: journal hits cost this run nothing, their recorded
+            cost is in the journal's ``summary()``).
         seconds: wall time of the run.
         stopped: why the run stopped scheduling.
     """

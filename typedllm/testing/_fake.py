@@ -1,7 +1,7 @@
 """The embedded fake provider: an httpx transport that speaks the providers' wire protocols
 (OpenAI Chat Completions and Responses, Anthropic Messages, also on Bedrock and Vertex AI,
-Gemini ``generateContent``, Ollama ``/api/chat``, and the embeddings endpoints of
-:mod:`._embeddings_wire`), chosen by path.
+Gemini ``generateContent``, Ollama ``/api/chat``, Cohere ``/v2/chat``, and the embeddings
+endpoints of :mod:`._embeddings_wire`), chosen by path.
 
 It answers like the real service would, with no network:
 
@@ -101,8 +101,10 @@ _STREAM_PATHS = (":streamGenerateContent", ":streamRawPredict", "/invoke-with-re
 
 def _wire_for(method: str, path: str) -> Any:
     """The responder module for an endpoint the real services have (OpenAI Chat Completions
-    under any prefix, as compatible hosts mount it; Anthropic ``/v1/messages``; Gemini
-    ``/{version}/models/{model}:generateContent``), else ``None``.
+    under any prefix, as compatible hosts mount it, and Responses; Anthropic ``/v1/messages``;
+    Cohere ``/v2/chat``; Gemini ``/{version}/models/{model}:generateContent``, also on Vertex
+    AI; Ollama ``/api/chat``; Bedrock ``/model/{id}/invoke``; Claude on Vertex AI
+    ``:rawPredict``; the embeddings endpoints), else ``None``.
 
     A doubled segment (``/v1/v1/...``, ``/v1beta/v1beta/...``: a base URL that already ended in
     the version) and an empty one (``//``) are never real endpoints, and generation endpoints

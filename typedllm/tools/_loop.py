@@ -290,7 +290,7 @@ def _problems(exc: Exception) -> str:
 
 
 def _error_run(call: ToolCall, error: str, arguments: Mapping[str, Any] | None = None) -> ToolRun:
-    return ToolRun(call, arguments, f"Error: {error}", error)
+    return ToolRun(call, arguments, error, error)
 
 
 def tool_loop(
@@ -526,7 +526,7 @@ def _decided(
                 ToolRun(
                     p.call,
                     p.arguments,
-                    f"Error: the call was rejected: {decision.reason}",
+                    f"the call was rejected: {decision.reason}",
                     decision.reason,
                     decision="rejected",
                 )
@@ -582,7 +582,7 @@ def _run_sync(job: Job) -> Outcome:
         text, parts = serialize_result(value), result_parts(value)
     except Exception as exc:
         error = _failure(exc, job.tool)
-        return Outcome(f"Error: {error}", error, time.perf_counter() - start)
+        return Outcome(error, error, time.perf_counter() - start)
     return Outcome(text, None, time.perf_counter() - start, parts)
 
 
@@ -600,7 +600,7 @@ async def _run_async(job: Job) -> Outcome:
         text, parts = serialize_result(value), result_parts(value)
     except Exception as exc:
         error = _failure(exc, job.tool)
-        return Outcome(f"Error: {error}", error, time.perf_counter() - start)
+        return Outcome(error, error, time.perf_counter() - start)
     return Outcome(text, None, time.perf_counter() - start, parts)
 
 

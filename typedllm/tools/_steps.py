@@ -25,7 +25,8 @@ class ToolRun:
         arguments: the validated arguments as JSON values (``None`` when they did not validate
             or the tool is unknown).
         result: the text sent back to the model (the tool's serialized return value, or the
-            error message).
+            error message, sent as an error result: a wire without an error flag prefixes it
+            with ``Error: ``).
         error: what went wrong (invalid arguments, an unknown tool, the tool's exception, a
             timeout, a rejection), else ``None``.
         seconds: how long the tool ran (0 when it did not run).
