@@ -458,7 +458,10 @@ def test_python_m_typedllm_end_to_end(workdir: Path) -> None:
 # The answers come from the loopback fake server, slowly, so the run is really in flight (over
 # real sockets) when Ctrl-C arrives.
 _INTERRUPTED_RUN = f"""
-import sys, time
+import signal, sys, time
+# A process started from a background job inherits SIGINT ignored, and Python then leaves it
+# ignored: restore the handler a terminal's Ctrl-C meets.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from typedllm.cli import main
 from typedllm.testing import FakeProvider, serve
 
