@@ -8,8 +8,9 @@ from typing import Any
 
 from ._messages import Prompt
 from ._options import CallOptions
+from ._records import positional_maker
 
-__all__ = ["Call"]
+__all__ = ["Call", "make_call"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +28,7 @@ class Call:
     schema: Any = None
     has_schema: bool = False
     options: CallOptions | None = None
+
+
+make_call = positional_maker(Call)
+"""``Call(prompt, schema, has_schema, options)``, built fast (every call makes one)."""

@@ -28,7 +28,8 @@ class AsyncEffectLoop(ABC, Generic[S]):
 
     @abstractmethod
     async def _release(self, state: list[S]) -> None:
-        """Close whatever ``state`` still holds, even while the task is being cancelled."""
+        """Close whatever ``state`` still holds, even while the task is being cancelled
+        (called only when it holds something)."""
 
     async def run(self, flow: Generator[Any, Any, Any]) -> Any:
         """Drive a flow to completion (dropping anything it hands out); return its result."""
@@ -44,7 +45,8 @@ class AsyncEffectLoop(ABC, Generic[S]):
                     return stop.value
                 reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
         finally:
-            await self._release(state)
+            if state:  # (a plain call has read its whole body: nothing is left open)
+                await self._release(state)
             flow.close()
 
     async def drive(

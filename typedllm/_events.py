@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 from urllib.parse import urlsplit, urlunsplit
 
 from ._completion import Completion, FinishReason, Usage
+from ._records import positional_maker
 
 if TYPE_CHECKING:
     from ._messages import Message
@@ -74,9 +75,12 @@ class CallInfo:
     operation: Operation
 
 
+_make_call_info = positional_maker(CallInfo)
+
+
 def new_call(provider: str, model: str, operation: Operation) -> CallInfo:
     """A fresh :class:`CallInfo` (ids are unique within the process)."""
-    return CallInfo(next(_ids), provider, model, operation)
+    return _make_call_info(next(_ids), provider, model, operation)
 
 
 def safe_url(url: str) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from typing_extensions import TypeForm
 
-from ._call import Call
+from ._call import Call, make_call
 from ._completion import Completion
 from ._errors import ConfigurationError
 from ._messages import Prompt
@@ -140,7 +140,7 @@ class Completer(ABC):
         >>> invoice = llm.complete("ACME, invoice 42, 99.50 EUR", schema=Invoice)  # doctest: +SKIP
         """
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return self._completion(call).output
         return self._loop(
@@ -203,7 +203,7 @@ class Completer(ABC):
     ) -> Any:
         """Async :meth:`complete`."""
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return (await self._acompletion(call)).output
         return (
@@ -271,7 +271,7 @@ class Completer(ABC):
         ``tool_calls`` are the model's calls; under a schema its ``output`` is then ``None``
         (the model has not answered yet)."""
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return self._completion(call)
         return self._loop(
@@ -334,7 +334,7 @@ class Completer(ABC):
     ) -> Completion[Any]:
         """Async :meth:`completion`."""
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return await self._acompletion(call)
         return await self._aloop(
@@ -412,7 +412,7 @@ class Completer(ABC):
         ...         print(delta, end="")
         """
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return self._stream(call)._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
         settings = self._settings(
@@ -468,7 +468,7 @@ class Completer(ABC):
     ) -> AsyncStream[Any, Any]:
         """Async :meth:`stream` (``async with`` / ``async for`` / ``await s.final()``)."""
 
-        call = Call(prompt, schema, schema is not None, options)
+        call = make_call(prompt, schema, schema is not None, options)
         if tools is None:
             return self._astream(call)._with_schema(schema)  # pyright: ignore[reportPrivateUsage]
         settings = self._settings(

@@ -38,12 +38,13 @@ from typing import Any, Literal, TypeVar, cast, overload
 
 from typing_extensions import TypedDict, TypeForm, Unpack
 
+from .._call import make_call
 from .._client import Client, prefer_aiohttp
 from .._completion import Completion
 from .._errors import ConfigurationError, OutputError, RateLimitError, TypedLLMError
 from .._events import RetryScheduled
 from .._options import CallOptions
-from .._protocol import Call, Completer
+from .._protocol import Completer
 from .._records import positional_maker
 from .._routing import estimate_tokens, model_info_of
 from .._usage import Usage, make_usage
@@ -199,7 +200,7 @@ class _Run:
         estimate = estimate_tokens(prompt) if self.limiter is not None else 0
         if self.limiter is not None:
             await self.limiter.acquire(estimate)
-        call = Call(prompt, spec.schema, spec.has_schema, spec.options)
+        call = make_call(prompt, spec.schema, spec.has_schema, spec.options)
         try:
             completion = await self.client._acompletion(call)  # pyright: ignore[reportPrivateUsage]
             kept = completion if spec.keep_completions else None
