@@ -5,6 +5,8 @@ URL, headers and body bytes) to one loopback server in a separate process, and v
 same answer into ``Invoice``, with 64 workers:
 
 * ``floor``: raw ``aiohttp`` + ``orjson`` + ``Invoice.model_validate_json`` (the floor);
+* ``floor-kept``: the same, keeping every ``Invoice`` in a list as ``amap`` keeps every result
+  (what holding the results costs the garbage collector, with no library in the way);
 * ``httpx``: raw ``httpx.AsyncClient`` + the same parsing;
 * ``tl-httpx`` / ``tl-aiohttp``: ``await client.acomplete(PROMPT, schema=Invoice)`` on each
   async driver;
@@ -51,7 +53,15 @@ from invoice import PROMPT, Invoice, LineItem  # noqa: F401 - LineItem for the a
 import typedllm as tl
 
 CONCURRENCY = 64
-VARIANTS = ("floor", "httpx", "tl-httpx", "tl-aiohttp", "amap-aiohttp", "amap-default")
+VARIANTS = (
+    "floor",
+    "floor-kept",
+    "httpx",
+    "tl-httpx",
+    "tl-aiohttp",
+    "amap-aiohttp",
+    "amap-default",
+)
 
 
 def _client(port: int, driver: tl.AsyncDriverName = "httpx") -> tl.Client:
@@ -182,15 +192,20 @@ async def _variant(name: str, port: int, calls: int, items: int) -> dict[str, An
     extra: dict[str, Any] = {}
     close: Callable[[], Awaitable[None]] | None = None
 
-    if name == "floor":
+    if name in ("floor", "floor-kept"):
         import aiohttp
 
         session = aiohttp.ClientSession()
         close = session.close
+        kept: list[Invoice] = []
+        keep = kept.append if name == "floor-kept" else None
 
         async def one() -> Invoice:
             async with session.post(url, data=orjson.dumps(body), headers=headers) as r:
-                return _parse(await r.read())
+                invoice = _parse(await r.read())
+            if keep is not None:
+                keep(invoice)
+            return invoice
 
     elif name == "httpx":
         import httpx

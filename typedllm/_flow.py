@@ -555,35 +555,32 @@ def observed(
         raise
 
 
+_NO_USAGE = Usage()
+
+
 def _complete(
     ctx: CallContext, prompt: Prompt, schema: Any, has_schema: bool, options: CallOptions | None
 ) -> Generator[Any, Any, Completion[Any]]:
     config = ctx.config
     template = None
     if options is None and not ctx.observed:  # (events report the chat request it skips)
-        template = template_for(
-            config, prompt, schema, has_schema, _first_request(ctx, schema, has_schema)
-        )
+        template = template_for(config, prompt, schema, has_schema, _first_request, ctx)
     first = template.request(cast(str, prompt)) if template is not None else None
     if template is None or first is None:
         call = prepare_call(
             config, ctx.codec, prompt, schema, has_schema=has_schema, options=options
         )
-        conversation, messages, spec, merged = (
-            call.conversation,
-            call.messages,
-            call.spec,
-            call.options,
-        )
+        conversation: tuple[Message, ...] | None = call.conversation
+        messages, spec, merged = call.messages, call.spec, call.options
         first_request: ChatRequest | None = call.request
     else:
         # The template's checks (gates, schema) ran when it was made: only the prompt is new.
-        conversation = caller_messages(cast(str, prompt))
-        messages = (*template.system, *conversation) if template.system else conversation
+        # Its messages are made once the answer is in (not held while the request is out).
+        conversation, messages = None, ()
         spec, merged, first_request = template.spec, template.options, None
     ctx = ctx.for_call(merged)
-    usage = Usage()
-    attempts: list[Attempt] = []
+    usage = _NO_USAGE
+    attempts: Sequence[Attempt] = ()
     for round in range(config.max_reasks + 1):
         if round == 0 and first is not None:
             response = yield from send_request(ctx, None, merged, placed=first)
@@ -598,6 +595,10 @@ def _complete(
                 ctx.request = request
             response = yield from send_request(ctx, encoded, merged, round=round)
         decoded = decode_answer(ctx, response)
+        if conversation is None:
+            assert template is not None
+            conversation = caller_messages(cast(str, prompt))
+            messages = (*template.system, *conversation) if template.system else conversation
         try:
             completion = finish_answer(
                 decoded,
@@ -610,7 +611,7 @@ def _complete(
             )
         except InvalidAnswer as invalid:
             assert spec is not None
-            attempts.append(invalid.attempt)
+            attempts = [*attempts, invalid.attempt]
             usage = invalid.usage
             budget = config.reask_token_budget
             if round == config.max_reasks or (budget is not None and usage.total_tokens >= budget):
@@ -627,20 +628,14 @@ def _complete(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _first_request(
-    ctx: CallContext, schema: Any, has_schema: bool
-) -> Callable[[str], FirstRequest]:
-    """The general path's first request for a prompt (to make a request template from)."""
-
-    def first_request(prompt: str) -> FirstRequest:
-        config = ctx.config
-        call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=None)
-        encoded = encode_request(ctx.for_call(call.options), call.request, stream=False)
-        request = place_static(ctx, encoded, call.options)
-        system = call.messages[: len(call.messages) - len(call.conversation)]
-        return FirstRequest(request, system, call.options, call.spec)
-
-    return first_request
+def _first_request(ctx: CallContext, schema: Any, has_schema: bool, prompt: str) -> FirstRequest:
+    """The general path's first request for ``prompt`` (to make a request template from)."""
+    config = ctx.config
+    call = prepare_call(config, ctx.codec, prompt, schema, has_schema=has_schema, options=None)
+    encoded = encode_request(ctx.for_call(call.options), call.request, stream=False)
+    request = place_static(ctx, encoded, call.options)
+    system = call.messages[: len(call.messages) - len(call.conversation)]
+    return FirstRequest(request, system, call.options, call.spec)
 
 
 def finished(ctx: CallContext, completion: Completion[Any]) -> Completion[Any]:

@@ -61,8 +61,9 @@ class FirstRequest:
     spec: OutputSpec | None
 
 
-FirstRequestOf = Callable[[str], FirstRequest]
-"""The general path's first request for a prompt (raises what the general path raises)."""
+FirstRequestOf = Callable[[Any, Any, bool, str], FirstRequest]
+"""The general path's first request: ``(context, schema, has_schema, prompt)`` (raises what
+the general path raises; a module function, so no closure is made per call)."""
 
 
 @dataclass(slots=True)
@@ -90,7 +91,9 @@ class RequestTemplate:
         except orjson.JSONEncodeError:
             return None
         body = self.prefix + text + self.suffix
-        return _make_request(self.method, self.url, dict(self.headers), body)
+        # The headers are shared by every request of the template: a WireRequest's headers
+        # are a read-only Mapping, and the drivers copy them into their own.
+        return _make_request(self.method, self.url, self.headers, body)
 
 
 _make_request = positional_maker(WireRequest)
@@ -106,10 +109,12 @@ def template_for(
     schema: Any,
     has_schema: bool,
     first_request: FirstRequestOf,
+    context: Any,
 ) -> RequestTemplate | None:
     """The template for a call of ``config`` with ``prompt`` and ``schema`` (and no per-call
     options, nobody listening: the caller checks), or ``None`` when the call takes the general
-    path. ``first_request`` is the general path, used to make and check the template."""
+    path. ``first_request(context, schema, has_schema, prompt)`` is the general path, used to
+    make and check the template."""
     if type(prompt) is not str or not prompt:
         return None
     key = (id(config), schema, has_schema)
@@ -122,7 +127,11 @@ def template_for(
     else:
         if template is None or template.config is config:
             return template
-    template = _made(config, schema, first_request) if _takes_template(config) else None
+    template = (
+        _made(config, schema, lambda text: first_request(context, schema, has_schema, text))
+        if _takes_template(config)
+        else None
+    )
     if len(_TEMPLATES) >= _MAX_TEMPLATES:
         _TEMPLATES.clear()
     _TEMPLATES[key] = template
@@ -139,7 +148,7 @@ def _takes_template(config: ClientConfig) -> bool:
 
 
 def _made(
-    config: ClientConfig, schema: Any, first_request: FirstRequestOf
+    config: ClientConfig, schema: Any, first_request: Callable[[str], FirstRequest]
 ) -> RequestTemplate | None:
     """A checked template, or ``None`` (errors of the general path are left to it)."""
     try:
