@@ -290,14 +290,26 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             self._timeouts[seconds] = timeout
         return timeout
 
-    async def _request(self, request: WireRequest, timeout: float | None) -> _Response:
-        session = await self._session()
+    def _request(self, request: WireRequest, timeout: float | None) -> Awaitable[_Response]:
+        """The awaitable response of ``request``. With the loop's session open already (every
+        call after the first) this is aiohttp's own awaitable: no coroutine of ours around it."""
+        last = self._last
+        if last is None or last.session.closed or last.loop is not asyncio.get_running_loop():
+            return self._request_opening(request, timeout)
+        return self._send_on(last.session, request, timeout)
+
+    async def _request_opening(self, request: WireRequest, timeout: float | None) -> _Response:
+        return await self._send_on(await self._session(), request, timeout)
+
+    def _send_on(
+        self, session: _Session, request: WireRequest, timeout: float | None
+    ) -> Awaitable[_Response]:
         url: Any = request.url
         if "%" in url:
             # yarl would decode an escape such as %3A (in Bedrock model ids) before sending:
             # send the URL as encoded, as httpx does (AWS SigV4 signs the path as sent).
             url = importlib.import_module("yarl").URL(url, encoded=True)
-        return await session.request(
+        response: Awaitable[_Response] = session.request(
             request.method,
             url,
             headers=request.headers,  # aiohttp copies them into its own multidict
@@ -305,6 +317,7 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             timeout=self._client_timeout(timeout),
             allow_redirects=False,  # httpx does not follow redirects either
         )
+        return response
 
     # -- effects --------------------------------------------------------------------------------
 
