@@ -21,6 +21,7 @@ from ._completion import Attempt, Completion, FinishReason, Usage, make_completi
 from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
 from ._messages import Message, ToolCall
 from ._output import ValidationFailure, parse_output
+from ._records import positional_maker
 from ._usage import make_attempt
 from .codecs._base import DecodedCompletion, OutputSpec
 
@@ -52,6 +53,14 @@ def answer_of(
                 return Answer(call.arguments, finish, False)
     user_calls = any(c.name != tool for c in calls)
     return Answer(decoded.text, decoded.finish_reason, user_calls)
+
+
+def _plain_answer(decoded: DecodedCompletion) -> Answer:
+    """:func:`answer_of` for an answer without tool calls (the common case)."""
+    return _make_answer(decoded.text, decoded.finish_reason, False)
+
+
+_make_answer = positional_maker(Answer)
 
 
 def check_output(
@@ -141,7 +150,7 @@ def finish_answer(
     :class:`InvalidAnswer` when the answer does not validate.
     """
     calls = decoded.tool_calls
-    answer = answer_of(spec, decoded, calls)
+    answer = answer_of(spec, decoded, calls) if calls else _plain_answer(decoded)
     usage = usage + decoded.usage if attempts else decoded.usage
     attempt = make_attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id, ())
     tried = (*attempts, attempt)

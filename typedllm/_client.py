@@ -224,7 +224,16 @@ class Client(Completer):
         return result
 
     async def _acompletion(self, call: Call) -> Completion[Any]:
-        result: Completion[Any] = await self._async().run(self._flow(call, stream=False))
+        # complete_flow itself, not through _flow(): this is every async call's path.
+        flow = complete_flow(
+            self._config,
+            self._codec,
+            call.prompt,
+            call.schema,
+            has_schema=call.has_schema,
+            options=call.options,
+        )
+        result: Completion[Any] = await self._async().run(flow)
         return result
 
     def _stream(self, call: Call) -> Stream[Any, Any]:

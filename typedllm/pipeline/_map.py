@@ -353,9 +353,12 @@ async def _execute(
     source = enumerate(inputs)
     stop = asyncio.Event()
 
+    budgeted = spec.max_cost is not None or spec.max_tokens is not None
+    progress = spec.progress
+
     async def worker() -> None:
         while not stop.is_set():
-            reached = run.budget_reached()
+            reached = run.budget_reached() if budgeted else None
             if reached is not None:
                 run.stopped = reached
                 stop.set()
@@ -377,7 +380,8 @@ async def _execute(
                 await asyncio.sleep(0)
             run.ended(result)
             sink(result)
-            run.progress()
+            if progress is not None:
+                run.progress()
             if result.error is not None and spec.on_error == "raise" and run.error is None:
                 run.error, run.stopped = result.error, "error"
                 stop.set()
