@@ -245,11 +245,19 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
 
     # -- the session of the running loop ------------------------------------------------------
 
-    async def _session(self) -> _Session:
-        loop = asyncio.get_running_loop()
+    def _open_session(self) -> _Session | None:
+        """The running loop's session when it is the one used last and still open (every
+        call after a loop's first), else ``None``: :meth:`_session` finds or makes it."""
         last = self._last
-        if last is not None and last.loop is loop and not last.session.closed:
-            return last.session
+        if last is None or last.session.closed or last.loop is not asyncio.get_running_loop():
+            return None
+        return last.session
+
+    async def _session(self) -> _Session:
+        session = self._open_session()
+        if session is not None:
+            return session
+        loop = asyncio.get_running_loop()
         entry = self._sessions.get(loop)
         if entry is None or entry.session.closed:
             # Entries of loops that shut down (their sessions closed by the keeper) would
@@ -293,10 +301,10 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
     def _request(self, request: WireRequest, timeout: float | None) -> Awaitable[_Response]:
         """The awaitable response of ``request``. With the loop's session open already (every
         call after the first) this is aiohttp's own awaitable: no coroutine of ours around it."""
-        last = self._last
-        if last is None or last.session.closed or last.loop is not asyncio.get_running_loop():
+        session = self._open_session()
+        if session is None:
             return self._request_opening(request, timeout)
-        return self._send_on(last.session, request, timeout)
+        return self._send_on(session, request, timeout)
 
     async def _request_opening(self, request: WireRequest, timeout: float | None) -> _Response:
         return await self._send_on(await self._session(), request, timeout)
@@ -338,12 +346,18 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             return errors.failure(exc)
         return WireResponse(response.status, _headers(response), body)
 
-    async def send(
+    def send(
         self, request: WireRequest, timeout: float | None = None, budget: float | None = None
-    ) -> WireResponse | TransportFailure:
-        """Perform one request (the whole exchange within ``budget`` seconds, if given)."""
+    ) -> Awaitable[WireResponse | TransportFailure]:
+        """Perform one request (the whole exchange within ``budget`` seconds, if given).
+        Without a budget this is the exchange itself: no coroutine around it."""
         if budget is None:
-            return await self._exchange(request, timeout)
+            return self._exchange(request, timeout)
+        return self._send_within(request, timeout, budget)
+
+    async def _send_within(
+        self, request: WireRequest, timeout: float | None, budget: float
+    ) -> WireResponse | TransportFailure:
         try:
             return await _within(budget, self._exchange(request, timeout))
         except asyncio.TimeoutError:
@@ -390,8 +404,6 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
 
     async def _perform(self, effect: Any, state: list[_Response]) -> Any:
         if isinstance(effect, Send):
-            if effect.budget is None:  # send()'s common case, one coroutine fewer
-                return await self._exchange(effect.request, effect.timeout)
             return await self.send(effect.request, effect.timeout, effect.budget)
         if isinstance(effect, ReadChunk):
             return await self._read_chunk(effect, state[-1])

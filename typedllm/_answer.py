@@ -38,14 +38,17 @@ class Answer:
     """Whether the model called the caller's own tools instead of answering."""
 
 
+_make_answer = positional_maker(Answer)
+
+
 def answer_of(
     spec: OutputSpec | None, decoded: DecodedCompletion, calls: tuple[ToolCall, ...] | None = None
 ) -> Answer:
     """For the tool route, the answer is the input of the call to the answer tool."""
-    tool = spec.answer_tool if spec is not None else None
     calls = decoded.tool_calls if calls is None else calls
-    if not calls:
-        return Answer(decoded.text, decoded.finish_reason, False)
+    if not calls:  # the common answer, its record built fast
+        return _make_answer(decoded.text, decoded.finish_reason, False)
+    tool = spec.answer_tool if spec is not None else None
     if tool is not None:
         for call in calls:
             if call.name == tool:
@@ -53,14 +56,6 @@ def answer_of(
                 return Answer(call.arguments, finish, False)
     user_calls = any(c.name != tool for c in calls)
     return Answer(decoded.text, decoded.finish_reason, user_calls)
-
-
-def _plain_answer(decoded: DecodedCompletion) -> Answer:
-    """:func:`answer_of` for an answer without tool calls (the common case)."""
-    return _make_answer(decoded.text, decoded.finish_reason, False)
-
-
-_make_answer = positional_maker(Answer)
 
 
 def check_output(
@@ -150,7 +145,7 @@ def finish_answer(
     :class:`InvalidAnswer` when the answer does not validate.
     """
     calls = decoded.tool_calls
-    answer = answer_of(spec, decoded, calls) if calls else _plain_answer(decoded)
+    answer = answer_of(spec, decoded, calls)
     usage = usage + decoded.usage if attempts else decoded.usage
     attempt = make_attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id, ())
     tried = (*attempts, attempt)
