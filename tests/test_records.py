@@ -16,6 +16,7 @@ from typedllm._records import positional_maker
 from typedllm._usage import Attempt, Usage, make_attempt, make_usage
 from typedllm._wire import WireRequest
 from typedllm.codecs._base import DecodedCompletion, make_decoded
+from typedllm.testing import FakeProvider
 
 
 def _fields(record: object) -> dict[str, object]:
@@ -61,13 +62,7 @@ def test_made_records_stay_frozen_and_pickle() -> None:
 def test_the_fake_provider_answer_is_the_same_record_either_way() -> None:
     # The flow builds its records with the makers: the result still compares equal to, and
     # reads like, a record built by hand.
-    client = (
-        tl.openai()
-        .model("gpt-4o-mini")
-        .api_key("sk-t")
-        .transport(tl.testing.FakeProvider())
-        .build()
-    )
+    client = tl.openai().model("gpt-4o-mini").api_key("sk-t").transport(FakeProvider()).build()
     done = client.completion("hello")
     assert isinstance(done.usage, Usage) and done.usage == Usage(
         done.usage.input_tokens, done.usage.output_tokens
@@ -85,3 +80,49 @@ def test_only_slots_dataclasses_without_checks_get_a_maker() -> None:
         positional_maker(NoSlots)
     with pytest.raises(TypeError, match="__post_init__"):
         positional_maker(ImagePart)  # it checks its sources
+
+
+def test_every_hot_path_record_is_made_through_its_layout_twin() -> None:
+    # The fast path (a plain class of the same layout, turned into the record) applies to every
+    # record the library makes per call; the records are of the class itself.
+    from typedllm._answer import _make_answer  # pyright: ignore[reportPrivateUsage]
+    from typedllm._call import make_call
+    from typedllm._events import _make_call_info  # pyright: ignore[reportPrivateUsage]
+    from typedllm.pipeline._map import _make_result  # pyright: ignore[reportPrivateUsage]
+
+    makers = [make_completion, make_usage, make_attempt, make_decoded, make_call, _make_result,
+              _make_answer, _make_call_info, positional_maker(WireRequest)]  # fmt: skip
+    for make in makers:
+        assert "_twin" in make.__code__.co_names, make.__qualname__
+    result = _make_result(3, "id-3", "out", None, make_usage(1, 2, 0, 0, 0), 0.25, 1, 0.5, None,
+                          False)  # fmt: skip
+    assert type(result) is tl.ItemResult and result.ok and result.index == 3
+    assert result == tl.ItemResult(3, "id-3", "out", None, Usage(1, 2), 0.25, 1, 0.5)
+    assert pickle.loads(pickle.dumps(result)) == result
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.index = 4  # type: ignore[misc]
+
+
+def test_a_record_the_twin_cannot_match_gets_the_descriptor_maker() -> None:
+    # A __weakref__ slot is a layout the plain twin does not have: the maker falls back to
+    # setting each slot through its descriptor, and the record is the same.
+    import weakref
+
+    @dataclass(frozen=True, slots=True, weakref_slot=True)
+    class Referable:
+        a: int
+        b: str
+
+    @dataclass(frozen=True, slots=True)
+    class Plain:
+        a: int
+        b: str
+
+    for cls in (Referable, Plain):
+        made = positional_maker(cls)(1, "x")
+        assert type(made) is cls and made == cls(1, "x") and hash(made) == hash(cls(1, "x"))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.a = 2  # type: ignore[misc]
+    assert "_twin" not in positional_maker(Referable).__code__.co_names
+    assert "_twin" in positional_maker(Plain).__code__.co_names
+    assert weakref.ref(positional_maker(Referable)(1, "x")) is not None

@@ -22,11 +22,12 @@ import importlib.util
 import sys
 from collections.abc import AsyncGenerator, Awaitable, Iterable, Mapping
 from types import ModuleType
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from ._config import ClientConfig
 from ._effect_loop import AsyncEffectLoop
 from ._errors import ConfigurationError
+from ._watchdog import WATCHED_FROM, Body, Watchdog
 from ._wire import (
     END,
     CloseStream,
@@ -39,6 +40,7 @@ from ._wire import (
     TransportFailure,
     WireRequest,
     WireResponse,
+    make_response,
 )
 
 __all__ = [
@@ -176,6 +178,10 @@ async def _within(seconds: float, awaitable: Awaitable[T]) -> T:
     return await asyncio.wait_for(awaitable, max(seconds, 0.001))  # pragma: no cover
 
 
+def _no_progress(seconds: float) -> TransportFailure:
+    return TransportFailure("timeout", f"no progress from the server for {seconds:g}s")
+
+
 def _past_deadline(received: int) -> TransportFailure:
     return TransportFailure(
         "deadline", f"the body was still arriving when the deadline passed ({received} bytes)"
@@ -210,7 +216,7 @@ async def _keeper(session: _Session) -> AsyncGenerator[None, None]:
 
 
 class _PerLoop:
-    __slots__ = ("keeper", "loop", "session")
+    __slots__ = ("keeper", "loop", "session", "watchdog")
 
     def __init__(
         self,
@@ -221,6 +227,7 @@ class _PerLoop:
         self.loop = loop
         self.session = session
         self.keeper = keeper
+        self.watchdog = Watchdog(loop)
 
 
 class AiohttpDriver(AsyncEffectLoop["_Response"]):
@@ -233,7 +240,7 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
         self._aiohttp = _aiohttp()
         self._errors = _Errors(self._aiohttp)
         self._timeout = timeout
-        self._timeouts: dict[float, Any] = {}
+        self._timeouts: dict[tuple[float, bool], Any] = {}
         self._sessions: dict[asyncio.AbstractEventLoop, _PerLoop] = {}
         self._last: _PerLoop | None = None
 
@@ -245,18 +252,19 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
 
     # -- the session of the running loop ------------------------------------------------------
 
-    def _open_session(self) -> _Session | None:
-        """The running loop's session when it is the one used last and still open (every
-        call after a loop's first), else ``None``: :meth:`_session` finds or makes it."""
+    def _open_entry(self) -> _PerLoop | None:
+        """The running loop's session (and watchdog) when it is the one used last and still
+        open (every call after a loop's first), else ``None``: :meth:`_entry` finds or makes
+        it."""
         last = self._last
-        if last is None or last.session.closed or last.loop is not asyncio.get_running_loop():
+        if last is None or last.loop is not asyncio.get_running_loop() or last.session.closed:
             return None
-        return last.session
+        return last
 
-    async def _session(self) -> _Session:
-        session = self._open_session()
-        if session is not None:
-            return session
+    async def _entry(self) -> _PerLoop:
+        entry = self._open_entry()
+        if entry is not None:
+            return entry
         loop = asyncio.get_running_loop()
         entry = self._sessions.get(loop)
         if entry is None or entry.session.closed:
@@ -267,7 +275,7 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             entry = await self._open(loop)
             self._sessions[loop] = entry
         self._last = entry
-        return entry.session
+        return entry
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> _PerLoop:
         aiohttp = self._aiohttp
@@ -286,31 +294,36 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
         await keeper.__anext__()  # the loop now tracks it (see _keeper)
         return _PerLoop(loop, session, keeper)
 
-    def _client_timeout(self, seconds: float | None) -> Any:
+    def _client_timeout(self, seconds: float | None, *, reads: bool = True) -> Any:
         # httpx's timeout bounds connecting (pool wait included), and each read: aiohttp's
-        # connect and sock_read are the same two bounds.
+        # connect and sock_read are the same two bounds. A watched exchange (reads=False)
+        # has its reads bounded by the loop's watchdog instead of a timer of its own.
         seconds = self._timeout if seconds is None else seconds
-        timeout = self._timeouts.get(seconds)
+        timeout = self._timeouts.get((seconds, reads))
         if timeout is None:
             timeout = self._aiohttp.ClientTimeout(
-                total=None, connect=seconds, sock_connect=seconds, sock_read=seconds
+                total=None,
+                connect=seconds,
+                sock_connect=seconds,
+                sock_read=seconds if reads else None,
             )
-            self._timeouts[seconds] = timeout
+            self._timeouts[seconds, reads] = timeout
         return timeout
 
     def _request(self, request: WireRequest, timeout: float | None) -> Awaitable[_Response]:
         """The awaitable response of ``request``. With the loop's session open already (every
         call after the first) this is aiohttp's own awaitable: no coroutine of ours around it."""
-        session = self._open_session()
-        if session is None:
+        entry = self._open_entry()
+        if entry is None:
             return self._request_opening(request, timeout)
-        return self._send_on(session, request, timeout)
+        return self._send_on(entry.session, request, self._client_timeout(timeout))
 
     async def _request_opening(self, request: WireRequest, timeout: float | None) -> _Response:
-        return await self._send_on(await self._session(), request, timeout)
+        entry = await self._entry()
+        return await self._send_on(entry.session, request, self._client_timeout(timeout))
 
     def _send_on(
-        self, session: _Session, request: WireRequest, timeout: float | None
+        self, session: _Session, request: WireRequest, timeout: Any
     ) -> Awaitable[_Response]:
         url: Any = request.url
         if "%" in url:
@@ -322,7 +335,7 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
             url,
             headers=request.headers,  # aiohttp copies them into its own multidict
             data=request.body or None,
-            timeout=self._client_timeout(timeout),
+            timeout=timeout,
             allow_redirects=False,  # httpx does not follow redirects either
         )
         return response
@@ -333,18 +346,34 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
         self, request: WireRequest, timeout: float | None
     ) -> WireResponse | TransportFailure:
         errors = self._errors
+        seconds = self._timeout if timeout is None else timeout
+        entry = self._open_entry() or await self._entry()
+        watchdog = entry.watchdog
+        # A timeout of whole seconds is watched by the loop's watchdog (one timer for every
+        # request in flight); a short one keeps aiohttp's own read timer.
+        watch = watchdog.watch(seconds) if seconds >= WATCHED_FROM else None
+        limits = self._client_timeout(seconds, reads=watch is None)
         try:
-            response = await self._request(request, timeout)
+            response = await self._send_on(entry.session, request, limits)
             try:
+                if watch is not None:
+                    watch.reading(cast(Body, response.content))
                 body = await response.read()  # read() returns the connection to the pool
             except BaseException:
                 response.close()
                 raise
+        except asyncio.CancelledError:
+            if watch is not None and watch.timed_out():
+                return _no_progress(seconds)
+            raise
         except asyncio.TimeoutError as exc:
             return errors.failure(exc)
         except errors.caught as exc:
             return errors.failure(exc)
-        return WireResponse(response.status, _headers(response), body)
+        finally:
+            if watch is not None:
+                watchdog.done(watch)
+        return make_response(response.status, _headers(response), body)
 
     def send(
         self, request: WireRequest, timeout: float | None = None, budget: float | None = None
@@ -402,9 +431,12 @@ class AiohttpDriver(AsyncEffectLoop["_Response"]):
         except errors.caught as exc:
             return errors.failure(exc)
 
-    async def _perform(self, effect: Any, state: list[_Response]) -> Any:
-        if isinstance(effect, Send):
-            return await self.send(effect.request, effect.timeout, effect.budget)
+    def _perform(self, effect: Any, state: list[_Response]) -> Awaitable[Any]:
+        if isinstance(effect, Send):  # the exchange itself: no coroutine around it
+            return self.send(effect.request, effect.timeout, effect.budget)
+        return self._perform_other(effect, state)
+
+    async def _perform_other(self, effect: Any, state: list[_Response]) -> Any:
         if isinstance(effect, ReadChunk):
             return await self._read_chunk(effect, state[-1])
         if isinstance(effect, OpenStream):

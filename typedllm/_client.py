@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,9 @@ from .hosts._host import mask_url
 
 if TYPE_CHECKING:
     from ._aiohttp import AiohttpDriver, AsyncDriverName
+    from ._events import Hook
 
-__all__ = ["Client", "prefer_aiohttp", "with_async_driver"]
+__all__ = ["Client", "pipeline_client", "prefer_aiohttp", "with_async_driver"]
 
 
 class Client(Completer):
@@ -55,6 +57,7 @@ class Client(Completer):
         "_async_driver",
         "_codec",
         "_config",
+        "_pipeline_driver",
         "_sync_closed",
         "_sync_driver",
     )
@@ -64,6 +67,7 @@ class Client(Completer):
         self._codec: Codec = get_codec(config.wire)
         self._sync_driver: SyncDriver | None = None
         self._async_driver: AsyncDriver | AiohttpDriver | None = None
+        self._pipeline_driver: AiohttpDriver | None = None
         self._sync_closed = False
         self._async_closed = False
 
@@ -133,6 +137,23 @@ class Client(Completer):
                 self._async_driver = AsyncDriver.for_config(self._config)
         return self._async_driver
 
+    def _pipeline(self) -> AsyncDriver | AiohttpDriver:
+        """The asynchronous driver pipeline runs (``amap``) call this client on: aiohttp's
+        when it is installed and the client can use it, else the client's own. An aiohttp
+        driver made for that (the client itself is on httpx) is kept here, so each run after
+        the first reuses its connections, and ``aclose()`` closes it with the rest."""
+        if self._async_closed:
+            raise self._closed_error("aclose")
+        if self._pipeline_driver is not None:
+            return self._pipeline_driver
+        config = self._config
+        if config.async_driver == "aiohttp" or not _aiohttp_possible(config):
+            return self._async()
+        from ._aiohttp import AiohttpDriver
+
+        self._pipeline_driver = AiohttpDriver.for_config(replace(config, async_driver="aiohttp"))
+        return self._pipeline_driver
+
     def close(self) -> None:
         """Close the synchronous HTTP client (if this client created it); no synchronous call
         is accepted after it."""
@@ -146,6 +167,8 @@ class Client(Completer):
         self._async_closed = True
         if self._async_driver is not None:
             await self._async_driver.aclose()
+        if self._pipeline_driver is not None:
+            await self._pipeline_driver.aclose()
 
     def __enter__(self) -> Self:
         return self
@@ -223,8 +246,9 @@ class Client(Completer):
         result: Completion[Any] = self._sync().run(self._flow(call, stream=False))
         return result
 
-    async def _acompletion(self, call: Call) -> Completion[Any]:
-        # complete_flow itself, not through _flow(): this is every async call's path.
+    def _acompletion(self, call: Call) -> Coroutine[Any, Any, Completion[Any]]:
+        # complete_flow itself, not through _flow(): this is every async call's path. Not a
+        # coroutine of its own: the driver's run() is what the caller awaits.
         flow = complete_flow(
             self._config,
             self._codec,
@@ -233,8 +257,7 @@ class Client(Completer):
             has_schema=call.has_schema,
             options=call.options,
         )
-        result: Completion[Any] = await self._async().run(flow)
-        return result
+        return self._async().run(flow)
 
     def _stream(self, call: Call) -> Stream[Any, Any]:
         return Stream(self._flow(call, stream=True), self._sync())
@@ -258,15 +281,40 @@ def with_async_driver(client: Client, name: AsyncDriverName) -> Client:
 
 def prefer_aiohttp(completer: Any) -> Any:
     """``completer`` on the aiohttp driver when that is possible (aiohttp installed, a plain
-    :class:`~typedllm.Client` without httpx-only objects), else ``completer`` itself: the
-    automatic choice of ``amap``. A copy, when made, must be closed by whoever made it."""
+    :class:`~typedllm.Client` without httpx-only objects), else ``completer`` itself. A copy,
+    when made, has connections of its own: whoever made it closes it. (``amap`` makes the
+    same choice with :func:`pipeline_client`, whose connections outlive the run.)"""
     if not isinstance(completer, Client) or completer.config.async_driver == "aiohttp":
         return completer
-    config = completer.config
-    if config.transport is not None or config.async_http_client is not None:
-        return completer
-    from ._aiohttp import aiohttp_available
-
-    if not aiohttp_available():
+    if not _aiohttp_possible(completer.config):
         return completer
     return with_async_driver(completer, "aiohttp")
+
+
+def pipeline_client(client: Client, hooks: tuple[Hook, ...] = ()) -> Client:
+    """The client a pipeline run calls for ``client``, with ``hooks`` added to its own: on
+    the aiohttp driver when that is possible (see :func:`prefer_aiohttp`). It shares the
+    driver ``client`` keeps for pipelines (:meth:`Client._pipeline`): successive runs reuse
+    one pool of connections, and closing ``client`` closes them, so there is nothing for the
+    run to close. ``client`` itself when nothing differs."""
+    driver = client._pipeline()  # pyright: ignore[reportPrivateUsage]
+    if driver is client._async_driver and not hooks:  # pyright: ignore[reportPrivateUsage]
+        return client
+    config = client.config
+    if driver is client._pipeline_driver:  # pyright: ignore[reportPrivateUsage]
+        config = replace(config, async_driver="aiohttp")
+    if hooks:
+        config = replace(config, hooks=(*config.hooks, *hooks))
+    runner = Client(config)
+    runner._async_driver = driver  # pyright: ignore[reportPrivateUsage]
+    return runner
+
+
+def _aiohttp_possible(config: ClientConfig) -> bool:
+    """Whether a client of ``config`` could run on the aiohttp driver here (aiohttp installed,
+    no httpx-only objects)."""
+    if config.transport is not None or config.async_http_client is not None:
+        return False
+    from ._aiohttp import aiohttp_available
+
+    return aiohttp_available()

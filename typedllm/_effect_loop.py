@@ -6,7 +6,7 @@ effect and how to release what a flow left open."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Awaitable, Generator
 from typing import Any, Generic, TypeVar
 
 from ._wire import Emit
@@ -23,8 +23,10 @@ class AsyncEffectLoop(ABC, Generic[S]):
     __slots__ = ()
 
     @abstractmethod
-    async def _perform(self, effect: Any, state: list[S]) -> Any:
-        """Perform one effect other than :class:`Emit`; ``state`` holds the open response."""
+    def _perform(self, effect: Any, state: list[S]) -> Awaitable[Any]:
+        """The awaitable result of one effect other than :class:`Emit`; ``state`` holds the
+        open response. (An awaitable, not a coroutine of its own: a driver hands out the
+        exchange's coroutine itself, one frame less on every resume of the call.)"""
 
     @abstractmethod
     async def _release(self, state: list[S]) -> None:

@@ -19,7 +19,7 @@ method goes through one primitive: ``complete``/``completion`` through :meth:`_c
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -59,8 +59,8 @@ class Completer(ABC):
         """Run ``call`` synchronously."""
 
     @abstractmethod
-    async def _acompletion(self, call: Call) -> Completion[Any]:
-        """Run ``call`` asynchronously."""
+    def _acompletion(self, call: Call) -> Coroutine[Any, Any, Completion[Any]]:
+        """Run ``call`` asynchronously (an ``async def`` override is the usual form)."""
 
     @abstractmethod
     def _stream(self, call: Call) -> Stream[Any, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import time
 import weakref
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -33,6 +33,7 @@ from ._wire import (
     TransportFailure,
     WireRequest,
     WireResponse,
+    make_response,
 )
 
 if TYPE_CHECKING:
@@ -288,11 +289,14 @@ class AsyncDriver(AsyncEffectLoop[_Open]):
             return _failure(exc)
         except asyncio.TimeoutError:
             return _past_deadline(0)
-        return WireResponse(response.status_code, _headers(response), response.content)
+        return make_response(response.status_code, _headers(response), response.content)
 
-    async def _perform(self, effect: Any, state: list[_Open]) -> Any:
-        if isinstance(effect, Send):
-            return await self.send(effect.request, effect.timeout, effect.budget)
+    def _perform(self, effect: Any, state: list[_Open]) -> Awaitable[Any]:
+        if isinstance(effect, Send):  # the exchange itself: no coroutine around it
+            return self.send(effect.request, effect.timeout, effect.budget)
+        return self._perform_other(effect, state)
+
+    async def _perform_other(self, effect: Any, state: list[_Open]) -> Any:
         if isinstance(effect, OpenStream):
             await self._close(state)
             try:

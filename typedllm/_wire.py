@@ -22,10 +22,12 @@ change.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit
+
+from ._records import positional_maker
 
 __all__ = [
     "END",
@@ -46,6 +48,7 @@ __all__ = [
     "WireRequest",
     "WireResponse",
     "is_sensitive_header",
+    "make_response",
     "redact_headers",
 ]
 
@@ -196,6 +199,12 @@ class WireResponse:
     def header(self, name: str) -> str | None:
         """A header value by case-insensitive name."""
         return self.headers.get(name.lower())
+
+
+make_response: Callable[[int, Mapping[str, str], bytes], WireResponse] = positional_maker(
+    WireResponse
+)
+"""``WireResponse(status, headers, body)``, built fast (the drivers make one per call)."""
 
 
 @dataclass(frozen=True, slots=True)

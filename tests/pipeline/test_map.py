@@ -429,9 +429,46 @@ def test_a_plain_client_runs_on_aiohttp_when_installed(monkeypatch: pytest.Monke
     with serve() as server:
         llm = tl.openai_compatible(server.base_url).model("fake").build()
         results = tl.map(llm, ["a", "b", "c"], schema=City)
-    assert all(r.ok for r in results)
-    assert made == ["aiohttp"]
+        again = tl.map(llm, ["d"], schema=City)
+    assert all(r.ok for r in [*results, *again])
+    assert made == ["aiohttp"]  # made once: the client keeps it for the next runs
     assert llm.config.async_driver == "httpx"  # the caller's client is untouched
+
+
+async def test_successive_runs_reuse_the_clients_connections() -> None:
+    pytest.importorskip(
+        "aiohttp", reason="the aiohttp driver is optional: pip install 'typedllm[aiohttp]'"
+    )
+    from typedllm._client import pipeline_client
+    from typedllm.testing import serve
+
+    with serve() as server:
+        llm = tl.openai_compatible(server.base_url).model("fake").build()
+        first = await tl.amap(llm, ["a", "b", "c"], schema=City, concurrency=2)
+        driver = llm._pipeline()  # pyright: ignore[reportPrivateUsage]
+        sessions: list[Any] = list(driver.sessions())  # type: ignore[union-attr]
+        [session] = sessions
+        connector = session.connector
+        pooled = sum(len(c) for c in connector._conns.values())
+        assert 1 <= pooled <= 2  # the run's connections stay open, for the next run
+        second = await tl.amap(llm, ["d", "e"], schema=City, concurrency=2)
+        assert driver.sessions() == [session]  # the same pool, no new session
+        assert sum(len(c) for c in connector._conns.values()) == pooled  # none opened
+        # Under a rate limit the run calls a copy with its hook: on the same driver.
+        limited = await tl.amap(
+            llm, ["f"], schema=City, rate_limit=tl.RateLimit(requests_per_minute=600)
+        )
+        assert driver.sessions() == [session]
+        await llm.aclose()  # closes the pipeline's connections with the client's own
+        assert session.closed and driver.sessions() == []
+        with pytest.raises(tl.ClientClosedError):
+            await tl.amap(llm, ["g"], schema=City)
+    assert all(r.ok for r in [*first, *second, *limited])
+    fast = tl.openai_compatible(server.base_url).model("fake").async_driver("aiohttp").build()
+    assert pipeline_client(fast) is fast  # already on aiohttp, nothing added: itself
+    observe = pipeline_client(fast, (print,))
+    assert observe is not fast and observe.config.hooks == (print,)
+    assert observe._async() is fast._async()  # pyright: ignore[reportPrivateUsage]
 
 
 def test_a_client_with_a_transport_keeps_httpx() -> None:

@@ -39,7 +39,7 @@ from typing import Any, Literal, TypeVar, cast, overload
 from typing_extensions import TypedDict, TypeForm, Unpack
 
 from .._call import make_call
-from .._client import Client, prefer_aiohttp
+from .._client import Client, pipeline_client
 from .._completion import Completion
 from .._errors import ConfigurationError, OutputError, RateLimitError, TypedLLMError
 from .._events import RetryScheduled
@@ -320,20 +320,16 @@ def _success(
 _make_result: Callable[..., ItemResult[Any]] = positional_maker(ItemResult)
 
 
-def _run_client(client: Completer, run: _Run) -> tuple[Completer, Client | None]:
-    """The completer the run calls. A plain :class:`~typedllm.Client` gets a copy of its own
-    (closed at the run's end): on the aiohttp driver when it is installed and the client has
-    no httpx-only objects (a transport, an httpx client), since a pipeline is where the
-    driver's throughput shows; and, under a rate limit, with a hook that reports its retries
-    to the run (events are built only when someone listens, so only then)."""
+def _run_client(client: Completer, run: _Run) -> Completer:
+    """The completer the run calls. A plain :class:`~typedllm.Client` runs on the aiohttp
+    driver when it is installed and the client has no httpx-only objects (a transport, an
+    httpx client), since a pipeline is where the driver's throughput shows; its connections
+    are kept by the client (the next run reuses them, the client's ``aclose()`` closes
+    them). Under a rate limit the run adds a hook that reports the client's retries to it
+    (events are built only when someone listens, so only then)."""
     if not isinstance(client, Client):
-        return client, None
-
-    config = prefer_aiohttp(client).config
-    if run.limiter is not None:
-        config = dataclasses.replace(config, hooks=(*config.hooks, run.observe))
-    copy = Client(config)
-    return copy, copy
+        return client
+    return pipeline_client(client, (run.observe,) if run.limiter is not None else ())
 
 
 async def _execute(
@@ -348,8 +344,7 @@ async def _execute(
         raise ConfigurationError(f"map takes a client (or another completer), got {client!r}")
     total = len(inputs) if isinstance(inputs, Sized) else None
     run = _Run(client, spec, total)
-    caller, owned = _run_client(client, run)
-    run.client = caller
+    run.client = _run_client(client, run)
     source = enumerate(inputs)
     stop = asyncio.Event()
 
@@ -396,8 +391,6 @@ async def _execute(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-        if owned is not None:
-            await owned.aclose()
         if spec.owns_journal and spec.journal is not None:
             close = getattr(spec.journal, "close", None)
             if callable(close):

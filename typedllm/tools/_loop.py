@@ -23,7 +23,7 @@ import asyncio
 import concurrent.futures
 import inspect
 import time
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Coroutine, Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, Union
 
@@ -73,7 +73,7 @@ class Steps(Protocol):
 
     def _completion(self, call: Call) -> Completion[Any]: ...
 
-    async def _acompletion(self, call: Call) -> Completion[Any]: ...
+    def _acompletion(self, call: Call) -> Coroutine[Any, Any, Completion[Any]]: ...
 
 
 @dataclass(frozen=True, slots=True)
