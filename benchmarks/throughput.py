@@ -15,8 +15,10 @@ same answer into ``Invoice``, with 64 workers:
   default driver, or whatever amap picks by itself).
 
 Reported: calls per second, client CPU per call and each variant's ratio to the floor measured
-in the same run (goal: amap >= 0.7x), then the memory of a long run: the RSS of
-``amap_as_completed`` after 5,000 and after 20,000 items (flat: the engine keeps nothing per
+in the same round (goal: amap >= 0.7x), as medians over ``--rounds`` interleaved rounds (a
+shared machine's speed drifts: one run of each variant in turn would compare the floor of one
+minute with amap of the next), with the range of the ratios; then the memory of a long run: the
+RSS of ``amap_as_completed`` after 5,000 and after 20,000 items (flat: the engine keeps nothing per
 finished item) and the peak RSS of ``amap`` over 20,000 items (it returns them all).
 
 The server (``--server fast``, the default) answers every request with one canned answer,
@@ -25,7 +27,7 @@ microseconds per request, so the client is what is measured. ``--server fake`` u
 ``typedllm-fake-server`` itself (a thread per connection: it becomes the bottleneck).
 Each variant runs in a fresh interpreter (its own RSS, no warm state from another variant).
 
-    python benchmarks/throughput.py [--calls 5000] [--items 20000] [--server fast|fake]
+    python benchmarks/throughput.py [--calls 5000] [--items 20000] [--rounds 3] [--server fast|fake]
     python benchmarks/throughput.py --profile tl-aiohttp   # cProfile of one variant
     python benchmarks/throughput.py --instructions --calls 1500 --only floor tl-aiohttp
         # instructions per call under valgrind's callgrind: deterministic, for a busy machine
@@ -326,11 +328,35 @@ def _instructions(name: str, port: int, calls: int) -> int:
     return (total(calls) - total(small)) // (calls - small)
 
 
+def _report(rounds: list[dict[str, dict[str, Any]]]) -> None:
+    """Per variant: the median calls/s and CPU over the rounds, and the median (and range) of
+    its ratio to the floor of the same round."""
+    from statistics import median
+
+    print(f"{'variant':<14}{'calls/s':>10}{'CPU us/call':>13}{'vs floor':>10}{'range':>13}")
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        ratios = [
+            r[name]["calls_per_s"] / r["floor"]["calls_per_s"] for r in rounds if "floor" in r
+        ]
+        ratio = f"{median(ratios):.2f}x" if ratios else "-"
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else ""
+        calls = median(run["calls_per_s"] for run in runs)
+        cpu = median(run["cpu_us"] for run in runs)
+        print(f"{name:<14}{calls:>10.0f}{cpu:>13.0f}{ratio:>10}{spread:>13}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--server", choices=("fast", "fake"), default="fast")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="run every variant this many times, interleaved; report medians (default 3)",
+    )
     parser.add_argument("--only", nargs="*", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--profile", choices=VARIANTS, help="cProfile one variant")
     parser.add_argument(
@@ -365,19 +391,20 @@ def main() -> None:
             return
         print(
             f"{date.today()}  concurrency {CONCURRENCY}, {args.calls} calls per variant, "
-            f"server: {args.server}, python {sys.version.split()[0]}",
+            f"{args.rounds} round(s), server: {args.server}, python {sys.version.split()[0]}",
             flush=True,
         )
-        results = {name: _run_variant(name, port, args.calls, args.items) for name in args.only}
+        rounds: list[dict[str, dict[str, Any]]] = []
+        for number in range(args.rounds):
+            # The memory run (long) only in the first round; each round runs every variant
+            # once, so a machine that slows down or speeds up mid-run moves them together.
+            items = args.items if number == 0 else 1
+            rounds.append({name: _run_variant(name, port, args.calls, items) for name in args.only})
     finally:
         server.terminate()
         server.wait()
-    floor = results.get("floor", {}).get("calls_per_s")
-    print(f"{'variant':<14}{'calls/s':>10}{'CPU us/call':>13}{'vs floor':>10}")
-    for name, r in results.items():
-        ratio = f"{r['calls_per_s'] / floor:.2f}x" if floor else "-"
-        print(f"{name:<14}{r['calls_per_s']:>10.0f}{r['cpu_us']:>13.0f}{ratio:>10}")
-    memory = results.get("amap-aiohttp", {})
+    _report(rounds)
+    memory = rounds[0].get("amap-aiohttp", {})
     if all(memory.get(k) is not None for k in ("rss_1k_mb", "rss_5k_mb", "rss_end_mb")):
         print(
             f"memory over {args.items} items (amap-aiohttp): amap_as_completed RSS "

@@ -88,7 +88,7 @@ def test_every_hot_path_record_is_made_through_its_layout_twin() -> None:
     from typedllm._answer import _make_answer  # pyright: ignore[reportPrivateUsage]
     from typedllm._call import make_call
     from typedllm._events import _make_call_info  # pyright: ignore[reportPrivateUsage]
-    from typedllm.pipeline._map import _make_result  # pyright: ignore[reportPrivateUsage]
+    from typedllm.pipeline._results import make_result as _make_result
 
     makers = [make_completion, make_usage, make_attempt, make_decoded, make_call, _make_result,
               _make_answer, _make_call_info, positional_maker(WireRequest)]  # fmt: skip

@@ -451,8 +451,9 @@ def send_request(
     """Send one request, retrying transport failures and retryable statuses per the policy;
     return the successful response. ``placed`` is a final request made already (from a
     request template: static auth only), sent as it is on every attempt."""
-    static = _static_auth(ctx.config.auth)
-    for attempt in range(ctx.config.retry.max_attempts):
+    config = ctx.config
+    static = placed is not None or _static_auth(config.auth)
+    for attempt in range(config.retry.max_attempts):
         if placed is not None:
             request = placed
         elif static:  # no effects to yield: skip the generators of the auth step
@@ -461,15 +462,20 @@ def send_request(
         else:
             assert encoded is not None
             request = yield from authenticate(ctx, encoded, options)
-        ctx.sent(request, attempt, round)
-        timeout = ctx.timeout(options)
-        reply = yield Send(request, timeout, ctx.budget())
+        if ctx.observed:
+            ctx.sent(request, attempt, round)
+        if config.retry.deadline is None:  # ctx.timeout() and ctx.budget(), without a deadline
+            timeout, budget = options.timeout or config.timeout, None
+        else:
+            timeout, budget = ctx.timeout(options), ctx.budget()
+        reply = yield Send(request, timeout, budget)
         error: TransportError
         if isinstance(reply, TransportFailure):
             error, retryable = failed(ctx, reply, request, timeout)
         else:
-            response = cast(WireResponse, reply)
-            ctx.received(response.status, response.headers)
+            response: WireResponse = reply  # (reply is Any: no cast() call per call)
+            if ctx.observed:
+                ctx.received(response.status, response.headers)
             if response.status < 300:  # a 3xx is not followed: it is no answer
                 return response
             error, retryable = status_error(ctx, response)
@@ -530,9 +536,78 @@ def complete_flow(
 ) -> Generator[Any, Any, Completion[Any]]:
     """The whole ``complete`` call: encode, send (with retries), check, validate, re-ask."""
     ctx = new_context(config, codec, "complete", clock)
-    # observed()'s reporting, inlined: one generator less on every resume of the call.
+    # observed()'s reporting, inlined around the whole call: one generator per call (it is
+    # resumed at every step, and the collector walks it while the request is out).
     try:
-        return (yield from _complete(ctx, prompt, schema, has_schema, options))
+        template = None
+        # A template is made for string prompts only (and checks that): typed as one here
+        # without a cast() call per call.
+        text: Any = prompt
+        if options is None and not ctx.observed:  # (events report the chat request it skips)
+            template = template_for(config, prompt, schema, has_schema, _first_request, ctx)
+        first = template.request(text) if template is not None else None
+        if template is None or first is None:
+            call = prepare_call(
+                config, ctx.codec, prompt, schema, has_schema=has_schema, options=options
+            )
+            conversation: tuple[Message, ...] | None = call.conversation
+            messages, spec, merged = call.messages, call.spec, call.options
+            first_request: ChatRequest | None = call.request
+        else:
+            # The template's checks (gates, schema) ran when it was made: only the prompt is
+            # new. Its messages are made once the answer is in (not held while the request is
+            # out).
+            conversation, messages = None, ()
+            spec, merged, first_request = template.spec, template.options, None
+        ctx = ctx.for_call(merged)
+        usage = _NO_USAGE
+        attempts: Sequence[Attempt] = ()
+        for round in range(config.max_reasks + 1):
+            if round == 0 and first is not None:
+                response = yield from send_request(ctx, None, merged, placed=first)
+            else:
+                request = (
+                    first_request
+                    if round == 0 and first_request is not None
+                    else ChatRequest(messages, spec, merged)
+                )
+                encoded = encode_request(ctx, request, stream=False)
+                if ctx.observed:
+                    ctx.request = request
+                response = yield from send_request(ctx, encoded, merged, round=round)
+            decoded = decode_answer(ctx, response)
+            if conversation is None:
+                assert template is not None
+                conversation = caller_messages(text)
+                messages = (*template.system, *conversation) if template.system else conversation
+            try:
+                completion = finish_answer(
+                    decoded,
+                    spec=spec,
+                    schema=schema,
+                    usage=usage,
+                    attempts=attempts,
+                    conversation=conversation,
+                    model_info=config.model_info,
+                )
+            except InvalidAnswer as invalid:
+                assert spec is not None
+                attempts = [*attempts, invalid.attempt]
+                usage = invalid.usage
+                budget = config.reask_token_budget
+                spent = budget is not None and usage.total_tokens >= budget
+                if round == config.max_reasks or spent:
+                    raise validation_error(invalid, attempts, spec, streamed=False) from None
+                ctx.emit(Reasked(ctx.call, round, invalid.failure.errors))
+                # New tuple: the caller's messages are never touched.
+                messages = (
+                    *messages,
+                    Message("assistant", invalid.attempt.raw_text or ""),
+                    _reask_message(invalid.failure),
+                )
+                continue
+            return finished(ctx, completion)
+        raise AssertionError("unreachable")  # pragma: no cover
     except Exception as error:
         ctx.emit(Failed(ctx.call, error, ctx.elapsed()))
         raise
@@ -556,76 +631,6 @@ def observed(
 
 
 _NO_USAGE = Usage()
-
-
-def _complete(
-    ctx: CallContext, prompt: Prompt, schema: Any, has_schema: bool, options: CallOptions | None
-) -> Generator[Any, Any, Completion[Any]]:
-    config = ctx.config
-    template = None
-    if options is None and not ctx.observed:  # (events report the chat request it skips)
-        template = template_for(config, prompt, schema, has_schema, _first_request, ctx)
-    first = template.request(cast(str, prompt)) if template is not None else None
-    if template is None or first is None:
-        call = prepare_call(
-            config, ctx.codec, prompt, schema, has_schema=has_schema, options=options
-        )
-        conversation: tuple[Message, ...] | None = call.conversation
-        messages, spec, merged = call.messages, call.spec, call.options
-        first_request: ChatRequest | None = call.request
-    else:
-        # The template's checks (gates, schema) ran when it was made: only the prompt is new.
-        # Its messages are made once the answer is in (not held while the request is out).
-        conversation, messages = None, ()
-        spec, merged, first_request = template.spec, template.options, None
-    ctx = ctx.for_call(merged)
-    usage = _NO_USAGE
-    attempts: Sequence[Attempt] = ()
-    for round in range(config.max_reasks + 1):
-        if round == 0 and first is not None:
-            response = yield from send_request(ctx, None, merged, placed=first)
-        else:
-            request = (
-                first_request
-                if round == 0 and first_request is not None
-                else ChatRequest(messages, spec, merged)
-            )
-            encoded = encode_request(ctx, request, stream=False)
-            if ctx.observed:
-                ctx.request = request
-            response = yield from send_request(ctx, encoded, merged, round=round)
-        decoded = decode_answer(ctx, response)
-        if conversation is None:
-            assert template is not None
-            conversation = caller_messages(cast(str, prompt))
-            messages = (*template.system, *conversation) if template.system else conversation
-        try:
-            completion = finish_answer(
-                decoded,
-                spec=spec,
-                schema=schema,
-                usage=usage,
-                attempts=attempts,
-                conversation=conversation,
-                model_info=config.model_info,
-            )
-        except InvalidAnswer as invalid:
-            assert spec is not None
-            attempts = [*attempts, invalid.attempt]
-            usage = invalid.usage
-            budget = config.reask_token_budget
-            if round == config.max_reasks or (budget is not None and usage.total_tokens >= budget):
-                raise validation_error(invalid, attempts, spec, streamed=False) from None
-            ctx.emit(Reasked(ctx.call, round, invalid.failure.errors))
-            # New tuple: the caller's messages are never touched.
-            messages = (
-                *messages,
-                Message("assistant", invalid.attempt.raw_text or ""),
-                _reask_message(invalid.failure),
-            )
-            continue
-        return finished(ctx, completion)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _first_request(ctx: CallContext, schema: Any, has_schema: bool, prompt: str) -> FirstRequest:

@@ -501,6 +501,7 @@ def _call(raw_call: Any, index: int, response_id: str | None) -> ToolCall:
 
 
 _PLAIN_MESSAGE_KEYS = frozenset(("role", "content", "refusal", "annotations", "tool_calls"))
+_NO_DETAILS: dict[str, Any] = {}
 
 
 def _usage_fast(raw: Any) -> Usage | None:
@@ -514,16 +515,12 @@ def _usage_fast(raw: Any) -> Usage | None:
     completion: Any = u.get("completion_tokens")
     if type(prompt) is not int or type(completion) is not int:
         return None
-    details: Any = u.get("prompt_tokens_details")
-    cached: Any = (
-        cast("dict[str, Any]", details).get("cached_tokens") if type(details) is dict else 0
-    )
+    details: dict[str, Any] = u.get("prompt_tokens_details") or _NO_DETAILS
+    cached: Any = details.get("cached_tokens") if type(details) is dict else 0
     if cached or "prompt_cache_hit_tokens" in u or "cached_tokens" in u:
         return None
-    more: Any = u.get("completion_tokens_details")
-    reasoning: Any = (
-        cast("dict[str, Any]", more).get("reasoning_tokens") if type(more) is dict else 0
-    )
+    more: dict[str, Any] = u.get("completion_tokens_details") or _NO_DETAILS
+    reasoning: Any = more.get("reasoning_tokens") if type(more) is dict else 0
     return make_usage(prompt, completion, 0, reasoning if type(reasoning) is int else 0, 0)
 
 
@@ -531,20 +528,21 @@ def _decode_plain(provider: str, response: WireResponse, body: Any) -> DecodedCo
     """The common answer (one choice, a plain text message, no reasoning, refusal, citations
     or tool calls) decoded without the general path's checks; ``None`` for anything else.
     Throughput: the general path is most of the decode cost of a high-concurrency run."""
-    data: dict[str, Any] = body  # (typed by annotation, not cast(): see _usage_fast)
+    # Each level typed by annotation before its check, not by cast(): see _usage_fast.
+    data: dict[str, Any] = body
     if type(data) is not dict:
         return None
-    choices: Any = data.get("choices")
+    raw_choices: Any = data.get("choices")
+    choices: list[Any] = raw_choices
     if type(choices) is not list or not choices:
         return None
-    choice: Any = as_list(choices)[0]
-    if type(choice) is not dict:
+    first: dict[str, Any] = choices[0]
+    if type(first) is not dict:
         return None
-    first = cast("dict[str, Any]", choice)
     raw_message: Any = first.get("message")
-    if type(raw_message) is not dict:
+    message: dict[str, Any] = raw_message
+    if type(message) is not dict:
         return None
-    message = cast("dict[str, Any]", raw_message)
     content: Any = message.get("content")
     if type(content) is not str or "<think>" in content[:64]:
         return None

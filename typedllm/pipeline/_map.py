@@ -45,12 +45,20 @@ from .._errors import ConfigurationError, OutputError, RateLimitError, TypedLLME
 from .._events import RetryScheduled
 from .._options import CallOptions
 from .._protocol import Completer
-from .._records import positional_maker
 from .._routing import estimate_tokens, model_info_of
 from .._usage import Usage, make_usage
 from ._inputs import PromptSpec, item_id, prompt_for, request_hash
 from ._limits import RateLimit, RateLimiter
-from ._results import ItemResult, MapResults, Progress, ResultStore, RunSummary, StopReason
+from ._results import (
+    ItemResult,
+    MapResults,
+    Progress,
+    ResultColumns,
+    ResultStore,
+    RunSummary,
+    StopReason,
+    make_result,
+)
 
 __all__ = ["MapOptions", "amap", "amap_as_completed", "map", "map_as_completed"]
 
@@ -303,7 +311,7 @@ def _success(
     seconds: float,
     kept: Completion[Any] | None,
 ) -> ItemResult[Any]:
-    return _make_result(
+    return make_result(
         index,
         ident,
         completion.output,
@@ -315,9 +323,6 @@ def _success(
         kept,
         False,  # cached
     )
-
-
-_make_result: Callable[..., ItemResult[Any]] = positional_maker(ItemResult)
 
 
 def _run_client(client: Completer, run: _Run) -> Completer:
@@ -498,9 +503,8 @@ async def amap(
     >>> invoices = results.outputs()  # doctest: +SKIP
     """
     spec = _spec_of(schema, dict(options))
-    ended: builtins.list[ItemResult[Any]] = []
-    summary = await _execute(client, inputs, spec, ended.append)
-    ended.sort(key=lambda r: r.index)
+    ended = ResultColumns()
+    summary = await _execute(client, inputs, spec, ended.add)
     return MapResults(ended, summary)
 
 
@@ -525,9 +529,8 @@ def map(
     spec = _spec_of(schema, dict(options))  # checked here, before any thread starts
 
     async def run() -> MapResults[Any]:
-        ended: builtins.list[ItemResult[Any]] = []
-        summary = await _execute(client, inputs, spec, ended.append)
-        ended.sort(key=lambda r: r.index)
+        ended = ResultColumns()
+        summary = await _execute(client, inputs, spec, ended.add)
         return MapResults(ended, summary)
 
     results: MapResults[Any] = _run_sync(run())
