@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -153,6 +154,16 @@ class Client(Completer):
 
         self._pipeline_driver = AiohttpDriver.for_config(replace(config, async_driver="aiohttp"))
         return self._pipeline_driver
+
+    async def _release_loop(self) -> None:
+        """Close the aiohttp sessions of the running loop (the loop is about to end: ``map``
+        runs on one of its own), keeping the client open for the next loop."""
+        from ._aiohttp import AiohttpDriver
+
+        for driver in (self._pipeline_driver, self._async_driver):
+            if isinstance(driver, AiohttpDriver):
+                await driver.aclose()
+        await asyncio.sleep(0)  # the transports finish closing while the loop still runs
 
     def close(self) -> None:
         """Close the synchronous HTTP client (if this client created it); no synchronous call

@@ -342,9 +342,12 @@ async def _execute(
     inputs: Iterable[Any],
     spec: _Spec,
     sink: Callable[[ItemResult[Any]], None],
+    *,
+    owns_loop: bool = False,
 ) -> RunSummary:
     """Run the job; hand every ended item to ``sink``; return the summary (or raise the first
-    error under ``on_error="raise"``)."""
+    error under ``on_error="raise"``). ``owns_loop``: the loop ends with the run (the sync
+    entry points), so the client's connections on it are closed at the end."""
     if not isinstance(client, Completer):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError(f"map takes a client (or another completer), got {client!r}")
     total = len(inputs) if isinstance(inputs, Sized) else None
@@ -396,6 +399,8 @@ async def _execute(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        if owns_loop and isinstance(client, Client):
+            await client._release_loop()  # pyright: ignore[reportPrivateUsage]
         if spec.owns_journal and spec.journal is not None:
             close = getattr(spec.journal, "close", None)
             if callable(close):
@@ -530,7 +535,7 @@ def map(
 
     async def run() -> MapResults[Any]:
         ended = ResultColumns()
-        summary = await _execute(client, inputs, spec, ended.add)
+        summary = await _execute(client, inputs, spec, ended.add, owns_loop=True)
         return MapResults(ended, summary)
 
     results: MapResults[Any] = _run_sync(run())
@@ -615,7 +620,7 @@ def _threaded(client: Completer, inputs: Iterable[Any], spec: _Spec) -> Iterator
 
     def target() -> None:
         asyncio.set_event_loop(loop)
-        task = loop.create_task(_execute(client, inputs, spec, ended.put))
+        task = loop.create_task(_execute(client, inputs, spec, ended.put, owns_loop=True))
         job.append(task)
         try:
             loop.run_until_complete(task)
