@@ -138,21 +138,28 @@ class Client(Completer):
                 self._async_driver = AsyncDriver.for_config(self._config)
         return self._async_driver
 
-    def _pipeline(self) -> AsyncDriver | AiohttpDriver:
-        """The asynchronous driver pipeline runs (``amap``) call this client on: aiohttp's
-        when it is installed and the client can use it, else the client's own. An aiohttp
-        driver made for that (the client itself is on httpx) is kept here, so each run after
-        the first reuses its connections, and ``aclose()`` closes it with the rest."""
+    def _pipeline(self) -> AiohttpDriver | None:
+        """The aiohttp driver pipeline runs (``amap``) call this client on, when it is
+        installed and the client can use it (``None``: the run makes a copy of its own). The
+        client's own when it is on aiohttp; else one made for pipelines and kept here, so each
+        run after the first reuses its connections (one session per event loop), and
+        ``aclose()`` closes it with the rest."""
         if self._async_closed:
             raise self._closed_error("aclose")
-        if self._pipeline_driver is not None:
-            return self._pipeline_driver
         config = self._config
-        if config.async_driver == "aiohttp" or not _aiohttp_possible(config):
-            return self._async()
-        from ._aiohttp import AiohttpDriver
+        if config.async_driver == "aiohttp":
+            from ._aiohttp import AiohttpDriver
 
-        self._pipeline_driver = AiohttpDriver.for_config(replace(config, async_driver="aiohttp"))
+            driver = self._async()
+            return driver if isinstance(driver, AiohttpDriver) else None
+        if self._pipeline_driver is None:
+            if not _aiohttp_possible(config):
+                return None
+            from ._aiohttp import AiohttpDriver
+
+            self._pipeline_driver = AiohttpDriver.for_config(
+                replace(config, async_driver="aiohttp")
+            )
         return self._pipeline_driver
 
     async def _release_loop(self) -> None:
@@ -302,23 +309,28 @@ def prefer_aiohttp(completer: Any) -> Any:
     return with_async_driver(completer, "aiohttp")
 
 
-def pipeline_client(client: Client, hooks: tuple[Hook, ...] = ()) -> Client:
-    """The client a pipeline run calls for ``client``, with ``hooks`` added to its own: on
-    the aiohttp driver when that is possible (see :func:`prefer_aiohttp`). It shares the
-    driver ``client`` keeps for pipelines (:meth:`Client._pipeline`): successive runs reuse
-    one pool of connections, and closing ``client`` closes them, so there is nothing for the
-    run to close. ``client`` itself when nothing differs."""
+def pipeline_client(client: Client, hooks: tuple[Hook, ...] = ()) -> tuple[Client, Client | None]:
+    """The client a pipeline run calls for ``client``, with ``hooks`` added to its own, and
+    the copy the run must close at its end (``None``: nothing to close).
+
+    On the aiohttp driver when that is possible (see :func:`prefer_aiohttp`), the runner
+    shares the driver ``client`` keeps for pipelines (:meth:`Client._pipeline`): successive
+    runs reuse one pool of connections per event loop, and closing ``client`` closes them
+    (``client`` itself when nothing differs). Otherwise (httpx-only objects, no aiohttp) the
+    run gets a copy with HTTP connections of its own, closed with the run: an httpx client's
+    connections belong to the loop that opened them, and a run may have a loop of its own."""
     driver = client._pipeline()  # pyright: ignore[reportPrivateUsage]
-    if driver is client._async_driver and not hooks:  # pyright: ignore[reportPrivateUsage]
-        return client
     config = client.config
-    if driver is client._pipeline_driver:  # pyright: ignore[reportPrivateUsage]
-        config = replace(config, async_driver="aiohttp")
     if hooks:
         config = replace(config, hooks=(*config.hooks, *hooks))
-    runner = Client(config)
+    if driver is None:
+        copy = Client(config)
+        return copy, copy
+    if driver is client._async_driver and not hooks:  # pyright: ignore[reportPrivateUsage]
+        return client, None
+    runner = Client(replace(config, async_driver="aiohttp"))
     runner._async_driver = driver  # pyright: ignore[reportPrivateUsage]
-    return runner
+    return runner, None
 
 
 def _aiohttp_possible(config: ClientConfig) -> bool:

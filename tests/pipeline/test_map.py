@@ -465,9 +465,9 @@ async def test_successive_runs_reuse_the_clients_connections() -> None:
             await tl.amap(llm, ["g"], schema=City)
     assert all(r.ok for r in [*first, *second, *limited])
     fast = tl.openai_compatible(server.base_url).model("fake").async_driver("aiohttp").build()
-    assert pipeline_client(fast) is fast  # already on aiohttp, nothing added: itself
-    observe = pipeline_client(fast, (print,))
-    assert observe is not fast and observe.config.hooks == (print,)
+    assert pipeline_client(fast) == (fast, None)  # already on aiohttp, nothing added: itself
+    observe, owned = pipeline_client(fast, (print,))
+    assert owned is None and observe is not fast and observe.config.hooks == (print,)
     assert observe._async() is fast._async()  # pyright: ignore[reportPrivateUsage]
 
 
@@ -500,3 +500,22 @@ def test_the_typed_options_are_the_options_map_takes() -> None:
     from typedllm.pipeline import _map
 
     assert set(_map.MapOptions.__annotations__) == set(_map._OPTION_NAMES)  # pyright: ignore[reportPrivateUsage]
+
+
+def test_without_aiohttp_each_run_has_connections_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An httpx client's connections belong to the loop that opened them, and the sync map
+    # runs on a loop of its own: the run uses a copy and closes it, never the caller's driver.
+    from typedllm import _client
+    from typedllm.testing import serve
+
+    monkeypatch.setattr(_client, "_aiohttp_possible", lambda config: False)
+    with serve() as server:
+        llm = tl.openai_compatible(server.base_url).model("fake").build()
+        first = tl.map(llm, ["a", "b"], schema=City)
+        second = tl.map(llm, ["c"], schema=City)
+        assert llm._async_driver is None and llm._pipeline_driver is None  # pyright: ignore[reportPrivateUsage]
+        runner, owned = _client.pipeline_client(llm)
+        assert owned is runner and runner is not llm
+    assert all(r.ok for r in [*first, *second])

@@ -325,15 +325,16 @@ def _success(
     )
 
 
-def _run_client(client: Completer, run: _Run) -> Completer:
-    """The completer the run calls. A plain :class:`~typedllm.Client` runs on the aiohttp
-    driver when it is installed and the client has no httpx-only objects (a transport, an
-    httpx client), since a pipeline is where the driver's throughput shows; its connections
-    are kept by the client (the next run reuses them, the client's ``aclose()`` closes
-    them). Under a rate limit the run adds a hook that reports the client's retries to it
-    (events are built only when someone listens, so only then)."""
+def _run_client(client: Completer, run: _Run) -> tuple[Completer, Client | None]:
+    """The completer the run calls, and a copy to close at the run's end (or ``None``). A
+    plain :class:`~typedllm.Client` runs on the aiohttp driver when it is installed and the
+    client has no httpx-only objects (a transport, an httpx client), since a pipeline is
+    where the driver's throughput shows; those connections are kept by the client (the next
+    run reuses them, the client's ``aclose()`` closes them). Under a rate limit the run adds
+    a hook that reports the client's retries to it (events are built only when someone
+    listens, so only then)."""
     if not isinstance(client, Client):
-        return client
+        return client, None
     return pipeline_client(client, (run.observe,) if run.limiter is not None else ())
 
 
@@ -352,7 +353,7 @@ async def _execute(
         raise ConfigurationError(f"map takes a client (or another completer), got {client!r}")
     total = len(inputs) if isinstance(inputs, Sized) else None
     run = _Run(client, spec, total)
-    run.client = _run_client(client, run)
+    run.client, owned = _run_client(client, run)
     source = enumerate(inputs)
     stop = asyncio.Event()
 
@@ -399,6 +400,8 @@ async def _execute(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        if owned is not None:
+            await owned.aclose()
         if owns_loop and isinstance(client, Client):
             await client._release_loop()  # pyright: ignore[reportPrivateUsage]
         if spec.owns_journal and spec.journal is not None:
