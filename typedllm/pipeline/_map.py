@@ -510,10 +510,7 @@ async def amap(
     >>> results = await tl.amap(llm, texts, schema=Invoice, concurrency=32)  # doctest: +SKIP
     >>> invoices = results.outputs()  # doctest: +SKIP
     """
-    spec = _spec_of(schema, dict(options))
-    ended = ResultColumns()
-    summary = await _execute(client, inputs, spec, ended.add)
-    return MapResults(ended, summary)
+    return await _collected(client, inputs, _spec_of(schema, dict(options)))
 
 
 @overload
@@ -536,13 +533,17 @@ def map(
     """
     spec = _spec_of(schema, dict(options))  # checked here, before any thread starts
 
-    async def run() -> MapResults[Any]:
-        ended = ResultColumns()
-        summary = await _execute(client, inputs, spec, ended.add, owns_loop=True)
-        return MapResults(ended, summary)
-
-    results: MapResults[Any] = _run_sync(run())
+    results: MapResults[Any] = _run_sync(_collected(client, inputs, spec, owns_loop=True))
     return results
+
+
+async def _collected(
+    client: Completer, inputs: Iterable[Any], spec: _Spec, *, owns_loop: bool = False
+) -> MapResults[Any]:
+    """Run the job, keeping every result (in input order) with the summary."""
+    ended = ResultColumns()
+    summary = await _execute(client, inputs, spec, ended.add, owns_loop=owns_loop)
+    return MapResults(ended, summary)
 
 
 def _run_sync(coroutine: Any) -> Any:

@@ -8,6 +8,7 @@ boundaries (Ray, process pools) and be stored by a journal.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -206,35 +207,30 @@ class ResultColumns:
         """Keep ``result`` (the sink of a run)."""
         row = len(self._ids)
         usage = result.usage
-        plain = (
+        numbers: tuple[array[int], array[float]] | None = None
+        if (
             result.error is None
             and result.completion is None
             and not result.cached
             and type(usage) is Usage
             and type(result.id) is str
-        )
-        if plain:
-            cost = result.cost
-            try:
-                # fromlist() leaves the array unchanged when a value does not fit (a
-                # subclass of int that is not one, a count beyond 64 bits).
-                self._ints.fromlist([result.index, usage.input_tokens, usage.output_tokens,
-                                     usage.cache_read_tokens, usage.reasoning_tokens,
-                                     usage.cache_write_tokens, result.attempts])  # fmt: skip
-            except (TypeError, OverflowError):
-                plain = False
-            else:
-                try:
-                    self._floats.fromlist([_NO_COST if cost is None else cost, result.seconds])
-                except TypeError:
-                    del self._ints[-self._INTS :]
-                    plain = False
-        if not plain:
-            self._ints.fromlist([result.index, 0, 0, 0, 0, 0, 0])
-            self._floats.fromlist([0.0, 0.0])
+        ):
+            cost = _NO_COST if result.cost is None else result.cost
+            # A value that does not fit (not a number, a count beyond 64 bits): kept as a record.
+            with contextlib.suppress(TypeError, OverflowError):
+                numbers = (
+                    array("q", (result.index, usage.input_tokens, usage.output_tokens,
+                                usage.cache_read_tokens, usage.reasoning_tokens,
+                                usage.cache_write_tokens, result.attempts)),
+                    array("d", (cost, result.seconds)),
+                )  # fmt: skip
+        if numbers is None:
+            numbers = array("q", (result.index, 0, 0, 0, 0, 0, 0)), array("d", (0.0, 0.0))
             self._others[row] = result
-        self._ids.append(result.id if plain else "")
-        self._outputs.append(result.output if plain else None)
+        self._ints += numbers[0]
+        self._floats += numbers[1]
+        self._ids.append("" if row in self._others else result.id)
+        self._outputs.append(None if row in self._others else result.output)
 
     def index_of(self, row: int) -> int:
         """The input index of the result kept at ``row``."""
