@@ -37,6 +37,8 @@ def _variety() -> list[ItemResult[object]]:
         ItemResult(3, "d", [1, 2], None, tl.Usage(10**30, 1), 1.0, 1, 0.2),  # beyond 64 bits
         ItemResult(4, "e", None, None, tl.Usage(1, 2), 0.0, 1, 0.3),  # a None output
         ItemResult(5, "f", "x", None, tl.Usage(1, 2), 0, 3, 1),  # ints where floats go
+        # a cost that is no number: its counts fit, and are taken back when the cost does not
+        ItemResult(6, "g", "y", None, tl.Usage(1, 2), "n/a", 1, 0.1),  # type: ignore[arg-type]
     ]  # fmt: skip
 
 
@@ -54,7 +56,8 @@ def test_every_kind_of_result_reads_back_equal_and_in_input_order() -> None:
     assert results[-1] == expected[-1] and list(results[1:3]) == expected[1:3]
     assert results[3].usage.input_tokens == 10**30  # kept whole, not in 64 bits
     assert results[0].cost == 0.25 and results[1].cost is None and results[4].cost == 0.0
-    assert results.outputs() == [expected[i].output for i in (0, 2, 3, 4, 5)]
+    assert results.outputs() == [expected[i].output for i in (0, 2, 3, 4, 5, 6)]
+    assert results[6].cost == "n/a" and results[5].usage == tl.Usage(1, 2)
     assert results.errors() == [expected[1]]
     assert type(results[0]) is ItemResult and type(results[0].usage) is tl.Usage
 
@@ -65,7 +68,7 @@ def test_a_sequence_of_records_is_kept_the_same_way() -> None:
     assert list(results) == expected
     again = pickle.loads(pickle.dumps(MapResults(expected[2:], SUMMARY)))
     assert list(again) == expected[2:] and again.summary == SUMMARY
-    assert repr(results).startswith("MapResults(6 items")
+    assert repr(results).startswith("MapResults(7 items")
 
 
 def test_a_kept_completion_stays_with_its_result() -> None:

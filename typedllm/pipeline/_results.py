@@ -8,7 +8,6 @@ boundaries (Ray, process pools) and be stored by a journal.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -205,32 +204,44 @@ class ResultColumns:
 
     def add(self, result: ItemResult[Any]) -> None:
         """Keep ``result`` (the sink of a run)."""
-        row = len(self._ids)
+        if self._numbers_of(result):
+            self._ids.append(result.id)
+            self._outputs.append(result.output)
+            return
+        self._others[len(self._ids)] = result
+        self._ints.fromlist([result.index, 0, 0, 0, 0, 0, 0])
+        self._floats.fromlist([0.0, 0.0])
+        self._ids.append("")
+        self._outputs.append(None)
+
+    def _numbers_of(self, result: ItemResult[Any]) -> bool:
+        """Append the row of numbers of a plain success; ``False`` (nothing appended) for any
+        other result, and for one whose numbers do not fit (not numbers, a count beyond 64
+        bits): it is kept as a record."""
         usage = result.usage
-        numbers: tuple[array[int], array[float]] | None = None
         if (
-            result.error is None
-            and result.completion is None
-            and not result.cached
-            and type(usage) is Usage
-            and type(result.id) is str
+            result.error is not None
+            or result.completion is not None
+            or result.cached
+            or type(usage) is not Usage
+            or type(result.id) is not str
         ):
-            cost = _NO_COST if result.cost is None else result.cost
-            # A value that does not fit (not a number, a count beyond 64 bits): kept as a record.
-            with contextlib.suppress(TypeError, OverflowError):
-                numbers = (
-                    array("q", (result.index, usage.input_tokens, usage.output_tokens,
-                                usage.cache_read_tokens, usage.reasoning_tokens,
-                                usage.cache_write_tokens, result.attempts)),
-                    array("d", (cost, result.seconds)),
-                )  # fmt: skip
-        if numbers is None:
-            numbers = array("q", (result.index, 0, 0, 0, 0, 0, 0)), array("d", (0.0, 0.0))
-            self._others[row] = result
-        self._ints += numbers[0]
-        self._floats += numbers[1]
-        self._ids.append("" if row in self._others else result.id)
-        self._outputs.append(None if row in self._others else result.output)
+            return False
+        # fromlist() appends all or nothing (and a list is the cheapest row to build: a
+        # context manager around it cost more than the rest of a run's bookkeeping per item).
+        try:
+            self._ints.fromlist([result.index, usage.input_tokens, usage.output_tokens,
+                                 usage.cache_read_tokens, usage.reasoning_tokens,
+                                 usage.cache_write_tokens, result.attempts])  # fmt: skip
+        except (TypeError, OverflowError):
+            return False
+        cost = _NO_COST if result.cost is None else result.cost
+        try:
+            self._floats.fromlist([cost, result.seconds])
+        except (TypeError, OverflowError):
+            del self._ints[-self._INTS :]
+            return False
+        return True
 
     def index_of(self, row: int) -> int:
         """The input index of the result kept at ``row``."""
