@@ -45,7 +45,13 @@ class AsyncEffectLoop(ABC, Generic[S]):
                     effect = flow.send(reply)
                 except StopIteration as stop:
                     return stop.value
-                reply = None if isinstance(effect, Emit) else await self._perform(effect, state)
+                if isinstance(effect, Emit):
+                    reply = None
+                    continue
+                # The effect is dropped before the wait: only what the exchange needs stays
+                # alive while the request is out (the collector walks it, per call in flight).
+                pending, effect = self._perform(effect, state), None
+                reply = await pending
         finally:
             if state:  # (a plain call has read its whole body: nothing is left open)
                 await self._release(state)

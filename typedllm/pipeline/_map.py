@@ -208,9 +208,12 @@ class _Run:
         estimate = estimate_tokens(prompt) if self.limiter is not None else 0
         if self.limiter is not None:
             await self.limiter.acquire(estimate)
-        call = make_call(prompt, spec.schema, spec.has_schema, spec.options)
+        # The call is made inside the await: nothing of it stays alive in this frame while the
+        # request is out (the collector walks what is alive, per call in flight).
         try:
-            completion = await self.client._acompletion(call)  # pyright: ignore[reportPrivateUsage]
+            completion = await self.client._acompletion(  # pyright: ignore[reportPrivateUsage]
+                make_call(prompt, spec.schema, spec.has_schema, spec.options)
+            )
             kept = completion if spec.keep_completions else None
             result = _success(index, ident, completion, time.monotonic() - started, kept)
         except TypedLLMError as error:
@@ -389,6 +392,7 @@ async def _execute(
             if result.error is not None and spec.on_error == "raise" and run.error is None:
                 run.error, run.stopped = result.error, "error"
                 stop.set()
+            del result  # not held (with its usage) while the next item is out
 
     workers = [asyncio.ensure_future(worker()) for _ in range(spec.concurrency)]
     try:
