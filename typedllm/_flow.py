@@ -130,7 +130,7 @@ class CallContext:
 
     config: ClientConfig
     codec: Codec
-    call: CallInfo
+    operation: Operation
     clock: Clock
     started: float
     observed: bool = True
@@ -140,6 +140,19 @@ class CallContext:
     request: ChatRequest | None = None
     """The chat request of the current round (reported with each request; set only when
     observed)."""
+    made_call: CallInfo | None = None
+    """The call's :class:`CallInfo`, once :attr:`call` made it."""
+
+    @property
+    def call(self) -> CallInfo:
+        """Which call this is, for its events (made when first asked for: an unobserved call
+        that succeeds never needs one, and nothing of it stays alive while it is out)."""
+        call = self.made_call
+        if call is None:
+            call = self.made_call = new_call(
+                self.config.provider, self.config.model, self.operation
+            )
+        return call
 
     def for_call(self, options: CallOptions) -> CallContext:
         """This context knowing the call's own credentials (to scrub them too)."""
@@ -205,8 +218,7 @@ def new_context(
 ) -> CallContext:
     """The context of a new call."""
     observed = bool(config.hooks) or logger.isEnabledFor(logging.INFO)
-    call = new_call(config.provider, config.model, operation)
-    return CallContext(config, codec, call, clock, clock(), observed)
+    return CallContext(config, codec, operation, clock, clock(), observed)
 
 
 @dataclass(slots=True)
