@@ -13,13 +13,22 @@ __all__ = ["NotJSON", "as_dict", "as_int", "as_list", "loads_exact"]
 # parser, which keeps integers exact up to Python's int-digit limit. The run is found by
 # mapping every digit to "0" and everything else to " " (one C pass, several times faster
 # than a regular expression) and looking for twenty zeros.
+#
+# Every tenth byte is mapped first: a run of twenty digits holds two consecutive multiples of
+# ten, so it shows there as two digits in a row. That sample clears most texts for a tenth of
+# the work; only a text it cannot clear is mapped in full. The searches use ``partition``, not
+# ``in``: ``in`` on bytes first tries its operand as an int, and formatting that error costs
+# more than the search itself.
 _DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 _LONG_RUN = b"0" * 20
+_TWO_DIGITS = b"00"
 
 
 def _has_long_number(data: bytes | str) -> bool:
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    return _LONG_RUN in raw.translate(_DIGITS_AS_ZEROS)
+    if not raw[::10].translate(_DIGITS_AS_ZEROS).partition(_TWO_DIGITS)[1]:
+        return False
+    return bool(raw.translate(_DIGITS_AS_ZEROS).partition(_LONG_RUN)[1])
 
 
 class NotJSON(ValueError):

@@ -507,12 +507,14 @@ _NO_DETAILS: dict[str, Any] = {}
 def _usage_fast(raw: Any) -> Usage | None:
     """``decode_usage`` for the common plain counts (``None``: take the general path)."""
     # Typed by annotation before the checks, not by cast(): a cast's subscript costs more
-    # than the lookups here.
+    # than the lookups here. The two counts every plain usage has are read by subscript (a
+    # third of a get() call); a usage that is not an object, or lacks them, raises here.
     u: dict[str, Any] = raw
-    if type(u) is not dict:
+    try:
+        prompt: Any = u["prompt_tokens"]
+        completion: Any = u["completion_tokens"]
+    except (KeyError, TypeError):
         return None
-    prompt: Any = u.get("prompt_tokens")
-    completion: Any = u.get("completion_tokens")
     if type(prompt) is not int or type(completion) is not int:
         return None
     details: dict[str, Any] = u.get("prompt_tokens_details") or _NO_DETAILS
@@ -528,29 +530,24 @@ def _decode_plain(provider: str, response: WireResponse, body: Any) -> DecodedCo
     """The common answer (one choice, a plain text message, no reasoning, refusal, citations
     or tool calls) decoded without the general path's checks; ``None`` for anything else.
     Throughput: the general path is most of the decode cost of a high-concurrency run."""
-    # Each level typed by annotation before its check, not by cast(): see _usage_fast.
+    # The path to the content by subscripts, not get() and a type check per level: of the
+    # JSON values only an object takes a string subscript, so a level of any other type (or a
+    # missing key, or no choice) raises, and the general path decides.
     data: dict[str, Any] = body
-    if type(data) is not dict:
+    try:
+        first: dict[str, Any] = data["choices"][0]
+        message: dict[str, Any] = first["message"]
+        content: Any = message["content"]
+        raw_usage: Any = data["usage"]
+    except (KeyError, IndexError, TypeError):
         return None
-    raw_choices: Any = data.get("choices")
-    choices: list[Any] = raw_choices
-    if type(choices) is not list or not choices:
-        return None
-    first: dict[str, Any] = choices[0]
-    if type(first) is not dict:
-        return None
-    raw_message: Any = first.get("message")
-    message: dict[str, Any] = raw_message
-    if type(message) is not dict:
-        return None
-    content: Any = message.get("content")
     if type(content) is not str or "<think>" in content[:64]:
         return None
     if not _PLAIN_MESSAGE_KEYS.issuperset(message) or message.get("refusal"):
         return None
     if message.get("annotations") or message.get("tool_calls"):
         return None
-    usage = _usage_fast(data.get("usage"))
+    usage = _usage_fast(raw_usage)
     if usage is None:
         return None
     raw_finish: Any = first.get("finish_reason")
