@@ -251,7 +251,8 @@ class _Run:
     # -- bookkeeping --------------------------------------------------------------------------
 
     def ended(self, result: ItemResult[Any]) -> None:
-        if result.ok:
+        # (Fields, not properties such as result.ok: this runs once per item.)
+        if result.error is None:
             self.done += 1
         else:
             self.failed += 1
@@ -259,15 +260,16 @@ class _Run:
             self.cached += 1
             return
         # Summed as counts, one Usage per read (a Usage per item costs more than the sum).
-        usage = result.usage
-        self._tokens[0] += usage.input_tokens
-        self._tokens[1] += usage.output_tokens
-        self._tokens[2] += usage.cache_read_tokens
-        self._tokens[3] += usage.reasoning_tokens
-        self._tokens[4] += usage.cache_write_tokens
-        if result.cost is not None:
-            self.spent += result.cost
-        elif result.usage.total_tokens or self.info is None:
+        usage, tokens = result.usage, self._tokens
+        tokens[0] += usage.input_tokens
+        tokens[1] += usage.output_tokens
+        tokens[2] += usage.cache_read_tokens
+        tokens[3] += usage.reasoning_tokens
+        tokens[4] += usage.cache_write_tokens
+        cost = result.cost
+        if cost is not None:
+            self.spent += cost
+        elif usage.total_tokens or self.info is None:
             self.unpriced = True
 
     @property
