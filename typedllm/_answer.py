@@ -19,7 +19,7 @@ from typing import Any
 from ._catalog import ModelInfo
 from ._completion import Attempt, Completion, FinishReason, Usage, make_completion
 from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
-from ._messages import Message, ToolCall
+from ._messages import Message, TextPart, ToolCall, trusted_message
 from ._output import ValidationFailure, parse_output
 from ._records import positional_maker
 from ._usage import make_attempt
@@ -144,43 +144,58 @@ def finish_answer(
     ``conversation`` is the caller's messages. Raises the typed output errors, or
     :class:`InvalidAnswer` when the answer does not validate.
     """
-    calls = decoded.tool_calls
-    answer = answer_of(spec, decoded, calls)
+    parts = decoded.parts
+    only = parts[0] if len(parts) == 1 else None
+    if type(only) is TextPart:
+        # The common answer, one text part: no tool calls (so no tool route), no reasoning, and
+        # the message is the parts as they are. Read here, without the decoded record's
+        # properties (each a call) and without an Answer record: the same values.
+        plain = True
+        text: str | None = only.text
+        finish = decoded.finish_reason
+        pending = False
+        calls: tuple[ToolCall, ...] = ()
+    else:
+        plain = False
+        calls = decoded.tool_calls
+        answer = answer_of(spec, decoded, calls)
+        text, finish, pending = answer.text, answer.finish_reason, answer.pending_calls
     usage = usage + decoded.usage if attempts else decoded.usage
-    attempt = make_attempt(answer.text, decoded.usage, answer.finish_reason, decoded.request_id, ())
-    tried = (*attempts, attempt)
-    check_output(decoded, answer, usage, tried, spec)
+    attempt = make_attempt(text, decoded.usage, finish, decoded.request_id, ())
+    tried = (*attempts, attempt) if attempts else (attempt,)  # a first answer: one attempt
+    if decoded.refusal is not None or finish in ("content_filter", "length") or pending:
+        # check_output's own first test, made here to skip the call for the common answer
+        check_output(decoded, Answer(text, finish, pending), usage, tried, spec)
     if spec is None:
-        output: Any = answer.text or ""
+        output: Any = text or ""
     else:
         try:
-            output = parse_output(answer.text, spec.compiled, schema, lenient=not spec.enforced)
+            output = parse_output(text, spec.compiled, schema, lenient=not spec.enforced)
         except ValidationFailure as failure:
-            if answer.pending_calls:
+            if pending:
                 # The model called the caller's tools and said something on the way ("I'll
                 # look that up"): the text is not an answer, the calls are what it wants. Text
                 # next to tool_use blocks is a normal Claude answer (stop_reason "tool_use"):
                 # https://dev.to/multigrid/forcing-a-specific-tool-call-in-the-claude-api-d5j
-                raise _pending(decoded, answer, usage, tried, spec) from None
-            failed = Attempt(
-                answer.text,
-                decoded.usage,
-                answer.finish_reason,
-                decoded.request_id,
-                failure.errors,
-            )
+                raise _pending(decoded, Answer(text, finish, pending), usage, tried, spec) from None
+            failed = Attempt(text, decoded.usage, finish, decoded.request_id, failure.errors)
             raise InvalidAnswer(failure, failed, usage) from None
-    message = decoded.message
+    if plain:  # decoded.message and decoded.reasoning of the common answer
+        message = trusted_message("assistant", parts, None, None, False)
+        reasoning = None
+    else:
+        message = decoded.message
+        reasoning = decoded.reasoning
     return make_completion(
         output,
-        answer.text,
+        text,
         usage,
-        answer.finish_reason,
+        finish,
         decoded.model,
         decoded.request_id,
         decoded.raw,
         tried,
-        decoded.reasoning,
+        reasoning,
         calls,
         message,
         (*conversation, message),

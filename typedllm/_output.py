@@ -26,7 +26,10 @@ __all__ = ["ValidationFailure", "adapter_for", "extract_json_text", "format_erro
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-_adapters: dict[tuple[Any, bool], TypeAdapter[Any]] = {}
+# The cached adapters, one dict per wrapping: keyed by the type alone, so that a lookup hashes
+# the type and no key tuple.
+_adapters: dict[Any, TypeAdapter[Any]] = {}
+_wrapped_adapters: dict[Any, TypeAdapter[Any]] = {}
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 _decoder = json.JSONDecoder()
 
@@ -42,14 +45,14 @@ class ValidationFailure(Exception):
 
 def adapter_for(tp: Any, *, wrapped: bool = False) -> TypeAdapter[Any]:
     """A cached ``TypeAdapter`` for ``tp`` (for ``{"result": tp}`` when ``wrapped``)."""
-    key = (tp, wrapped)
+    adapters = _wrapped_adapters if wrapped else _adapters
     try:
-        cached = _adapters.get(key)
+        cached = adapters.get(tp)
     except TypeError:  # unhashable type expressions: build without caching
         return _build_adapter(tp, wrapped)
     if cached is None:
         cached = _build_adapter(tp, wrapped)
-        _adapters[key] = cached
+        adapters[tp] = cached
     return cached
 
 
@@ -120,23 +123,29 @@ def _user_loc(loc: tuple[int | str, ...], wrapped: bool) -> tuple[int | str, ...
 
 def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient: bool) -> Any:
     """Validate the answer text into ``tp``; raise :class:`ValidationFailure` when it is not."""
-    if text is None or not text.strip():
+    if text is None or not (stripped := text.strip()):
         raise ValidationFailure(
             "the model returned no content",
             ({"loc": (), "msg": "expected a JSON value, got an empty answer", "type": "empty"},),
         )
-    adapter = adapter_for(tp, wrapped=compiled.wrapped)
-    if lenient and not compiled.rewrites:
-        # Most lenient answers are already one clean JSON value: validate it as it is, and
-        # only when that fails take the slow path (fences, prose, a bare unwrapped value).
-        stripped = text.strip()
-        if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
-            try:
-                value = _validate_json(adapter, stripped)
-            except pydantic.ValidationError:
-                pass
+    wrapped = compiled.wrapped
+    try:  # adapter_for's cache, read here without the call
+        adapter = (_wrapped_adapters if wrapped else _adapters)[tp]
+    except (KeyError, TypeError):  # first use, or an unhashable type expression
+        adapter = adapter_for(tp, wrapped=wrapped)
+    # Most lenient answers are already one clean JSON value: validate it as it is, and only
+    # when that fails take the slow path (fences, prose, a bare unwrapped value).
+    if lenient and not compiled.rewrites and stripped[0] in "{[" and stripped[-1] in "}]":
+        validator = adapter.validator  # _validate_json, inlined for the common answer
+        try:
+            if type(validator) is SchemaValidator:
+                value = validator.validate_json(stripped)
             else:
-                return getattr(value, WRAP_KEY) if compiled.wrapped else value
+                value = adapter.validate_json(stripped)
+        except pydantic.ValidationError:
+            pass
+        else:
+            return getattr(value, WRAP_KEY) if wrapped else value
     payload = extract_json_text(text) if lenient else text
     if lenient and compiled.wrapped:
         payload = _wrap_bare_answer(payload)
