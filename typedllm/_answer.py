@@ -60,21 +60,24 @@ def answer_of(
 
 def check_output(
     decoded: DecodedCompletion,
-    answer: Answer,
+    text: str | None,
+    finish_reason: FinishReason | None,
+    pending_calls: bool,
     usage: Usage,
     attempts: Sequence[Attempt],
     spec: OutputSpec | None,
 ) -> None:
-    """Raise the typed error for a refusal, a content filter stop or a truncated answer."""
+    """Raise the typed error for a refusal, a content filter stop or a truncated answer
+    (``text``, ``finish_reason``, ``pending_calls``: the :class:`Answer`'s fields)."""
     if (
         decoded.refusal is None
-        and answer.finish_reason not in ("content_filter", "length")
-        and not answer.pending_calls
+        and finish_reason not in ("content_filter", "length")
+        and not pending_calls
     ):
         return  # the common case, checked without building the errors' context
     compiled = spec.compiled if spec is not None else None
     context: dict[str, Any] = {
-        "raw_text": answer.text,
+        "raw_text": text,
         "usage": usage,
         "attempts": attempts,
         "schema": compiled.schema if compiled is not None else None,
@@ -82,21 +85,21 @@ def check_output(
     }
     if decoded.refusal is not None:
         raise RefusalError(decoded.refusal, **context)
-    if answer.finish_reason == "content_filter":
+    if finish_reason == "content_filter":
         raise RefusalError("the provider's content filter stopped the answer", **context)
-    if answer.finish_reason == "length":
+    if finish_reason == "length":
         raise TruncatedOutputError(
             "the answer was cut off by the output token limit (finish reason 'length'); "
             "raise max_tokens or ask for less",
             **context,
         )
-    if spec is not None and answer.pending_calls and not (answer.text or "").strip():
-        raise _pending(decoded, answer, usage, attempts, spec)
+    if spec is not None and pending_calls and not (text or "").strip():
+        raise _pending(decoded, text, usage, attempts, spec)
 
 
 def _pending(
     decoded: DecodedCompletion,
-    answer: Answer,
+    text: str | None,
     usage: Usage,
     attempts: Sequence[Attempt],
     spec: OutputSpec,
@@ -108,7 +111,7 @@ def _pending(
         "(tl.tool_result) to get the answer",
         tool_calls=decoded.tool_calls,
         answer=decoded.message,
-        raw_text=answer.text,
+        raw_text=text,
         usage=usage,
         attempts=attempts,
         schema=compiled.schema,
@@ -163,9 +166,7 @@ def finish_answer(
     usage = usage + decoded.usage if attempts else decoded.usage
     attempt = make_attempt(text, decoded.usage, finish, decoded.request_id, ())
     tried = (*attempts, attempt) if attempts else (attempt,)  # a first answer: one attempt
-    if decoded.refusal is not None or finish in ("content_filter", "length") or pending:
-        # check_output's own first test, made here to skip the call for the common answer
-        check_output(decoded, Answer(text, finish, pending), usage, tried, spec)
+    check_output(decoded, text, finish, pending, usage, tried, spec)
     if spec is None:
         output: Any = text or ""
     else:
@@ -177,7 +178,7 @@ def finish_answer(
                 # look that up"): the text is not an answer, the calls are what it wants. Text
                 # next to tool_use blocks is a normal Claude answer (stop_reason "tool_use"):
                 # https://dev.to/multigrid/forcing-a-specific-tool-call-in-the-claude-api-d5j
-                raise _pending(decoded, Answer(text, finish, pending), usage, tried, spec) from None
+                raise _pending(decoded, text, usage, tried, spec) from None
             failed = Attempt(text, decoded.usage, finish, decoded.request_id, failure.errors)
             raise InvalidAnswer(failure, failed, usage) from None
     if plain:  # decoded.message and decoded.reasoning of the common answer

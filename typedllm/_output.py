@@ -129,19 +129,12 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
             ({"loc": (), "msg": "expected a JSON value, got an empty answer", "type": "empty"},),
         )
     wrapped = compiled.wrapped
-    try:  # adapter_for's cache, read here without the call
-        adapter = (_wrapped_adapters if wrapped else _adapters)[tp]
-    except (KeyError, TypeError):  # first use, or an unhashable type expression
-        adapter = adapter_for(tp, wrapped=wrapped)
+    adapter = adapter_for(tp, wrapped=wrapped)
     # Most lenient answers are already one clean JSON value: validate it as it is, and only
     # when that fails take the slow path (fences, prose, a bare unwrapped value).
     if lenient and not compiled.rewrites and stripped[0] in "{[" and stripped[-1] in "}]":
-        validator = adapter.validator  # _validate_json, inlined for the common answer
         try:
-            if type(validator) is SchemaValidator:
-                value = validator.validate_json(stripped)
-            else:
-                value = adapter.validate_json(stripped)
+            value = _validate_json(adapter, stripped)
         except pydantic.ValidationError:
             pass
         else:
