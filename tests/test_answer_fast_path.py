@@ -1,7 +1,6 @@
 """The common answer (one text part) is finished by a shortcut in ``finish_answer``: it must
 give exactly what the general path gives (same Completion, same errors), and the output
-parsing shortcut (the adapter cache read in place) must
-validate as before."""
+parsing (one adapter cache per wrapping, keyed by the type) must validate as before."""
 
 from __future__ import annotations
 
