@@ -19,7 +19,7 @@ from typing import Any
 from ._catalog import ModelInfo
 from ._completion import Attempt, Completion, FinishReason, Usage, make_completion
 from ._errors import PendingToolCallsError, RefusalError, TruncatedOutputError
-from ._messages import Message, TextPart, ToolCall, trusted_message
+from ._messages import Message, TextPart, ToolCall
 from ._output import ValidationFailure, parse_output
 from ._records import positional_maker
 from ._usage import make_attempt
@@ -181,12 +181,8 @@ def finish_answer(
                 raise _pending(decoded, text, usage, tried, spec) from None
             failed = Attempt(text, decoded.usage, finish, decoded.request_id, failure.errors)
             raise InvalidAnswer(failure, failed, usage) from None
-    if plain:  # decoded.message and decoded.reasoning of the common answer
-        message = trusted_message("assistant", parts, None, None, False)
-        reasoning = None
-    else:
-        message = decoded.message
-        reasoning = decoded.reasoning
+    message = decoded.message
+    reasoning = None if plain else decoded.reasoning  # one text part holds no reasoning
     return make_completion(
         output,
         text,

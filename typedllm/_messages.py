@@ -55,7 +55,6 @@ __all__ = [
     "system",
     "text_of",
     "tool_result",
-    "trusted_message",
     "trusted_text",
     "user",
 ]
@@ -379,7 +378,7 @@ class Message:
     def _trusted(cls, role: Role, parts: tuple[Part, ...]) -> Message:
         """A message from parts a decoder built (already valid): no checks, no copies."""
         if cls is Message:
-            return trusted_message(role, parts, None, None, False)
+            return _make_message(role, parts, None, None, False)
         message = object.__new__(cls)
         object.__setattr__(message, "role", role)
         object.__setattr__(message, "parts", parts)
@@ -404,9 +403,7 @@ class Message:
         return reasoning_of(self.parts)
 
 
-trusted_message = positional_maker(Message)
-"""``Message(role, parts, tool_call_id, name, is_error)`` from parts a decoder built, built fast
-(what ``Message._trusted`` makes, without its class check: for the answer path)."""
+_make_message = positional_maker(Message)
 _make_text = positional_maker(TextPart)
 
 

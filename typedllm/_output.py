@@ -140,7 +140,7 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
         else:
             return getattr(value, WRAP_KEY) if wrapped else value
     payload = extract_json_text(text) if lenient else text
-    if lenient and compiled.wrapped:
+    if lenient and wrapped:
         payload = _wrap_bare_answer(payload)
     try:
         if compiled.rewrites:
@@ -158,10 +158,10 @@ def parse_output(text: str | None, compiled: CompiledSchema, tp: Any, *, lenient
             value = _validate_json(adapter, payload)
     except pydantic.ValidationError as exc:
         errors: tuple[dict[str, Any], ...] = tuple(
-            {"loc": _user_loc(e["loc"], compiled.wrapped), "msg": e["msg"], "type": e["type"]}
+            {"loc": _user_loc(e["loc"], wrapped), "msg": e["msg"], "type": e["type"]}
             for e in exc.errors(include_url=False, include_context=False, include_input=False)
         )
         raise ValidationFailure(
             f"{len(errors)} validation error(s):\n{format_errors(errors)}", errors
         ) from exc
-    return getattr(value, WRAP_KEY) if compiled.wrapped else value
+    return getattr(value, WRAP_KEY) if wrapped else value
